@@ -1,0 +1,56 @@
+/**
+ * What the cluster hands each layer below it about one node. Plain data: no cdktf here.
+ */
+
+/** CPU architecture of a node and of the image it boots. */
+export enum Architecture {
+  /** x86-64; Flatcar calls it `amd64-usr`, EC2 `x86_64`. */
+  AMD64 = "amd64",
+  /** 64-bit ARM; Flatcar calls it `arm64-usr`, EC2 `arm64`. */
+  ARM64 = "arm64",
+}
+
+/** A node's place in the cluster. */
+export enum NodeRole {
+  /** Runs the k3s server (API, embedded etcd). Never replaced by accident. */
+  CONTROLLER = "controller",
+  /** Runs the k3s agent; may roll when its config or image changes. */
+  WORKER = "worker",
+}
+
+/** A Kubernetes taint effect. */
+export enum TaintEffect {
+  NO_SCHEDULE = "NoSchedule",
+  PREFER_NO_SCHEDULE = "PreferNoSchedule",
+  NO_EXECUTE = "NoExecute",
+}
+
+/** A Kubernetes taint. */
+export interface Taint {
+  readonly key: string;
+  /** @default - no value (`key:Effect`) */
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+/** One machine of the cluster, as the platform and the OS see it. */
+export interface NodeSpec {
+  /** DNS label, unique in the cluster; every Terraform address of the node derives from it. */
+  readonly name: string;
+  readonly role: NodeRole;
+  /** `controllers` for controllers, else the worker pool's name. */
+  readonly pool: string;
+  readonly architecture: Architecture;
+  /** Kubernetes labels for the node. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Kubernetes taints for the node. @default [] */
+  readonly taints?: readonly Taint[];
+}
+
+// RFC 1123 label, as Kubernetes validates node names and DNS labels.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** True when `name` is an RFC 1123 DNS label (lower case, digits, `-`, at most 63 characters). */
+export function isDnsLabel(name: string): boolean {
+  return DNS_LABEL.test(name);
+}

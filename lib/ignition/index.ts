@@ -1,0 +1,3 @@
+export * from "./spec";
+export * from "./config";
+export { decodeDataUrl } from "./encode";
