@@ -1,0 +1,52 @@
+/**
+ * A typed k3s node: what k3s needs to know to start as the first server, join as a server, or
+ * join as an agent. Plain data (no cdktf); renderers turn it into the k3s config file, into k3OS
+ * config keys, or into Ignition for Flatcar.
+ */
+import type { Taint } from "../core/node";
+
+/** How a k3s node enters the cluster. */
+export enum K3sRole {
+  /** The first server: starts embedded etcd with `--cluster-init`. */
+  CLUSTER_INIT = "cluster-init",
+  /** A server that joins an existing one (`server` + `--server`). */
+  SERVER = "server",
+  /** A worker: `agent` + `--server`. */
+  AGENT = "agent",
+}
+
+/** A component packaged with k3s that can be turned off (`--disable`), per the k3s docs. */
+export enum K3sComponent {
+  TRAEFIK = "traefik",
+  SERVICELB = "servicelb",
+  LOCAL_STORAGE = "local-storage",
+  METRICS_SERVER = "metrics-server",
+  COREDNS = "coredns",
+}
+
+/** Everything k3s needs for one node. */
+export interface K3sNodeProps {
+  readonly role: K3sRole;
+  /** Cluster token; may be an apply-time value. Never logged or output in clear. */
+  readonly token: string;
+  /** `https://<host>:6443` of a server to join; required unless the role is CLUSTER_INIT. */
+  readonly serverUrl?: string;
+  /** Kubernetes node name. @default - the host name */
+  readonly nodeName?: string;
+  /** Labels given at registration. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Taints given at registration. @default [] */
+  readonly taints?: readonly Taint[];
+  /** `--node-ip`. @default - k3s picks */
+  readonly nodeIp?: string;
+  /** `--advertise-address` (servers). @default - the node IP */
+  readonly advertiseAddress?: string;
+  /** `--tls-san` names and addresses (servers). @default [] */
+  readonly tlsSans?: readonly string[];
+  /** Packaged components to turn off (servers). @default [] */
+  readonly disable?: readonly K3sComponent[];
+  /** k3s release, for example `v1.31.4+k3s1`. */
+  readonly version: string;
+  /** Further k3s flags, each `--flag=value`. @default [] */
+  readonly extraArgs?: readonly string[];
+}

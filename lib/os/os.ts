@@ -1,0 +1,39 @@
+/**
+ * The contract every operating system (Flatcar, k3OS) fulfils for the Cluster: render one node's
+ * provisioning config and name the image it boots on each platform. An OS never creates Terraform
+ * resources.
+ */
+import type { Encoder } from "../core/deferred";
+import type { Architecture, NodeSpec } from "../core/node";
+import type { K3sNodeProps } from "../k3s/node";
+import type { AwsImageSource, LibvirtImageSource, RenderedConfig } from "./types";
+
+/** Which micro-OS. */
+export enum OsFamily {
+  FLATCAR = "flatcar",
+  K3OS = "k3os",
+}
+
+/** What the cluster tells the OS about one node. */
+export interface NodeBootstrap {
+  readonly spec: NodeSpec;
+  /** Host name (the node name, or its FQDN where the platform gives a domain). */
+  readonly hostname: string;
+  /** OpenSSH public keys for the OS's admin user (`core` on Flatcar, `rancher` on k3OS). */
+  readonly sshKeys: readonly string[];
+  /** k3s settings; absent for a host without Kubernetes. */
+  readonly k3s?: K3sNodeProps;
+}
+
+/** An operating system the Cluster can put on its nodes. */
+export interface IOperatingSystem {
+  readonly family: OsFamily;
+  /** Renders the node's config; `encoder` keeps apply-time values intact. */
+  renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig;
+  /** The image for a node of this architecture on AWS. */
+  awsImage(architecture: Architecture): AwsImageSource;
+  /** The image for a node of this architecture on libvirt. */
+  libvirtImage(architecture: Architecture): LibvirtImageSource;
+  /** Smallest memory (MiB) and disk (GiB) the OS needs on a machine. */
+  readonly minimums: { readonly memoryMib: number; readonly diskGib: number };
+}
