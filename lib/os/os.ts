@@ -5,6 +5,7 @@
  */
 import type { Encoder } from "../core/deferred";
 import type { Architecture, NodeSpec } from "../core/node";
+import type { IgnitionConfig, IgnitionVersion } from "../ignition/config";
 import type { K3sNodeProps } from "../k3s/node";
 import type { AwsImageSource, LibvirtImageSource, RenderedConfig } from "./types";
 
@@ -23,11 +24,18 @@ export interface NodeBootstrap {
   readonly sshKeys: readonly string[];
   /** k3s settings; absent for a host without Kubernetes. */
   readonly k3s?: K3sNodeProps;
+  /**
+   * Escape hatches: Ignition merged after the OS's own content (Flatcar). An OS that does not read
+   * Ignition refuses a non-empty one. @default []
+   */
+  readonly ignitionExtras?: readonly IgnitionConfig[];
 }
 
 /** An operating system the Cluster can put on its nodes. */
 export interface IOperatingSystem {
   readonly family: OsFamily;
+  /** The Ignition spec version the OS renders (Flatcar); escape hatches are built for it. @default - none (not Ignition) */
+  readonly ignitionVersion?: IgnitionVersion;
   /** Renders the node's config; `encoder` keeps apply-time values intact. */
   renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig;
   /** The image for a node of this architecture on AWS. */

@@ -59,5 +59,13 @@ export interface IPlatform {
    * Lays out the network for the given nodes (every name the cluster will have, controllers
    * first) under `scope`, and returns the binding. `clusterName` prefixes resource names.
    */
-  bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[]): PlatformBinding;
+  bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options?: BindOptions): PlatformBinding;
+}
+
+/** Cluster-wide settings a platform applies where it can. */
+export interface BindOptions {
+  /** CIDRs that may reach the Kubernetes API; a platform without a firewall refuses a non-empty list. @default [] */
+  readonly apiCidrs?: readonly string[];
+  /** CIDRs that may reach SSH; likewise. @default [] */
+  readonly sshCidrs?: readonly string[];
 }

@@ -1,0 +1,73 @@
+import { Password } from "@cdktf/provider-random/lib/password";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
+
+/**
+ * Where the k3s cluster token comes from. It reaches every node's config as an apply-time value
+ * and only ever leaves Terraform as a sensitive output.
+ */
+export abstract class ClusterToken {
+  /**
+   * A `random_password` (hashicorp/random), generated once at the first apply and kept in state.
+   * Needs the random provider, which the cluster adds to the stack when it is missing.
+   */
+  public static random(props: { readonly length?: number } = {}): ClusterToken {
+    return new RandomToken(props.length ?? 48);
+  }
+
+  /** A sensitive Terraform variable the operator supplies (`TF_VAR_<name>`). */
+  public static fromVariable(props: { readonly name?: string } = {}): ClusterToken {
+    return new VariableToken(props.name);
+  }
+
+  /**
+   * A value from elsewhere, for example a secret read by a data source (`secret.secretString`).
+   * It must be a Terraform reference, not a literal, so the secret never sits in the program.
+   */
+  public static fromSecretValue(value: string): ClusterToken {
+    return new ValueToken(value);
+  }
+
+  /** @internal creates what the token needs in `scope` and returns the value. */
+  public abstract _bind(scope: Construct): string;
+}
+
+class RandomToken extends ClusterToken {
+  constructor(private readonly length: number) {
+    super();
+  }
+  public _bind(scope: Construct): string {
+    const stack = TerraformStack.of(scope);
+    const hasRandom = stack.node
+      .findAll()
+      .some((c) => c instanceof TerraformProvider && c.terraformResourceType === "random");
+    if (!hasRandom) new RandomProvider(stack, "random");
+    // Letters and digits only: the token lands in YAML and data URLs without quoting concerns.
+    return new Password(scope, "token", { length: this.length, special: false }).result;
+  }
+}
+
+class VariableToken extends ClusterToken {
+  constructor(private readonly name?: string) {
+    super();
+  }
+  public _bind(scope: Construct): string {
+    const v = new TerraformVariable(scope, "token", {
+      type: VariableType.STRING,
+      sensitive: true,
+      nullable: false,
+      description: "k3s cluster token (any secret string); keep it stable for the cluster's life",
+    });
+    if (this.name) v.overrideLogicalId(this.name);
+    return v.stringValue;
+  }
+}
+
+class ValueToken extends ClusterToken {
+  constructor(private readonly value: string) {
+    super();
+  }
+  public _bind(): string {
+    return this.value;
+  }
+}

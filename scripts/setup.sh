@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# One-step set-up for a fresh clone: the system validators the tests use (Debian's `ignition`
+# package: ignition-validate and the Ignition program), the npm packages from package-lock.json,
+# then a synth of the default example.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v ignition-validate >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian's ignition package (ignition-validate, the Ignition program)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ignition >/dev/null
+  else
+    echo "setup: ignition-validate is missing and apt-get as root is not available;"
+    echo "       the tests that need it will report that they were skipped (install: apt-get install -y ignition)"
+  fi
+fi
+
+npm ci --no-audit --no-fund
+npm run synth
