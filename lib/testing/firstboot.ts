@@ -1,0 +1,165 @@
+/**
+ * First-boot simulation: applies an Ignition config with the real Ignition program (Debian's
+ * `ignition` package) to a fresh directory seeded as a Flatcar root, and reports what the node
+ * would hold after Ignition (files, directories, links, units, users, ssh keys), or Ignition's
+ * own error.
+ *
+ * What it cannot check: disks, partitions, filesystems and RAID (they need block devices), the
+ * network fetches themselves (remote contents fail offline, or are stubbed when asked), and
+ * anything after Ignition: systemd starting units, sysext images merging, k3s joining.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { prepareConfig, type RemoteContents, type Stub } from "./firstboot/prepare";
+import { ROOT_REASON, errorLines, locateIgnitionProgram, runStage, runningAsRoot, type StageRun } from "./firstboot/program";
+import { seedRoot, type SeedFiles } from "./firstboot/seed";
+import { FirstBootTree, readTree } from "./firstboot/tree";
+
+export { ignitionProgramTool, rootPrivilegeTool, type FirstBootTool } from "./firstboot/program";
+export { StubKind, type Stub, type RemoteContents } from "./firstboot/prepare";
+export { CORE_UID, CORE_GID, type SeedFiles } from "./firstboot/seed";
+export {
+  FirstBootTree,
+  type TreeFile,
+  type TreeDirectory,
+  type TreeLink,
+  type TreeUser,
+  type TreeUnit,
+} from "./firstboot/tree";
+
+/** Options for {@link bootIgnition}. */
+export interface BootOptions {
+  /**
+   * Replace remote contents (http, https, s3, gs, tftp, arn sources of files, appends, child
+   * configs and CAs) with inline data, reporting each in `stubs`.
+   * @default false - a config with a remote source fails, saying it needs the network
+   */
+  readonly stubRemote?: boolean;
+  /**
+   * Bytes to serve for given URLs when `stubRemote` is set; their verification hashes are
+   * checked. URLs not listed get a short placeholder text and lose their hash.
+   * @default - placeholders for every remote source
+   */
+  readonly remoteContents?: RemoteContents;
+  /**
+   * Directory to apply the config to; it must be empty or absent, and is kept afterwards.
+   * @default - a new temporary directory, removed afterwards unless `keepRoot`
+   */
+  readonly root?: string;
+  /** Keep the temporary root for inspection (its path is in the result). @default false */
+  readonly keepRoot?: boolean;
+  /**
+   * Files an older or platform-specific image holds before Ignition runs (path -> text), for
+   * example `/etc/flatcar/update.conf` as images before the /etc overlay wrote it.
+   * @default - none beyond the Flatcar seed
+   */
+  readonly seedFiles?: SeedFiles;
+}
+
+/** A config Ignition applied. */
+export interface BootSuccess {
+  readonly ok: true;
+  /** Remote sources replaced with inline data (empty unless `stubRemote`). */
+  readonly stubs: readonly Stub[];
+  /** The root as the node would hold it after Ignition's files stage. */
+  readonly tree: FirstBootTree;
+  /** Where the root is, when it was kept (`root` given or `keepRoot`). */
+  readonly root?: string;
+  /** Ignition's log of the files stage. */
+  readonly log: string;
+}
+
+/** A config Ignition refused, or a run that could not happen. */
+export interface BootFailure {
+  readonly ok: false;
+  /** Ignition's own error lines (CRITICAL, ERROR) joined, or the reason the run could not happen. */
+  readonly error: string;
+  /** The stage that failed, when Ignition ran. */
+  readonly stage?: string;
+  /** Ignition's full output for that stage, when it ran. */
+  readonly log?: string;
+  /** Remote sources replaced before the run. */
+  readonly stubs: readonly Stub[];
+}
+
+export type BootResult = BootSuccess | BootFailure;
+
+/**
+ * Applies `config` as a Flatcar node's first boot would: Ignition's `fetch-offline` then `files`
+ * stages with `-platform file`, against a fresh root. Needs the Ignition program
+ * (`apt-get install -y ignition`) and root privileges; without them it fails with the reason.
+ */
+export async function bootIgnition(config: string | object, options: BootOptions = {}): Promise<BootResult> {
+  const program = locateIgnitionProgram();
+  if (!program) return { ok: false, error: "the Ignition program is not installed: apt-get install -y ignition", stubs: [] };
+  if (!runningAsRoot()) return { ok: false, error: ROOT_REASON, stubs: [] };
+
+  const prepared = prepareConfig(config, options.stubRemote ?? false, options.remoteContents);
+  if (!prepared.ok) return { ok: false, error: prepared.error, stubs: [] };
+  const stubs = prepared.stubs;
+
+  const work = mkdtempSync(join(tmpdir(), "microos-firstboot-"));
+  // Ignition writes ssh keys as the user, who must be able to walk down to its home.
+  chmodSync(work, 0o755);
+  const ownRoot = options.root === undefined;
+  const root = ownRoot ? join(work, "root") : resolve(options.root as string);
+  const keep = !ownRoot || (options.keepRoot ?? false);
+  try {
+    let seeded: string[];
+    try {
+      seeded = seedRoot(root, options.seedFiles);
+    } catch (e) {
+      return { ok: false, error: (e as Error).message, stubs };
+    }
+    // Ignition relabels what it wrote for SELinux by running `setfiles`; labels are not what is
+    // checked here, so a stand-in that reads the file list keeps the run going.
+    const bin = join(work, "bin");
+    writeStandIn(bin);
+    const configFile = join(work, "config.ign");
+    writeFileSync(configFile, prepared.text);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin"}`, IGNITION_CONFIG_FILE: configFile };
+    const neednet = join(work, "neednet");
+    const args = [
+      "-platform", "file",
+      "-root", root,
+      "-config-cache", join(work, "ignition.json"),
+      "-state-file", join(work, "state"),
+      "-neednet", neednet,
+      "-log-to-stdout",
+    ];
+
+    const offline = await runStage(program, args, env, "fetch-offline");
+    if (offline.exitCode !== 0) return failure(offline, stubs);
+    if (prepared.remote.length > 0 || existsSync(neednet)) {
+      const sources = prepared.remote.length ? `: ${prepared.remote.join(", ")}` : "";
+      return {
+        ok: false,
+        error: `the config needs the network (remote sources${sources}); it was not applied. Pass stubRemote to replace remote contents with inline data`,
+        stage: "fetch-offline",
+        log: offline.output,
+        stubs,
+      };
+    }
+    const files = await runStage(program, args, env, "files");
+    if (files.exitCode !== 0) return failure(files, stubs);
+    const tree = readTree(root, new Set(seeded));
+    return { ok: true, stubs, tree, root: keep ? root : undefined, log: files.output };
+  } finally {
+    if (!keep) rmSync(work, { recursive: true, force: true });
+    else if (ownRoot) rmSync(join(work, "bin"), { recursive: true, force: true });
+  }
+}
+
+function failure(run: StageRun, stubs: readonly Stub[]): BootFailure {
+  const lines = errorLines(run.output);
+  const error = lines.length ? lines.join("\n") : `Ignition's ${run.stage} stage exited with ${run.exitCode}: ${run.output.trim().split("\n").slice(-3).join("\n")}`;
+  return { ok: false, error, stage: run.stage, log: run.output, stubs };
+}
+
+function writeStandIn(bin: string): void {
+  mkdirSync(bin, { recursive: true });
+  const setfiles = join(bin, "setfiles");
+  writeFileSync(setfiles, "#!/bin/sh\ncat >/dev/null\n");
+  chmodSync(setfiles, 0o755);
+}
