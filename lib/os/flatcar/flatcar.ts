@@ -1,0 +1,196 @@
+/**
+ * Flatcar Container Linux as an operating system the Cluster can put on its nodes: renders each
+ * node's Ignition config and names the image per platform. Plain TypeScript, no cdktf.
+ */
+import type { Encoder } from "../../core/deferred";
+import { Architecture, NodeRole } from "../../core/node";
+import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
+import type { IOperatingSystem, NodeBootstrap } from "../os";
+import { OsFamily } from "../os";
+import { type AwsImageSource, ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../types";
+import { addHostname } from "./hostname";
+import { fail } from "./internal";
+import { applyK3s } from "./k3s";
+import { setNtpServers, setTimezone } from "./time";
+import { FlatcarUpdates, RebootStrategy } from "./updates";
+
+/** A Flatcar release channel (flatcar.org releases; FACTS.md). */
+export enum FlatcarChannel {
+  STABLE = "stable",
+  BETA = "beta",
+  ALPHA = "alpha",
+  LTS = "lts",
+}
+
+/** A hook that edits a node's Ignition config after the OS has rendered its own parts. */
+export type FlatcarNodeCustomizer = (config: IgnitionConfig, node: NodeBootstrap) => void;
+
+/** Options for a Flatcar operating system. */
+export interface FlatcarProps {
+  /**
+   * Ignition spec version of the rendered configs. 3.4.0 needs Flatcar 3535.0.0 or newer
+   * (flatcar/Flatcar#1000).
+   * @default IgnitionVersion.V3_3_0 (read by every Flatcar from 3185.0.0)
+   */
+  readonly ignitionVersion?: IgnitionVersion;
+  /**
+   * Updates on controllers.
+   * @default FlatcarUpdates.automatic({ strategy: RebootStrategy.OFF }): updates download and
+   * wait on the passive partition; a controller boots the new release on its next reboot, which
+   * the operator does one controller at a time, so etcd never loses quorum to an update.
+   */
+  readonly controllerUpdates?: FlatcarUpdates;
+  /**
+   * Updates on workers.
+   * @default FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT }): Flatcar's own default;
+   * workers reboot into each release (set a `window` to keep reboots to quiet hours).
+   */
+  readonly workerUpdates?: FlatcarUpdates;
+  /** tz database name for every node, for example `Europe/Berlin`. @default - UTC (Flatcar's default and recommendation) */
+  readonly timezone?: string;
+  /** NTP servers for systemd-timesyncd. @default - servers from DHCP, else Flatcar's pool */
+  readonly ntpServers?: readonly string[];
+  /** Edits each node's config last, after hostname, keys, updates, time and k3s. @default - none */
+  readonly customize?: FlatcarNodeCustomizer;
+}
+
+// Flatcar versions are MAJOR.MINOR.PATCH, for example 4081.2.0 (release server directory names).
+const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
+// FACTS.md: Flatcar reads Ignition spec 3.x from 3185.0.0 and spec 3.4.0 from Alpha 3535.0.0.
+const FIRST_IGNITION_V3 = 3185;
+const FIRST_IGNITION_V3_4 = 3535;
+
+/** The AMI owner account Flatcar publishes from (poseidon/typhoon aws/flatcar-linux/kubernetes/ami.tf; FACTS.md). */
+export const FLATCAR_AMI_OWNER = "075585003325";
+
+/**
+ * Flatcar Container Linux: `Flatcar.channel(FlatcarChannel.STABLE)` follows a channel,
+ * `Flatcar.release(FlatcarChannel.STABLE, "4081.2.0")` pins the release nodes first boot (they
+ * still update themselves unless updates are disabled).
+ */
+export class Flatcar implements IOperatingSystem {
+  /** The newest release of a channel. */
+  public static channel(channel: FlatcarChannel | `${FlatcarChannel}`, props: FlatcarProps = {}): Flatcar {
+    return new Flatcar(checkChannel(channel), undefined, props);
+  }
+
+  /** A fixed release of a channel, for example `Flatcar.release(FlatcarChannel.STABLE, "4081.2.0")`. */
+  public static release(channel: FlatcarChannel | `${FlatcarChannel}`, version: string, props: FlatcarProps = {}): Flatcar {
+    const ch = checkChannel(channel);
+    const m = typeof version === "string" ? VERSION.exec(version) : null;
+    if (!m) {
+      fail("version", `\`${String(version)}\` is not a Flatcar version`, "give MAJOR.MINOR.PATCH as on flatcar.org/releases, for example `4081.2.0`");
+    }
+    const major = Number(m[1]);
+    if (major < FIRST_IGNITION_V3) {
+      fail("version", `Flatcar ${version} predates Ignition spec 3 (read from ${FIRST_IGNITION_V3}.0.0)`, `pin ${FIRST_IGNITION_V3}.0.0 or newer`);
+    }
+    if ((props.ignitionVersion ?? IgnitionVersion.V3_3_0) === IgnitionVersion.V3_4_0 && major < FIRST_IGNITION_V3_4) {
+      fail("ignitionVersion", `Flatcar ${version} reads Ignition spec 3.4.0 only from ${FIRST_IGNITION_V3_4}.0.0`, `use IgnitionVersion.V3_3_0, or pin ${FIRST_IGNITION_V3_4}.0.0 or newer`);
+    }
+    return new Flatcar(ch, version, props);
+  }
+
+  public readonly family = OsFamily.FLATCAR;
+  /**
+   * Memory and disk a Flatcar k3s node needs: 2048 MiB (a k3s server with embedded etcd and a
+   * workload measured 1606 MB, docs.k3s.io reference/resource-profiling) and 8 GiB of disk
+   * (Flatcar "Installing to disk": an installation requires at least 8 GB).
+   */
+  public readonly minimums = { memoryMib: 2048, diskGib: 8 } as const;
+  /** The channel. */
+  public readonly channelName: FlatcarChannel;
+  /** The pinned release, or undefined for the channel's newest. */
+  public readonly version: string | undefined;
+  /** Ignition spec version of rendered configs. */
+  public readonly ignitionVersion: IgnitionVersion;
+  private readonly props: FlatcarProps;
+  private readonly controllerUpdates: FlatcarUpdates;
+  private readonly workerUpdates: FlatcarUpdates;
+
+  private constructor(channel: FlatcarChannel, version: string | undefined, props: FlatcarProps) {
+    this.channelName = channel;
+    this.version = version;
+    this.props = props;
+    this.ignitionVersion = props.ignitionVersion ?? IgnitionVersion.V3_3_0;
+    if (!Object.values(IgnitionVersion).includes(this.ignitionVersion)) {
+      fail("ignitionVersion", `\`${String(this.ignitionVersion)}\` is not an Ignition version this library renders`, "use IgnitionVersion.V3_3_0 or V3_4_0");
+    }
+    for (const [field, value] of [["controllerUpdates", props.controllerUpdates], ["workerUpdates", props.workerUpdates]] as const) {
+      if (value !== undefined && !(value instanceof FlatcarUpdates)) {
+        fail(field, "the value is not a FlatcarUpdates", "build it with FlatcarUpdates.automatic({...}) or FlatcarUpdates.disabled()");
+      }
+    }
+    this.controllerUpdates = props.controllerUpdates ?? FlatcarUpdates.automatic({ strategy: RebootStrategy.OFF });
+    this.workerUpdates = props.workerUpdates ?? FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT });
+    // Check time settings now, at the call that introduces them, not at the first render.
+    const probe = new IgnitionConfig({ version: this.ignitionVersion });
+    if (props.timezone !== undefined) setTimezone(probe, props.timezone);
+    if (props.ntpServers !== undefined) setNtpServers(probe, props.ntpServers);
+    if (props.customize !== undefined && typeof props.customize !== "function") {
+      fail("customize", "the value is not a function", "pass `(config, node) => { ... }`");
+    }
+  }
+
+  /** Update settings a node of this role gets. */
+  public updatesFor(role: NodeRole): FlatcarUpdates {
+    return role === NodeRole.CONTROLLER ? this.controllerUpdates : this.workerUpdates;
+  }
+
+  /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
+  public configFor(node: NodeBootstrap): IgnitionConfig {
+    const config = new IgnitionConfig({ version: this.ignitionVersion });
+    addHostname(config, node.hostname);
+    // Flatcar's admin user is `core`; Ignition adds the keys to its authorized_keys.
+    if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);
+    this.updatesFor(node.spec.role).applyTo(config);
+    if (this.props.timezone !== undefined) setTimezone(config, this.props.timezone);
+    if (this.props.ntpServers !== undefined) setNtpServers(config, this.props.ntpServers);
+    if (node.k3s) applyK3s(config, node.k3s);
+    this.props.customize?.(config, node);
+    return config;
+  }
+
+  public renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig {
+    return { format: ConfigFormat.IGNITION, content: this.configFor(node).render({ encoder }) };
+  }
+
+  public awsImage(architecture: Architecture): AwsImageSource {
+    checkArchitecture(architecture);
+    // AMI names are `Flatcar-<channel>-<version>-hvm` (flatcar/Flatcar#947 names
+    // `Flatcar-stable-2905.2.6-hvm`); typhoon ami.tf matches `Flatcar-<channel>-*` plus the
+    // architecture filter, which tells amd64 and arm64 images apart.
+    const namePattern = this.version ? `Flatcar-${this.channelName}-${this.version}-*` : `Flatcar-${this.channelName}-*`;
+    return { kind: "lookup", owners: [FLATCAR_AMI_OWNER], namePattern, architecture };
+  }
+
+  public libvirtImage(architecture: Architecture): LibvirtImageSource {
+    checkArchitecture(architecture);
+    const release = this.version ?? "current";
+    const board = architecture === Architecture.ARM64 ? "arm64-usr" : "amd64-usr";
+    // amd64: the BIOS qemu image (FACTS.md, flatcar.org QEMU docs). arm64 boots only through UEFI:
+    // the `qemu_uefi` image (flatcar/sysext-bakery lib/ boot helper lists
+    // flatcar_production_qemu_uefi_image.img with its efi_code/efi_vars files).
+    const file = architecture === Architecture.ARM64 ? "flatcar_production_qemu_uefi_image.img" : "flatcar_production_qemu_image.img";
+    return {
+      kind: "disk",
+      url: `https://${this.channelName}.release.flatcar-linux.net/${board}/${release}/${file}`,
+      volumeName: `flatcar-${this.channelName}-${release}-${architecture}.qcow2`,
+      architecture,
+      uefi: architecture === Architecture.ARM64,
+    };
+  }
+}
+
+function checkChannel(channel: string): FlatcarChannel {
+  if (!(Object.values(FlatcarChannel) as string[]).includes(channel)) {
+    fail("channel", `\`${String(channel)}\` is not a Flatcar channel`, "use FlatcarChannel.STABLE, BETA, ALPHA or LTS");
+  }
+  return channel as FlatcarChannel;
+}
+
+function checkArchitecture(architecture: Architecture): void {
+  if (!Object.values(Architecture).includes(architecture)) {
+    fail("architecture", `\`${String(architecture)}\` is not an architecture Flatcar publishes`, "use Architecture.AMD64 or ARM64");
+  }
+}
