@@ -130,7 +130,7 @@ export async function bootIgnition(config: string | object, options: BootOptions
     ];
 
     const offline = await runStage(program, args, env, "fetch-offline");
-    if (offline.exitCode !== 0) return failure(offline, stubs);
+    if (offline.exitCode !== 0) return failure(offline, root, stubs);
     if (prepared.remote.length > 0 || existsSync(neednet)) {
       const sources = prepared.remote.length ? `: ${prepared.remote.join(", ")}` : "";
       return {
@@ -142,7 +142,7 @@ export async function bootIgnition(config: string | object, options: BootOptions
       };
     }
     const files = await runStage(program, args, env, "files");
-    if (files.exitCode !== 0) return failure(files, stubs);
+    if (files.exitCode !== 0) return failure(files, root, stubs);
     const tree = readTree(root, new Set(seeded));
     return { ok: true, stubs, tree, root: keep ? root : undefined, log: files.output };
   } finally {
@@ -151,8 +151,9 @@ export async function bootIgnition(config: string | object, options: BootOptions
   }
 }
 
-function failure(run: StageRun, stubs: readonly Stub[]): BootFailure {
-  const lines = errorLines(run.output);
+/** Ignition's error lines, with the root's location taken out of paths so they read as on the node. */
+function failure(run: StageRun, root: string, stubs: readonly Stub[]): BootFailure {
+  const lines = errorLines(run.output).map((l) => l.split(root + "/").join("/"));
   const error = lines.length ? lines.join("\n") : `Ignition's ${run.stage} stage exited with ${run.exitCode}: ${run.output.trim().split("\n").slice(-3).join("\n")}`;
   return { ok: false, error, stage: run.stage, log: run.output, stubs };
 }
