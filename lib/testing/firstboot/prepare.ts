@@ -107,10 +107,10 @@ function walkConfig(config: Json, ctx: Walk): void {
     const given = ctx.remoteContents[source];
     if (given !== undefined) {
       checkHash(res, Buffer.from(given));
+      ctx.stubs.push({ kind, path, source, replacement: "provided" });
       if (isConfig) serveChildConfig(res, Buffer.from(given), ctx);
       else res.source = dataUrl(Buffer.from(given));
       delete res.httpHeaders;
-      ctx.stubs.push({ kind, path, source, replacement: "provided" });
     } else {
       const placeholder = isConfig ? JSON.stringify({ ignition: { version: PRERELEASE } }) : `stub for ${source}\n`;
       res.source = dataUrl(Buffer.from(placeholder));
