@@ -1,0 +1,180 @@
+/**
+ * EC2 machines: a single instance (controllers, or workers placed as instances) and a worker pool
+ * (a launch template and an autoscaling group that rolls through an instance refresh).
+ */
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { Construct, Token, terraformEncoder } from "../../cdktf";
+import { NAME_LIMITS, awsName } from "./names";
+
+/** EBS volume types for the root disk (EC2 user guide, "Amazon EBS volume types"). */
+export enum RootVolumeType {
+  GP3 = "gp3",
+  GP2 = "gp2",
+  IO2 = "io2",
+  IO1 = "io1",
+}
+
+/** Root disk settings. */
+export interface RootVolume {
+  readonly sizeGib: number;
+  readonly type: RootVolumeType;
+  /** KMS key for EBS encryption. @default - the account's default EBS key */
+  readonly kmsKeyId?: string;
+}
+
+// IMDSv2 only (`http_tokens = required`), hop limit 1 so containers cannot reach the node's role
+// credentials through the metadata service (EC2 user guide, "Configure the instance metadata options").
+const METADATA = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+
+/** Props for {@link NodeInstance}. */
+export interface NodeInstanceProps {
+  /** `Name` tag and hostname-like name. */
+  readonly name: string;
+  readonly amiId: string;
+  readonly instanceType: string;
+  readonly subnetId: string;
+  /** Fixed private address. @default - DHCP from the subnet */
+  readonly privateIp?: string;
+  readonly securityGroupIds: readonly string[];
+  readonly instanceProfileName: string;
+  /** @default - no EC2 key pair */
+  readonly keyName?: string;
+  /** User data text (the provider base64-encodes it). */
+  readonly userData: string;
+  readonly rootVolume: RootVolume;
+  /**
+   * Attributes Terraform ignores after creation (`ami`, `user_data`), so the node is not replaced
+   * when they change. @default []
+   */
+  readonly ignoreChanges?: readonly string[];
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** One EC2 instance. */
+export class NodeInstance extends Construct {
+  public readonly instance: Instance;
+  /** Private address (fixed, or a token). */
+  public readonly privateIp: string;
+
+  constructor(scope: Construct, id: string, props: NodeInstanceProps) {
+    super(scope, id);
+    const tags = { ...(props.tags ?? {}), Name: props.name };
+    this.instance = new Instance(this, "Resource", {
+      ami: props.amiId,
+      instanceType: props.instanceType,
+      subnetId: props.subnetId,
+      privateIp: props.privateIp,
+      vpcSecurityGroupIds: [...props.securityGroupIds],
+      iamInstanceProfile: props.instanceProfileName,
+      keyName: props.keyName,
+      userData: props.userData,
+      metadataOptions: { ...METADATA },
+      rootBlockDevice: {
+        volumeSize: props.rootVolume.sizeGib,
+        volumeType: props.rootVolume.type,
+        encrypted: true,
+        kmsKeyId: props.rootVolume.kmsKeyId,
+        deleteOnTermination: true,
+        tags,
+      },
+      tags,
+      lifecycle: props.ignoreChanges && props.ignoreChanges.length ? { ignoreChanges: [...props.ignoreChanges] } : undefined,
+    });
+    this.privateIp = props.privateIp ?? this.instance.privateIp;
+  }
+}
+
+/** Props for {@link WorkerPool}. */
+export interface WorkerPoolProps {
+  readonly clusterName: string;
+  readonly poolName: string;
+  readonly amiId: string;
+  /** Root device of the image (`/dev/xvda` for Flatcar). */
+  readonly rootDeviceName: string;
+  readonly instanceType: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly instanceProfileArn: string;
+  /** @default - no EC2 key pair */
+  readonly keyName?: string;
+  /** User data text; base64-encoded here as launch templates require. */
+  readonly userData: string;
+  readonly rootVolume: RootVolume;
+  /** Number of machines. */
+  readonly size: number;
+  /** Run on spot capacity. @default false */
+  readonly spot?: boolean;
+  /** Ignore later `image_id` changes (Flatcar updates itself). @default true */
+  readonly ignoreImageChanges?: boolean;
+  /** Least share of healthy machines during a rolling refresh. @default 66 */
+  readonly minHealthyPercentage?: number;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A pool of identical workers: one launch template (every machine boots the same config) and an
+ * autoscaling group over the private subnets. A new launch template version (a changed config)
+ * starts a rolling instance refresh.
+ */
+export class WorkerPool extends Construct {
+  public readonly launchTemplate: LaunchTemplate;
+  public readonly group: AutoscalingGroup;
+
+  constructor(scope: Construct, id: string, props: WorkerPoolProps) {
+    super(scope, id);
+    const name = awsName([props.clusterName, props.poolName], NAME_LIMITS.launchTemplate);
+    const tags = props.tags ?? {};
+    const nodeTags = { ...tags, Name: name };
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      name,
+      imageId: props.amiId,
+      instanceType: props.instanceType,
+      keyName: props.keyName,
+      // Launch templates take user data base64-encoded (EC2 API, RequestLaunchTemplateData.UserData).
+      userData: terraformEncoder.base64(props.userData),
+      iamInstanceProfile: { arn: props.instanceProfileArn },
+      vpcSecurityGroupIds: [...props.securityGroupIds],
+      metadataOptions: { ...METADATA },
+      blockDeviceMappings: [
+        {
+          deviceName: props.rootDeviceName,
+          ebs: {
+            volumeSize: props.rootVolume.sizeGib,
+            volumeType: props.rootVolume.type,
+            encrypted: "true",
+            kmsKeyId: props.rootVolume.kmsKeyId,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      instanceMarketOptions: props.spot ? { marketType: "spot" } : undefined,
+      tagSpecifications: [
+        { resourceType: "instance", tags: nodeTags },
+        { resourceType: "volume", tags: nodeTags },
+      ],
+      updateDefaultVersion: true,
+      tags,
+      lifecycle: props.ignoreImageChanges ?? true ? { ignoreChanges: ["image_id"] } : undefined,
+    });
+    this.group = new AutoscalingGroup(this, "Resource", {
+      name: awsName([props.clusterName, props.poolName], NAME_LIMITS.autoscalingGroup),
+      minSize: props.size,
+      maxSize: props.size,
+      desiredCapacity: props.size,
+      vpcZoneIdentifier: [...props.subnetIds],
+      healthCheckType: "EC2",
+      launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
+      // A changed launch template starts a refresh (hashicorp/aws aws_autoscaling_group,
+      // instance_refresh): workers roll a few at a time.
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: { minHealthyPercentage: props.minHealthyPercentage ?? 66 },
+      },
+      tag: Object.entries(nodeTags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+    });
+  }
+}

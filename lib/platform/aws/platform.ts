@@ -1,0 +1,408 @@
+/**
+ * `AwsPlatform`: lays a cluster out on AWS. `bind()` builds the network, security groups, the API
+ * load balancer and the image lookups; the binding's `addMachines()` builds controllers as
+ * instances with fixed private addresses and worker pools as autoscaling groups.
+ */
+import { Construct } from "../../cdktf";
+import { MicroOsError } from "../../core/errors";
+import { type NodeSpec, NodeRole, isDnsLabel } from "../../core/node";
+import { ConfigFormat, type AwsImageSource, type RenderedConfig } from "../../os/types";
+import {
+  type IPlatform,
+  type MachineInfo,
+  type MachineRequest,
+  type PlatformBinding,
+  PlatformKind,
+} from "../platform";
+import { hostAddress } from "./cidr";
+import { ConfigBucket, DeliveryKind, EC2_USER_DATA_LIMIT, chooseDelivery } from "./delivery";
+import { NodeIdentity } from "./iam";
+import { AwsImagePolicy, ClusterImages } from "./image";
+import { instanceTypeArchitecture } from "./instance-type";
+import { ApiLoadBalancer, LoadBalancerScheme } from "./load-balancer";
+import { NodeInstance, RootVolumeType, WorkerPool } from "./machine";
+import { ClusterVpc, type IClusterNetwork, NatGateways, type NodeSubnet, existingNetwork } from "./network";
+import { ClusterSecurityGroups } from "./security";
+
+/** Where workers run. */
+export enum WorkerPlacement {
+  /** One launch template and autoscaling group per pool; every node of a pool boots the same config. */
+  AUTOSCALING_GROUP = "autoscaling-group",
+  /** One instance per worker node, each with its own config (and address picked by DHCP). */
+  INSTANCES = "instances",
+}
+
+/** Settings shared by {@link AwsPlatform.newVpc} and {@link AwsPlatform.existingVpc}. */
+export interface AwsPlatformOptions {
+  /**
+   * Sources allowed to reach the k3s API (TCP 6443) through the load balancer.
+   * @default - the VPC's CIDR only
+   */
+  readonly apiCidrs?: readonly string[];
+  /** Sources allowed to SSH (TCP 22) to nodes. @default [] (SSH closed) */
+  readonly sshCidrs?: readonly string[];
+  /** EC2 key pair name for the nodes. @default - none (keys come from the OS config) */
+  readonly keyName?: string;
+  /** @default - INTERNET_FACING when `apiCidrs` is given, else INTERNAL */
+  readonly loadBalancerScheme?: LoadBalancerScheme;
+  /**
+   * Largest Ignition config (bytes) sent as user data; larger ones go to S3 behind a stub.
+   * Apply-time values count {@link DEFERRED_VALUE_BUDGET} bytes each. At most 16384.
+   * @default 16384
+   */
+  readonly userDataLimit?: number;
+  /** @default AwsImagePolicy.trackNewestIgnoreChanges() */
+  readonly imagePolicy?: AwsImagePolicy;
+  /**
+   * Replace a controller when its AMI or user data changes. Controllers hold etcd, so by default
+   * Terraform ignores both after creation (as typhoon does) and Flatcar updates in place.
+   * @default false
+   */
+  readonly replaceControllersOnChange?: boolean;
+  /** @default WorkerPlacement.AUTOSCALING_GROUP */
+  readonly workerPlacement?: WorkerPlacement;
+  /** Root volume size when a request gives none. @default 30 */
+  readonly rootVolumeGib?: number;
+  /** @default RootVolumeType.GP3 */
+  readonly rootVolumeType?: RootVolumeType;
+  /** KMS key for EBS encryption (volumes are always encrypted). @default - the account's default EBS key */
+  readonly ebsKmsKeyId?: string;
+  /** Root device of images given by AMI id. @default "/dev/xvda" */
+  readonly rootDeviceName?: string;
+  /** Tags on every resource. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** Props for {@link AwsPlatform.newVpc}. */
+export interface AwsNewVpcProps extends AwsPlatformOptions {
+  /** VPC CIDR, /16 to /24. */
+  readonly cidr: string;
+  /** Zone names, or a count (then looked up at plan time through the AWS API). */
+  readonly zones: number | readonly string[];
+  /** @default NatGateways.SINGLE */
+  readonly natGateways?: NatGateways;
+}
+
+/** Props for {@link AwsPlatform.existingVpc}. */
+export interface AwsExistingVpcProps extends AwsPlatformOptions {
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  /** Subnets for the nodes, with their CIDRs. */
+  readonly privateSubnets: readonly NodeSubnet[];
+  /** Needed for an internet-facing load balancer. @default [] */
+  readonly publicSubnetIds?: readonly string[];
+}
+
+type NetworkChoice = { readonly kind: "new"; readonly props: AwsNewVpcProps } | { readonly kind: "existing"; readonly props: AwsExistingVpcProps };
+
+// Controllers take host addresses from this offset on in their zone's private subnet.
+const CONTROLLER_ADDRESS_OFFSET = 10;
+
+/** The AWS platform. */
+export class AwsPlatform implements IPlatform {
+  /** A new VPC with public and private subnets over `zones`. */
+  public static newVpc(props: AwsNewVpcProps): AwsPlatform {
+    return new AwsPlatform({ kind: "new", props });
+  }
+
+  /** An existing VPC and subnets, by id. */
+  public static existingVpc(props: AwsExistingVpcProps): AwsPlatform {
+    return new AwsPlatform({ kind: "existing", props });
+  }
+
+  public readonly kind = PlatformKind.AWS;
+
+  private constructor(private readonly network: NetworkChoice) {}
+
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[]): PlatformBinding {
+    return new AwsClusterBinding(scope, "aws", { clusterName, nodes, network: this.network });
+  }
+}
+
+/** Props for {@link AwsClusterBinding}. */
+interface AwsClusterBindingProps {
+  readonly clusterName: string;
+  readonly nodes: readonly NodeSpec[];
+  readonly network: NetworkChoice;
+}
+
+/**
+ * A cluster's AWS resources (the construct `bind()` returns). Children: `network`, `security`,
+ * `api`, `images`, `config` (the S3 bucket, only when a config needs it), `nodes/<name>` and
+ * `pools/<pool>`.
+ *
+ * Controller addresses: the i-th controller in the node list lives in zone `i mod zones` and takes
+ * host `10 + floor(i / zones)` of that zone's private subnet. Controllers are a short fixed list,
+ * so keep their order: adding a controller at the end moves no one; worker pools never shift them.
+ */
+export class AwsClusterBinding extends Construct implements PlatformBinding {
+  public readonly kind = PlatformKind.AWS;
+  public readonly apiEndpoint: string;
+  public readonly apiTlsSans: readonly string[];
+  public readonly network: IClusterNetwork;
+  public readonly securityGroups: ClusterSecurityGroups;
+  public readonly loadBalancer: ApiLoadBalancer;
+  public readonly images: ClusterImages;
+
+  private readonly clusterName: string;
+  private readonly options: AwsPlatformOptions;
+  private readonly nodesByName = new Map<string, NodeSpec>();
+  private readonly controllerAddresses = new Map<string, { subnet: NodeSubnet; ip: string }>();
+  private readonly tags: Record<string, string>;
+  private bucket?: ConfigBucket;
+  private machinesAdded = false;
+  private largestUserData = 0;
+
+  constructor(scope: Construct, id: string, props: AwsClusterBindingProps) {
+    super(scope, id);
+    const at = this.node.path;
+    this.clusterName = props.clusterName;
+    this.options = props.network.props;
+    const o = this.options;
+    if (!isDnsLabel(props.clusterName) || props.clusterName.length > 28) {
+      throw new MicroOsError(at, "clusterName", `"${props.clusterName}" is not a DNS label of at most 28 characters`, "use lower-case letters, digits and '-' (AWS load balancer names hold 32 characters)");
+    }
+    for (const n of props.nodes) {
+      if (!isDnsLabel(n.name)) throw new MicroOsError(at, `nodes[${n.name}].name`, "the node name is not a DNS label", "use lower-case letters, digits and '-', at most 63 characters");
+      if (this.nodesByName.has(n.name)) throw new MicroOsError(at, `nodes[${n.name}]`, "the node name is used twice", "give every node its own name");
+      this.nodesByName.set(n.name, n);
+    }
+    if (o.userDataLimit !== undefined && (!Number.isInteger(o.userDataLimit) || o.userDataLimit < 0 || o.userDataLimit > EC2_USER_DATA_LIMIT)) {
+      throw new MicroOsError(at, "userDataLimit", `${o.userDataLimit} is outside 0..${EC2_USER_DATA_LIMIT}`, `give a byte count up to EC2's limit of ${EC2_USER_DATA_LIMIT}`);
+    }
+    if (o.rootVolumeGib !== undefined && (!Number.isInteger(o.rootVolumeGib) || o.rootVolumeGib < 1)) {
+      throw new MicroOsError(at, "rootVolumeGib", `${o.rootVolumeGib} is not a positive whole number`, "give the size in GiB, for example 30");
+    }
+    this.tags = { ...(o.tags ?? {}), [`kubernetes.io/cluster/${props.clusterName}`]: "owned" };
+
+    if (props.network.kind === "new") {
+      const p = props.network.props;
+      this.network = new ClusterVpc(this, "network", { cidr: p.cidr, zones: p.zones, natGateways: p.natGateways, namePrefix: props.clusterName, tags: this.tags });
+    } else {
+      this.network = existingNetwork(at, props.network.props);
+    }
+
+    const apiCidrs = o.apiCidrs ?? [this.network.vpcCidr];
+    this.securityGroups = new ClusterSecurityGroups(this, "security", {
+      vpcId: this.network.vpcId,
+      namePrefix: props.clusterName,
+      apiCidrs,
+      sshCidrs: o.sshCidrs,
+      tags: this.tags,
+    });
+
+    const scheme = o.loadBalancerScheme ?? (o.apiCidrs ? LoadBalancerScheme.INTERNET_FACING : LoadBalancerScheme.INTERNAL);
+    if (scheme === LoadBalancerScheme.INTERNET_FACING && this.network.publicSubnetIds.length === 0) {
+      throw new MicroOsError(at, "publicSubnetIds", "an internet-facing load balancer needs public subnets", "give publicSubnetIds, or loadBalancerScheme: LoadBalancerScheme.INTERNAL");
+    }
+    this.loadBalancer = new ApiLoadBalancer(this, "api", {
+      clusterName: props.clusterName,
+      scheme,
+      vpcId: this.network.vpcId,
+      subnetIds: scheme === LoadBalancerScheme.INTERNET_FACING ? this.network.publicSubnetIds : this.network.privateSubnets.map((s) => s.id),
+      securityGroupId: this.securityGroups.loadBalancer.id,
+      tags: this.tags,
+    });
+    this.apiEndpoint = this.loadBalancer.dnsName;
+    this.apiTlsSans = [this.loadBalancer.dnsName];
+    this.images = new ClusterImages(this, "images", {
+      policy: o.imagePolicy ?? AwsImagePolicy.trackNewestIgnoreChanges(),
+      rootDeviceName: o.rootDeviceName,
+    });
+
+    const subnets = this.network.privateSubnets;
+    props.nodes
+      .filter((n) => n.role === NodeRole.CONTROLLER)
+      .forEach((n, i) => {
+        const subnet = subnets[i % subnets.length];
+        const offset = CONTROLLER_ADDRESS_OFFSET + Math.floor(i / subnets.length);
+        this.controllerAddresses.set(n.name, { subnet, ip: hostAddress(subnet.cidr, offset, `${at}/nodes/${n.name}`, "privateIp") });
+      });
+  }
+
+  /** Bytes of the largest user data built so far (a stub counts as itself). */
+  public get largestUserDataBytes(): number {
+    return this.largestUserData;
+  }
+
+  /** The S3 bucket for large configs, once one was needed. */
+  public get configBucket(): ConfigBucket | undefined {
+    return this.bucket;
+  }
+
+  /**
+   * A controller's fixed private address. Workers have none (autoscaling groups and DHCP pick
+   * them at launch): asking for one is an error.
+   */
+  public addressOf(nodeName: string): string {
+    const c = this.controllerAddresses.get(nodeName);
+    if (c) return c.ip;
+    const at = this.node.path;
+    if (this.nodesByName.has(nodeName)) {
+      throw new MicroOsError(at, `addressOf(${nodeName})`, "workers have no fixed address on AWS (their addresses are picked at launch)", "point workers at a controller's address or the API endpoint, not at each other");
+    }
+    throw new MicroOsError(at, `addressOf(${nodeName})`, "no such node was given to bind()", "bind every node name before asking for its address");
+  }
+
+  public addMachines(requests: readonly MachineRequest[]): readonly MachineInfo[] {
+    const at = this.node.path;
+    if (this.machinesAdded) throw new MicroOsError(at, "addMachines", "called twice", "pass every machine in one call");
+    this.machinesAdded = true;
+    const seen = new Set<string>();
+    for (const r of requests) {
+      const nat = `${at}/nodes/${r.spec.name}`;
+      if (!this.nodesByName.has(r.spec.name)) throw new MicroOsError(nat, "spec.name", "the node was not given to bind()", "bind the same node list you add machines for");
+      if (seen.has(r.spec.name)) throw new MicroOsError(nat, "spec.name", "two requests for one node", "request each node once");
+      seen.add(r.spec.name);
+      this.checkRequest(r, nat);
+    }
+
+    const infos: MachineInfo[] = [];
+    const nodesScope = new Construct(this, "nodes");
+    const workers = requests.filter((r) => r.spec.role === NodeRole.WORKER);
+    for (const r of requests.filter((r) => r.spec.role === NodeRole.CONTROLLER)) {
+      infos.push(this.addInstance(nodesScope, r, true));
+    }
+    if ((this.options.workerPlacement ?? WorkerPlacement.AUTOSCALING_GROUP) === WorkerPlacement.INSTANCES) {
+      for (const r of workers) infos.push(this.addInstance(nodesScope, r, false));
+    } else {
+      const pools = new Map<string, MachineRequest[]>();
+      for (const r of workers) pools.set(r.spec.pool, [...(pools.get(r.spec.pool) ?? []), r]);
+      const poolsScope = pools.size ? new Construct(this, "pools") : undefined;
+      for (const [pool, members] of pools) infos.push(...this.addPool(poolsScope!, pool, members));
+    }
+    return infos;
+  }
+
+  private checkRequest(r: MachineRequest, at: string): void {
+    const image = r.image as AwsImageSource;
+    if (image.kind !== "lookup" && image.kind !== "id") {
+      throw new MicroOsError(at, "image", `a ${String((r.image as { kind: string }).kind)} image is not an AWS image`, "give the AWS image the OS names for this node (os.awsImage(arch))");
+    }
+    if (image.architecture !== r.spec.architecture) {
+      throw new MicroOsError(at, "image.architecture", `the image is ${image.architecture} but the node is ${r.spec.architecture}`, "pick the image for the node's architecture");
+    }
+    const typeArch = instanceTypeArchitecture(r.size, at, "size");
+    if (typeArch !== image.architecture) {
+      throw new MicroOsError(at, "size", `instance type ${r.size} is ${typeArch} but the image is ${image.architecture}`, typeArch === "arm64" ? "use an x86 instance type (for example t3.medium) or an arm64 image" : "use a Graviton instance type (for example t4g.medium) or an amd64 image");
+    }
+    if (r.diskGib !== undefined && (!Number.isInteger(r.diskGib) || r.diskGib < 1)) {
+      throw new MicroOsError(at, "diskGib", `${r.diskGib} is not a positive whole number`, "give the size in GiB");
+    }
+    if (r.spot && r.spec.role === NodeRole.CONTROLLER) {
+      throw new MicroOsError(at, "spot", "controllers hold etcd and must not be reclaimed by EC2", "run controllers on on-demand capacity; use spot for worker pools");
+    }
+  }
+
+  private rootVolume(r: MachineRequest) {
+    return {
+      sizeGib: r.diskGib ?? this.options.rootVolumeGib ?? 30,
+      type: this.options.rootVolumeType ?? RootVolumeType.GP3,
+      kmsKeyId: this.options.ebsKmsKeyId,
+    };
+  }
+
+  /** User data for a config, offloading large Ignition to S3 under `key`; `identity` may read it. */
+  private userData(config: RenderedConfig, key: string, identity: NodeIdentity, at: string): string {
+    const limit = this.options.userDataLimit ?? EC2_USER_DATA_LIMIT;
+    let userData = config.content;
+    if (chooseDelivery(config, limit, at) === DeliveryKind.S3) {
+      this.bucket ??= new ConfigBucket(this, "config", { clusterName: this.clusterName, tags: this.tags });
+      const stored = this.bucket.addIgnition(key.replace(/[^a-z0-9-]/g, "-"), key, config.content);
+      identity.allowReadObject(stored.objectArn);
+      userData = stored.stub;
+    }
+    this.largestUserData = Math.max(this.largestUserData, Buffer.byteLength(userData, "utf8"));
+    return userData;
+  }
+
+  private addInstance(scope: Construct, r: MachineRequest, controller: boolean): MachineInfo {
+    const name = r.spec.name;
+    const holder = new Construct(scope, name);
+    const at = holder.node.path;
+    const image = this.images.resolve(r.image as AwsImageSource, at);
+    const identity = new NodeIdentity(holder, "identity", { nameParts: [this.clusterName, name], tags: this.tags });
+    const userData = this.userData(r.config, `nodes/${name}.ign`, identity, at);
+    const fixed = controller ? this.controllerAddresses.get(name) : undefined;
+    const subnets = this.network.privateSubnets;
+    // Workers placed as instances spread over zones by their index in their pool: new nodes are
+    // added at the end of a pool, so existing ones keep their zone.
+    const poolIndex = controller ? 0 : [...this.nodesByName.values()].filter((n) => n.pool === r.spec.pool).findIndex((n) => n.name === name);
+    const subnet = fixed?.subnet ?? subnets[poolIndex % subnets.length];
+    const ignore: string[] = [];
+    if (controller && !this.options.replaceControllersOnChange) ignore.push("ami", "user_data");
+    else if (this.ignoresImageChanges()) ignore.push("ami");
+    const machine = new NodeInstance(holder, "machine", {
+      name: `${this.clusterName}-${name}`,
+      amiId: image.amiId,
+      instanceType: r.size,
+      subnetId: subnet.id,
+      privateIp: fixed?.ip,
+      securityGroupIds: [controller ? this.securityGroups.controllers.id : this.securityGroups.workers.id],
+      instanceProfileName: identity.instanceProfile.name,
+      keyName: this.options.keyName,
+      userData,
+      rootVolume: this.rootVolume(r),
+      ignoreChanges: ignore,
+      tags: { ...this.tags, "microos/node": name, "microos/role": r.spec.role },
+    });
+    if (controller) this.loadBalancer.attach(`target-${name}`, machine.instance.id);
+    const address = fixed?.ip ?? machine.instance.privateIp;
+    return { name, address, sshCommand: `ssh ${adminUser(r.config)}@${address}` };
+  }
+
+  private ignoresImageChanges(): boolean {
+    return (this.options.imagePolicy ?? AwsImagePolicy.trackNewestIgnoreChanges()).ignoresImageChanges;
+  }
+
+  private addPool(scope: Construct, pool: string, members: readonly MachineRequest[]): MachineInfo[] {
+    const first = members[0];
+    const at = `${scope.node.path}/${pool}`;
+    for (const m of members.slice(1)) {
+      const field = `${m.spec.name}`;
+      if (m.config.content !== first.config.content || m.config.format !== first.config.format) {
+        throw new MicroOsError(
+          at,
+          `${field}.config`,
+          `nodes of pool "${pool}" have different configs, but a pool's machines all boot one launch template`,
+          "render one config per pool (no node name or address in it; EC2 names the host), or use workerPlacement: WorkerPlacement.INSTANCES",
+        );
+      }
+      if (m.size !== first.size || m.spot !== first.spot || m.diskGib !== first.diskGib || JSON.stringify(m.image) !== JSON.stringify(first.image)) {
+        throw new MicroOsError(at, `${field}`, `nodes of pool "${pool}" differ in size, spot, disk or image`, "give every node of a pool the same machine settings");
+      }
+    }
+    const holder = new Construct(scope, pool);
+    const image = this.images.resolve(first.image as AwsImageSource, at);
+    const identity = new NodeIdentity(holder, "identity", { nameParts: [this.clusterName, "pool", pool], tags: this.tags });
+    const userData = this.userData(first.config, `pools/${pool}.ign`, identity, at);
+    const group = new WorkerPool(holder, "machines", {
+      clusterName: this.clusterName,
+      poolName: pool,
+      amiId: image.amiId,
+      rootDeviceName: image.rootDeviceName,
+      instanceType: first.size,
+      subnetIds: this.network.privateSubnets.map((s) => s.id),
+      securityGroupIds: [this.securityGroups.workers.id],
+      instanceProfileArn: identity.instanceProfile.arn,
+      keyName: this.options.keyName,
+      userData,
+      rootVolume: this.rootVolume(first),
+      size: members.length,
+      spot: first.spot,
+      ignoreImageChanges: this.ignoresImageChanges(),
+      tags: { ...this.tags, "microos/pool": pool, "microos/role": NodeRole.WORKER },
+    });
+    return members.map((m) => ({
+      name: m.spec.name,
+      // No fixed address: the group launches machines with DHCP addresses under its own names.
+      address: `(a machine of autoscaling group ${this.clusterName}-${pool})`,
+      sshCommand: `aws ec2 describe-instances --filters Name=tag:aws:autoscaling:groupName,Values=${group.group.name} # then ssh ${adminUser(m.config)}@<private ip>`,
+    }));
+  }
+}
+
+/** The OS's admin user: `core` on Flatcar, `rancher` on k3OS (their docs' default users). */
+function adminUser(config: RenderedConfig): string {
+  return config.format === ConfigFormat.K3OS ? "rancher" : "core";
+}
