@@ -199,6 +199,17 @@ describe("every helper's output passes ignition-validate and the JSON schema", (
     return c;
   };
 
+  it("has a schema check that rejects a mode written as a string", () => {
+    const bad = JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "/etc/x", mode: "0644" }] } });
+    expect(schemaErrors(bad)).not.toEqual([]);
+  });
+
+  it("has an ignition-validate that rejects a relative path", (ctx) => {
+    const bin = need(ctx, tool);
+    const bad = JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "etc/x" }] } });
+    expect(ignitionValidate(bin, bad).ok).toBe(false);
+  });
+
   it("passes the official JSON schema", () => {
     expect(schemaErrors(all().render())).toEqual([]);
   });
