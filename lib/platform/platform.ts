@@ -28,6 +28,8 @@ export interface MachineRequest {
   readonly diskGib?: number;
   /** Spot capacity (AWS workers). @default false */
   readonly spot?: boolean;
+  /** Smallest memory (MiB) and disk (GiB) the OS needs; the platform refuses less. @default - the platform's own minimums */
+  readonly minimums?: { readonly memoryMib: number; readonly diskGib: number };
 }
 
 /** What a platform built for a cluster, after {@link PlatformBinding.addMachines}. */

@@ -1,0 +1,6 @@
+export * from "./addressing";
+export * from "./image";
+export * from "./machine";
+export * from "./network";
+export * from "./platform";
+export * from "./provider";

@@ -1,0 +1,233 @@
+/**
+ * Checks synthesized Terraform JSON against the dmacvicar/libvirt 0.8.3 provider schema
+ * (schemas/libvirt-0.8.3.provider-schema.json, the `terraform providers schema -json` format):
+ * every `libvirt_*` resource and data source, attribute by attribute and block by block.
+ * No cdktf here: it reads plain JSON, for example `JSON.parse(Testing.synth(stack))`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+type SchemaType = string | [string, SchemaType] | [string, Record<string, SchemaType>];
+
+interface SchemaAttribute {
+  readonly type?: SchemaType;
+  readonly required?: boolean;
+  readonly optional?: boolean;
+  readonly computed?: boolean;
+}
+
+interface SchemaBlock {
+  readonly attributes?: Record<string, SchemaAttribute>;
+  readonly block_types?: Record<string, SchemaBlockType>;
+}
+
+interface SchemaBlockType {
+  readonly nesting_mode: "single" | "list" | "set" | "map" | "group";
+  readonly block: SchemaBlock;
+  readonly min_items?: number;
+  readonly max_items?: number;
+}
+
+interface ProviderSchema {
+  readonly resource_schemas: Record<string, { block: SchemaBlock }>;
+  readonly data_source_schemas?: Record<string, { block: SchemaBlock }>;
+}
+
+/** Terraform meta-arguments allowed on any resource or data source, not in the provider schema. */
+const META_ARGUMENTS = new Set(["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "//"]);
+
+const SCHEMA_FILE = path.resolve(__dirname, "..", "..", "schemas", "libvirt-0.8.3.provider-schema.json");
+const FQPN = "registry.terraform.io/dmacvicar/libvirt";
+
+let cached: ProviderSchema | undefined;
+function loadSchema(): ProviderSchema {
+  if (!cached) {
+    const doc = JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8"));
+    cached = doc.provider_schemas[FQPN] as ProviderSchema;
+  }
+  return cached;
+}
+
+/**
+ * Returns one message per problem (empty when everything conforms): unknown attribute or block,
+ * missing required attribute, wrong type (string, number, bool, list, set, map, object; a
+ * `${...}` Terraform expression string stands for any type), too many or too few blocks.
+ */
+export function checkLibvirtResources(synthJson: object): string[] {
+  const schema = loadSchema();
+  const problems: string[] = [];
+  const doc = synthJson as Record<string, unknown>;
+  const kinds: Array<["resource" | "data", Record<string, { block: SchemaBlock }>]> = [
+    ["resource", schema.resource_schemas],
+    ["data", schema.data_source_schemas ?? {}],
+  ];
+  for (const [kind, schemas] of kinds) {
+    const section = doc[kind];
+    if (!isObject(section)) continue;
+    for (const [type, instances] of Object.entries(section)) {
+      if (!type.startsWith("libvirt_")) continue;
+      const typeSchema = schemas[type];
+      if (!isObject(instances)) continue;
+      for (const [name, body] of Object.entries(instances)) {
+        const where = `${kind === "data" ? "data." : ""}${type}.${name}`;
+        if (!typeSchema) {
+          problems.push(`${where}: unknown ${kind === "data" ? "data source" : "resource"} type \`${type}\``);
+          continue;
+        }
+        if (!isObject(body)) {
+          problems.push(`${where}: expected an object`);
+          continue;
+        }
+        checkBlock(where, body, typeSchema.block, problems, true);
+      }
+    }
+  }
+  return problems;
+}
+
+function checkBlock(where: string, body: Record<string, unknown>, block: SchemaBlock, problems: string[], topLevel: boolean): void {
+  const attributes = block.attributes ?? {};
+  const blocks = block.block_types ?? {};
+  for (const [key, value] of Object.entries(body)) {
+    if (topLevel && META_ARGUMENTS.has(key)) continue;
+    const attr = attributes[key];
+    if (attr) {
+      if (attr.computed && !attr.optional && !attr.required) {
+        problems.push(`${where}.${key}: read-only (computed) attribute cannot be set`);
+      } else if (attr.type !== undefined && value !== null) {
+        checkType(`${where}.${key}`, value, attr.type, problems);
+      }
+      continue;
+    }
+    const nested = blocks[key];
+    if (nested) {
+      checkNestedBlock(`${where}.${key}`, value, nested, problems);
+      continue;
+    }
+    problems.push(`${where}.${key}: unknown attribute or block`);
+  }
+  for (const [key, attr] of Object.entries(attributes)) {
+    if (attr.required && (body[key] === undefined || body[key] === null)) {
+      problems.push(`${where}.${key}: required attribute missing`);
+    }
+  }
+  for (const [key, nested] of Object.entries(blocks)) {
+    if (nested.min_items && nested.min_items > 0 && body[key] === undefined) {
+      problems.push(`${where}.${key}: at least ${nested.min_items} block(s) required, found 0`);
+    }
+  }
+}
+
+function checkNestedBlock(where: string, value: unknown, nested: SchemaBlockType, problems: string[]): void {
+  if (isExpression(value)) return;
+  if (nested.nesting_mode === "single" || nested.nesting_mode === "group") {
+    if (!isObject(value)) {
+      problems.push(`${where}: expected a single block (object), got ${describe(value)}`);
+      return;
+    }
+    checkBlock(where, value, nested.block, problems, false);
+    return;
+  }
+  if (nested.nesting_mode === "map") {
+    if (!isObject(value)) {
+      problems.push(`${where}: expected a map of blocks, got ${describe(value)}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (isObject(v)) checkBlock(`${where}.${k}`, v, nested.block, problems, false);
+      else problems.push(`${where}.${k}: expected a block (object), got ${describe(v)}`);
+    }
+    return;
+  }
+  // list or set: Terraform JSON also accepts one object for a block that appears once.
+  const items = Array.isArray(value) ? value : [value];
+  if (nested.max_items !== undefined && items.length > nested.max_items) {
+    problems.push(`${where}: at most ${nested.max_items} block(s) allowed, found ${items.length}`);
+  }
+  if (nested.min_items !== undefined && items.length < nested.min_items) {
+    problems.push(`${where}: at least ${nested.min_items} block(s) required, found ${items.length}`);
+  }
+  items.forEach((item, i) => {
+    if (isExpression(item)) return;
+    if (!isObject(item)) {
+      problems.push(`${where}[${i}]: expected a block (object), got ${describe(item)}`);
+      return;
+    }
+    checkBlock(`${where}[${i}]`, item, nested.block, problems, false);
+  });
+}
+
+function checkType(where: string, value: unknown, type: SchemaType, problems: string[]): void {
+  if (isExpression(value)) return;
+  if (typeof type === "string") {
+    switch (type) {
+      case "string":
+        // Terraform converts numbers and bools to strings.
+        if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+          problems.push(`${where}: expected string, got ${describe(value)}`);
+        }
+        return;
+      case "number":
+        if (typeof value !== "number" && !(typeof value === "string" && /^-?[0-9]+(\.[0-9]+)?$/.test(value))) {
+          problems.push(`${where}: expected number, got ${describe(value)}`);
+        }
+        return;
+      case "bool":
+        if (typeof value !== "boolean" && value !== "true" && value !== "false") {
+          problems.push(`${where}: expected bool, got ${describe(value)}`);
+        }
+        return;
+      case "dynamic":
+        return;
+      default:
+        problems.push(`${where}: schema type \`${type}\` not understood by the checker`);
+        return;
+    }
+  }
+  const [kind, inner] = type;
+  if (kind === "list" || kind === "set") {
+    if (!Array.isArray(value)) {
+      problems.push(`${where}: expected ${kind}, got ${describe(value)}`);
+      return;
+    }
+    value.forEach((v, i) => checkType(`${where}[${i}]`, v, inner as SchemaType, problems));
+    return;
+  }
+  if (kind === "map") {
+    if (!isObject(value)) {
+      problems.push(`${where}: expected map, got ${describe(value)}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) checkType(`${where}.${k}`, v, inner as SchemaType, problems);
+    return;
+  }
+  if (kind === "object") {
+    if (!isObject(value)) {
+      problems.push(`${where}: expected object, got ${describe(value)}`);
+      return;
+    }
+    const fields = inner as Record<string, SchemaType>;
+    for (const [k, v] of Object.entries(value)) {
+      if (!(k in fields)) problems.push(`${where}.${k}: unknown object attribute`);
+      else checkType(`${where}.${k}`, v, fields[k], problems);
+    }
+    return;
+  }
+  problems.push(`${where}: schema type \`${kind}\` not understood by the checker`);
+}
+
+/** A string that is (or holds) a Terraform expression; it can stand for a value of any type. */
+function isExpression(value: unknown): boolean {
+  return typeof value === "string" && value.includes("${");
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "list";
+  if (typeof value === "object") return "object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
