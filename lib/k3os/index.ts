@@ -1,0 +1,4 @@
+export * from "./config";
+export * from "./validate";
+export { renderK3osYaml } from "./yaml";
+export { decodeProblem } from "./decode";

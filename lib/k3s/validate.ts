@@ -1,0 +1,142 @@
+/**
+ * Checks a typed k3s node before any renderer uses it. Every check names the field and the fix;
+ * none quotes the token.
+ */
+import ipaddr from "ipaddr.js";
+import { isDeferred } from "../core/deferred";
+import { MicroOsError } from "../core/errors";
+import { checkLabel, checkTaint, isDnsSubdomain } from "./kubernetes";
+import { K3sComponent, type K3sNodeProps, K3sRole } from "./node";
+
+// k3s release tags: v<major>.<minor>.<patch>[-rcN]+k3s<N> (github.com/k3s-io/k3s/releases).
+const K3S_VERSION = /^v1\.\d{1,2}\.\d{1,2}(-rc\d+)?\+k3s\d+$/;
+
+/** The flags the typed props set; extraArgs may not set them again (and may not carry secrets). */
+const TYPED_FLAGS: Readonly<Record<string, string>> = {
+  server: "serverUrl",
+  s: "serverUrl",
+  token: "token",
+  t: "token",
+  "token-file": "token",
+  "agent-token": "token",
+  "agent-token-file": "token",
+  "cluster-secret": "token",
+  "cluster-init": "role (K3sRole.CLUSTER_INIT)",
+  "node-name": "nodeName",
+  "node-label": "labels",
+  "node-taint": "taints",
+  "node-ip": "nodeIp",
+  "advertise-address": "advertiseAddress",
+  "tls-san": "tlsSans",
+  disable: "disable",
+};
+
+/** True when `value` is an IPv4 dotted quad or an IPv6 address. */
+export function isIpAddress(value: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(value) || (value.includes(":") && ipaddr.IPv6.isValid(value));
+}
+
+/** Parses `--flag` / `--flag=value` into its name and value (`true` for a bare flag). */
+export function parseFlag(arg: string): { name: string; value: string | true } | undefined {
+  const m = /^--([a-z0-9][a-z0-9-]*)(=([\s\S]*))?$/.exec(arg);
+  if (!m) return undefined;
+  return { name: m[1], value: m[2] === undefined ? true : m[3] };
+}
+
+/** Throws a MicroOsError for the first thing wrong with `node`. `at` names the caller (a construct path or `k3s`). */
+export function checkK3sNode(node: K3sNodeProps, at = "k3s"): void {
+  const fail = (field: string, problem: string, fix: string): never => {
+    throw new MicroOsError(at, field, problem, fix);
+  };
+  const roles: readonly string[] = Object.values(K3sRole);
+  if (!roles.includes(node.role)) fail("k3s.role", `"${String(node.role)}" is not a k3s role`, "use K3sRole.CLUSTER_INIT, SERVER or AGENT");
+  if (typeof node.version !== "string" || !K3S_VERSION.test(node.version)) {
+    fail("k3s.version", `"${String(node.version)}" is not a k3s release tag`, 'give a tag like "v1.31.4+k3s1"');
+  }
+
+  // Token: never quoted in a message.
+  const token = node.token;
+  if (typeof token !== "string" || token.length === 0) fail("k3s.token", "the token is empty", "give the cluster token (for example from ClusterToken.random())");
+  if (!isDeferred(token)) {
+    if (/\s/.test(token)) fail("k3s.token", "the token holds white space or a line break", "give a token without spaces or line breaks");
+    if (token.startsWith("K10")) {
+      // Secure format K10<sha256 of the cluster CA>::<credentials> (docs.k3s.io/cli/token).
+      const m = /^K10[0-9a-f]{64}::(\S+)$/.exec(token);
+      if (!m) {
+        fail("k3s.token", "the token starts with K10 (a secure k3s token) but is not K10<64 hex digits>::<credentials>", "copy the whole token from /var/lib/rancher/k3s/server/token, or use a plain cluster secret");
+      }
+      if (node.role === K3sRole.CLUSTER_INIT) {
+        // Only a short (password-only) token can start a cluster whose CA does not exist yet (docs.k3s.io/cli/token).
+        fail("k3s.token", "a secure (K10) token names an existing cluster's CA, so it cannot start a new cluster", "give the first server a plain cluster secret; give K10 tokens only to nodes that join");
+      }
+      if (node.role === K3sRole.SERVER && m![1].startsWith("node:")) {
+        // Agent tokens (credentials user `node`) join agents only (docs.k3s.io/cli/token, "Agent").
+        fail("k3s.token", "this is an agent token (user node); it cannot join a server", "give joining servers the server token or the cluster secret");
+      }
+    }
+  }
+
+  // Server URL by role.
+  if (node.role === K3sRole.CLUSTER_INIT && node.serverUrl !== undefined) {
+    fail("k3s.serverUrl", "the first server starts a new cluster and joins none", "remove serverUrl, or use K3sRole.SERVER to join an existing server");
+  }
+  if (node.role !== K3sRole.CLUSTER_INIT && node.serverUrl === undefined) {
+    fail("k3s.serverUrl", `a node with role ${node.role} joins a server but no serverUrl is given`, "set serverUrl to https://<server>:6443");
+  }
+  if (node.serverUrl !== undefined) {
+    const literal = node.serverUrl.replace(/[$#&]\{TfToken\[[^\]]*\]\}/g, "HOST");
+    if (!/^https:\/\/[^\s/:]+(:\d{1,5})?\/?$/.test(literal)) {
+      fail("k3s.serverUrl", `"${node.serverUrl}" is not https://<host>[:port]`, "give the supervisor URL, for example https://10.0.0.10:6443");
+    }
+  }
+
+  // Server-only settings on an agent would be ignored or stop k3s agent from starting.
+  if (node.role === K3sRole.AGENT) {
+    if (node.advertiseAddress !== undefined) fail("k3s.advertiseAddress", "advertise-address is a server flag", "remove it for agents");
+    if (node.tlsSans?.length) fail("k3s.tlsSans", "tls-san is a server flag", "remove it for agents");
+    if (node.disable?.length) fail("k3s.disable", "disable is a server flag", "remove it for agents");
+  }
+
+  if (node.nodeName !== undefined && !isDeferred(node.nodeName) && !isDnsSubdomain(node.nodeName)) {
+    fail("k3s.nodeName", `"${node.nodeName}" is not a Kubernetes node name`, "use lower-case letters, digits, '-' and '.' (an RFC 1123 subdomain)");
+  }
+  if (node.nodeIp !== undefined && !isDeferred(node.nodeIp)) {
+    const ips = node.nodeIp.split(",");
+    if (ips.length > 2 || !ips.every(isIpAddress)) {
+      fail("k3s.nodeIp", `"${node.nodeIp}" is not an IP address (or an IPv4,IPv6 pair)`, "give the node's address, for example 10.0.0.10");
+    }
+  }
+  if (node.advertiseAddress !== undefined && !isDeferred(node.advertiseAddress) && !isIpAddress(node.advertiseAddress)) {
+    fail("k3s.advertiseAddress", `"${node.advertiseAddress}" is not an IP address`, "give the address other servers reach this one at");
+  }
+  for (const san of node.tlsSans ?? []) {
+    if (isDeferred(san)) continue;
+    if (!isIpAddress(san) && !isDnsSubdomain(san.replace(/^\*\./, ""))) {
+      fail("k3s.tlsSans", `"${san}" is neither an IP address nor a DNS name`, "give host names or addresses clients use to reach the API");
+    }
+  }
+  const components: readonly string[] = Object.values(K3sComponent);
+  const seen = new Set<string>();
+  for (const c of node.disable ?? []) {
+    if (!components.includes(c)) fail("k3s.disable", `"${String(c)}" is not a packaged component`, `use K3sComponent values: ${components.join(", ")}`);
+    if (seen.has(c)) fail("k3s.disable", `"${c}" is listed twice`, "list each component once");
+    seen.add(c);
+  }
+  for (const [key, value] of Object.entries(node.labels ?? {})) {
+    const p = checkLabel(key, value);
+    if (p) fail(`k3s.labels[${key}]`, p.problem, p.fix);
+  }
+  for (const t of node.taints ?? []) {
+    const p = checkTaint(t);
+    if (p) fail(`k3s.taints[${t.key}]`, p.problem, p.fix);
+  }
+  for (const [i, arg] of (node.extraArgs ?? []).entries()) {
+    const flag = parseFlag(arg);
+    // The argument is not quoted: a misplaced secret must not reach a log.
+    if (!flag) fail(`k3s.extraArgs[${i}]`, "the argument is not --flag or --flag=value", "give each flag as one string, for example --kubelet-arg=max-pods=200");
+    const typed = TYPED_FLAGS[flag!.name];
+    if (typed) {
+      fail(`k3s.extraArgs[${i}]`, `--${flag!.name} is set by a typed prop`, `set ${typed} instead (secrets never go on a command line)`);
+    }
+  }
+}
