@@ -266,6 +266,12 @@ describe("a broken config fails with Ignition's own message", () => {
     if (!r.ok) expect(r.error).toMatch(/hash verification failed/);
   });
 
+  it("cannot simulate enabling a template unit instance, and says why", async (ctx) => {
+    const r = await boot(ctx, new IgnitionConfig().addUnit("k3s-agent@one.service", { contents: K3S_UNIT, enabled: true }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/\/run\/systemd\/private[\s\S]*template units \(name@\.\.\.\)[\s\S]*cannot be simulated/);
+  });
+
   it("refuses a config that still holds cdktf tokens, before running Ignition", async (ctx) => {
     const r = await boot(ctx, { ignition: { version: "3.3.0" }, storage: { files: [{ path: "/etc/k3s/token", contents: { source: "data:,${TfToken[TOKEN.1]}" } }] } });
     expect(r.ok).toBe(false);
