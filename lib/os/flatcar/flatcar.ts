@@ -5,6 +5,7 @@
 import type { Encoder } from "../../core/deferred";
 import { Architecture, NodeRole } from "../../core/node";
 import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
+import { K3sFlatcarInstall } from "../../k3s/ignition";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
 import { OsFamily } from "../os";
 import { type AwsImageSource, ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../types";
@@ -50,6 +51,12 @@ export interface FlatcarProps {
   readonly timezone?: string;
   /** NTP servers for systemd-timesyncd. @default - servers from DHCP, else Flatcar's pool */
   readonly ntpServers?: readonly string[];
+  /**
+   * How k3s gets onto nodes that run it (`K3sFlatcarInstall.sysext({ sha256 })`, the sysext-bakery
+   * image, or `.binary({ sha256 })`). Required once any node carries k3s settings.
+   * @default - none: rendering a node with k3s fails and says to set it
+   */
+  readonly k3sInstall?: K3sFlatcarInstall;
   /** Edits each node's config last, after hostname, keys, updates, time and k3s. @default - none */
   readonly customize?: FlatcarNodeCustomizer;
 }
@@ -127,6 +134,9 @@ export class Flatcar implements IOperatingSystem {
     const probe = new IgnitionConfig({ version: this.ignitionVersion });
     if (props.timezone !== undefined) setTimezone(probe, props.timezone);
     if (props.ntpServers !== undefined) setNtpServers(probe, props.ntpServers);
+    if (props.k3sInstall !== undefined && !(props.k3sInstall instanceof K3sFlatcarInstall)) {
+      fail("k3sInstall", "the value is not a K3sFlatcarInstall", "build it with K3sFlatcarInstall.sysext({ sha256 }) or K3sFlatcarInstall.binary({ sha256 })");
+    }
     if (props.customize !== undefined && typeof props.customize !== "function") {
       fail("customize", "the value is not a function", "pass `(config, node) => { ... }`");
     }
@@ -146,7 +156,7 @@ export class Flatcar implements IOperatingSystem {
     this.updatesFor(node.spec.role).applyTo(config);
     if (this.props.timezone !== undefined) setTimezone(config, this.props.timezone);
     if (this.props.ntpServers !== undefined) setNtpServers(config, this.props.ntpServers);
-    if (node.k3s) applyK3s(config, node.k3s);
+    if (node.k3s) applyK3s(config, node.k3s, this.props.k3sInstall, node.spec.architecture, `flatcar/${node.spec.name}`);
     this.props.customize?.(config, node);
     return config;
   }
