@@ -7,28 +7,29 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-type SchemaType = string | [string, SchemaType] | [string, Record<string, SchemaType>];
+export type SchemaType = string | [string, SchemaType] | [string, Record<string, SchemaType>];
 
-interface SchemaAttribute {
+export interface SchemaAttribute {
   readonly type?: SchemaType;
   readonly required?: boolean;
   readonly optional?: boolean;
   readonly computed?: boolean;
 }
 
-interface SchemaBlock {
+export interface SchemaBlock {
   readonly attributes?: Record<string, SchemaAttribute>;
   readonly block_types?: Record<string, SchemaBlockType>;
 }
 
-interface SchemaBlockType {
+export interface SchemaBlockType {
   readonly nesting_mode: "single" | "list" | "set" | "map" | "group";
   readonly block: SchemaBlock;
   readonly min_items?: number;
   readonly max_items?: number;
 }
 
-interface ProviderSchema {
+/** One provider's part of a `terraform providers schema -json` document. */
+export interface ProviderSchema {
   readonly resource_schemas: Record<string, { block: SchemaBlock }>;
   readonly data_source_schemas?: Record<string, { block: SchemaBlock }>;
 }
@@ -36,13 +37,17 @@ interface ProviderSchema {
 /** Terraform meta-arguments allowed on any resource or data source, not in the provider schema. */
 const META_ARGUMENTS = new Set(["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "//"]);
 
-const SCHEMA_FILE = path.resolve(__dirname, "..", "..", "schemas", "libvirt-0.8.3.provider-schema.json");
+const SCHEMA_FILE = "libvirt-0.8.3.provider-schema.json";
 const FQPN = "registry.terraform.io/dmacvicar/libvirt";
 
 let cached: ProviderSchema | undefined;
-function loadSchema(): ProviderSchema {
+/** The dmacvicar/libvirt 0.8.3 schema, from the package's schemas/ folder. */
+export function libvirtProviderSchema(): ProviderSchema {
   if (!cached) {
-    const doc = JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8"));
+    // lib/testing (sources) and dist/lib/testing (build) sit two or three levels below the package root.
+    const file = [path.join(__dirname, "..", "..", "schemas", SCHEMA_FILE), path.join(__dirname, "..", "..", "..", "schemas", SCHEMA_FILE)].find((f) => fs.existsSync(f));
+    if (!file) throw new Error(`schemas/${SCHEMA_FILE} not found beside the package`);
+    const doc = JSON.parse(fs.readFileSync(file, "utf8"));
     cached = doc.provider_schemas[FQPN] as ProviderSchema;
   }
   return cached;
@@ -54,7 +59,14 @@ function loadSchema(): ProviderSchema {
  * `${...}` Terraform expression string stands for any type), too many or too few blocks.
  */
 export function checkLibvirtResources(synthJson: object): string[] {
-  const schema = loadSchema();
+  return checkProviderResources(synthJson, libvirtProviderSchema(), "libvirt_");
+}
+
+/**
+ * The same check for any provider schema: every resource and data source whose type starts with
+ * `typePrefix`.
+ */
+export function checkProviderResources(synthJson: object, schema: ProviderSchema, typePrefix: string): string[] {
   const problems: string[] = [];
   const doc = synthJson as Record<string, unknown>;
   const kinds: Array<["resource" | "data", Record<string, { block: SchemaBlock }>]> = [
@@ -65,7 +77,7 @@ export function checkLibvirtResources(synthJson: object): string[] {
     const section = doc[kind];
     if (!isObject(section)) continue;
     for (const [type, instances] of Object.entries(section)) {
-      if (!type.startsWith("libvirt_")) continue;
+      if (!type.startsWith(typePrefix)) continue;
       const typeSchema = schemas[type];
       if (!isObject(instances)) continue;
       for (const [name, body] of Object.entries(instances)) {

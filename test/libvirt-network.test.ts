@@ -1,0 +1,144 @@
+import { describe, expect, test } from "vitest";
+import { App, TerraformStack, Testing } from "../lib/cdktf";
+import { MicroOsError } from "../lib/core/errors";
+import { LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider, overlaps, parseIpv4Cidr } from "../lib/platform/libvirt";
+import { assertConforms } from "./libvirt-helpers";
+
+function network(props: Partial<LibvirtNetworkProps> = {}, stack = new TerraformStack(new App(), "net")) {
+  ensureLibvirtProvider(stack);
+  const net = new LibvirtNetwork(stack, "lan", { name: "lan", hosts: [{ name: "c1" }, { name: "w1" }], ...props });
+  return { stack, net };
+}
+
+function synthOf(stack: TerraformStack): Record<string, any> {
+  const synth = JSON.parse(Testing.synth(stack, true));
+  assertConforms(synth);
+  return synth;
+}
+
+function errorOf(fn: () => unknown): MicroOsError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof MicroOsError) return e;
+    throw e;
+  }
+  throw new Error("expected a MicroOsError");
+}
+
+describe("LibvirtNetwork", () => {
+  test("is a NAT network with DHCP, a DNS domain and the CIDR", () => {
+    const { stack } = network({ cidr: "192.168.77.0/24", domain: "k8s.example" });
+    const res = Object.values(synthOf(stack).resource.libvirt_network)[0] as Record<string, any>;
+    expect(res).toMatchObject({ name: "lan", mode: "nat", domain: "k8s.example", addresses: ["192.168.77.0/24"], dhcp: { enabled: true }, autostart: true });
+    expect(res.dns).toMatchObject({ enabled: true, local_only: true });
+  });
+
+  test("gives hosts fixed addresses from offset 10 in order, with a DNS entry each", () => {
+    const { stack, net } = network();
+    expect(net.addressOf("c1")).toBe("10.17.3.10");
+    expect(net.addressOf("w1")).toBe("10.17.3.11");
+    const res = Object.values(synthOf(stack).resource.libvirt_network)[0] as Record<string, any>;
+    expect(res.dns.hosts).toEqual([
+      { hostname: "c1", ip: "10.17.3.10" },
+      { hostname: "w1", ip: "10.17.3.11" },
+    ]);
+  });
+
+  test("the gateway is the first address of the block", () => {
+    expect(network().net.gateway).toBe("10.17.3.1");
+  });
+
+  test("the domain defaults to <name>.internal and names resolve in it", () => {
+    const { net } = network();
+    expect(net.domain).toBe("lan.internal");
+    expect(net.fqdnOf("c1")).toBe("c1.lan.internal");
+  });
+
+  test("keeps an explicit address and skips it when assigning the others", () => {
+    const { net } = network({ hosts: [{ name: "c1", address: "10.17.3.11" }, { name: "w1" }, { name: "w2" }] });
+    expect([net.addressOf("c1"), net.addressOf("w1"), net.addressOf("w2")]).toEqual(["10.17.3.11", "10.17.3.10", "10.17.3.12"]);
+  });
+
+  test("counts across octets in larger blocks", () => {
+    const hosts = Array.from({ length: 300 }, (_, i) => ({ name: `n${i}` }));
+    const { net } = network({ cidr: "10.20.0.0/22", hosts });
+    expect(net.addressOf("n0")).toBe("10.20.0.10");
+    expect(net.addressOf("n299")).toBe("10.20.1.53");
+  });
+
+  test("refuses a malformed CIDR", () => {
+    const e = errorOf(() => network({ cidr: "10.17.3/24" }));
+    expect(e.message).toBe("net/lan: cidr: `10.17.3/24` is not an IPv4 CIDR. Fix: give an IPv4 network in CIDR form with host bits clear, for example `10.17.3.0/24`");
+  });
+
+  test("refuses an IPv6 CIDR", () => {
+    expect(() => network({ cidr: "fd00::/64" })).toThrow(/cidr: `fd00::\/64` is not an IPv4 CIDR/);
+  });
+
+  test("refuses a CIDR with host bits set", () => {
+    expect(() => network({ cidr: "10.17.3.5/24" })).toThrow("net/lan: cidr: `10.17.3.5/24` has host bits set (the network is 10.17.3.0/24)");
+  });
+
+  test("refuses a block too small for nodes", () => {
+    expect(() => network({ cidr: "10.17.3.0/30" })).toThrow(/`10\.17\.3\.0\/30` is too small .* Fix: use a prefix of \/29 or shorter/);
+  });
+
+  test("refuses a CIDR that overlaps k3s's pod network", () => {
+    const e = errorOf(() => network({ cidr: "10.42.1.0/24" }));
+    expect(e.field).toBe("cidr");
+    expect(e.message).toMatch(/10\.42\.1\.0\/24 overlaps 10\.42\.0\.0\/16, which must stay free/);
+  });
+
+  test("refuses a CIDR that overlaps another libvirt network in the stack", () => {
+    const stack = new TerraformStack(new App(), "net");
+    network({ cidr: "10.17.0.0/16" }, stack);
+    const e = errorOf(() => new LibvirtNetwork(stack, "other", { name: "other", cidr: "10.17.3.0/24", hosts: [] }));
+    expect(e.message).toBe("net/other: cidr: 10.17.3.0/24 overlaps 10.17.0.0/16 of net/lan. Fix: give each libvirt network its own block");
+  });
+
+  test("refuses an avoided block given as a malformed CIDR", () => {
+    expect(() => network({ avoidCidrs: ["nonsense"] })).toThrow(/avoidCidrs: `nonsense` is not an IPv4 CIDR/);
+  });
+
+  test("refuses more nodes than the block holds", () => {
+    const hosts = Array.from({ length: 246 }, (_, i) => ({ name: `n${i}` }));
+    const e = errorOf(() => network({ hosts }));
+    expect(e.message).toBe("net/lan: hosts: 246 nodes do not fit in 10.17.3.0/24: it has room for 245 automatically addressed nodes from offset 10. Fix: use a larger block (a shorter prefix) or fewer nodes");
+  });
+
+  test("fills a block exactly to its last host address", () => {
+    const hosts = Array.from({ length: 245 }, (_, i) => ({ name: `n${i}` }));
+    expect(network({ hosts }).net.addressOf("n244")).toBe("10.17.3.254");
+  });
+
+  test("refuses duplicate host names", () => {
+    expect(() => network({ hosts: [{ name: "c1" }, { name: "c1" }] })).toThrow("net/lan: hosts.c1: duplicate host name `c1`. Fix: give every node a unique name");
+  });
+
+  test("refuses a host name that is not a DNS label", () => {
+    expect(() => network({ hosts: [{ name: "Node_1" }] })).toThrow(/hosts\.Node_1: `Node_1` is not a DNS label/);
+  });
+
+  test("refuses an explicit address outside the block", () => {
+    expect(() => network({ hosts: [{ name: "c1", address: "10.17.4.10" }] })).toThrow(/hosts\.c1\.address: 10\.17\.4\.10 is not a host address in 10\.17\.3\.0\/24/);
+  });
+
+  test("refuses an explicit address that is the gateway", () => {
+    expect(() => network({ hosts: [{ name: "c1", address: "10.17.3.1" }] })).toThrow(/hosts\.c1\.address: 10\.17\.3\.1 is already taken/);
+  });
+
+  test("refuses the address of a host it does not have", () => {
+    expect(() => network().net.addressOf("nope")).toThrow(/hosts: no host named `nope`/);
+  });
+});
+
+describe("addressing", () => {
+  test("overlaps is true for nested and equal blocks and false for neighbours", () => {
+    const a = parseIpv4Cidr("", "cidr", "10.0.0.0/16");
+    expect(overlaps(a, parseIpv4Cidr("", "cidr", "10.0.5.0/24"))).toBe(true);
+    expect(overlaps(parseIpv4Cidr("", "cidr", "10.0.5.0/24"), a)).toBe(true);
+    expect(overlaps(a, a)).toBe(true);
+    expect(overlaps(a, parseIpv4Cidr("", "cidr", "10.1.0.0/16"))).toBe(false);
+  });
+});
