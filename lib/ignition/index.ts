@@ -1,3 +1,6 @@
 export * from "./spec";
+export * from "./version";
 export * from "./config";
+export { validateIgnitionSpec } from "./validate";
+export type { Problem } from "./checks";
 export { decodeDataUrl } from "./encode";
