@@ -80,6 +80,8 @@ const BARE_WORD = /^[A-Za-z0-9_@+=:,./-]+$/;
  * literal `%`), `$` starts a variable (`$$` is a literal `$`).
  */
 export function systemdQuote(arg: string): string {
+  // systemd's C unescaping refuses \x00 (systemd.syntax(7)), so a NUL cannot be passed at all.
+  if (arg.includes("\0")) fail("container.args", "an argument holds a NUL character", "remove the NUL; systemd cannot pass it to a program");
   const specials = arg.replace(/%/g, "%%").replace(/\$/g, "$$$$");
   if (BARE_WORD.test(arg)) return specials;
   let out = "";
