@@ -118,8 +118,8 @@ export interface K3osConfigProps {
   readonly k3sArgs?: readonly string[];
   /** Environment for k3s and the boot process. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Node taints at registration. @default [] */
-  readonly taints?: readonly Taint[];
+  /** Node taints at registration, typed or as `key=value:Effect`. @default [] */
+  readonly taints?: ReadonlyArray<Taint | string>;
   /** @default - none */
   readonly install?: K3osInstall;
 }
