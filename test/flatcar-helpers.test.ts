@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { localEncoder } from "../lib/core/deferred";
 import { MicroOsError } from "../lib/core/errors";
 import { IgnitionConfig } from "../lib/ignition";
 import {
@@ -35,6 +36,15 @@ describe("hostname", () => {
     const spec = c.toSpec();
     expect(fileText(spec, "/etc/hostname")).toBe("controller-0\n");
     expect(spec.storage?.files?.[0]).toMatchObject({ mode: 0o644, overwrite: true });
+  });
+});
+
+describe("hostname known only at apply time", () => {
+  it("passes a host name token through to the encoder", () => {
+    const c = new IgnitionConfig();
+    addHostname(c, "${TfToken[TOKEN.3]}");
+    const spec = c.toSpec({ encoder: { ...localEncoder, base64: (t) => `<b64 of ${t}>` } });
+    expect(spec.storage?.files?.[0].contents?.source).toBe("data:;base64,<b64 of ${TfToken[TOKEN.3]}\n>");
   });
 });
 

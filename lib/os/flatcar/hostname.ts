@@ -1,3 +1,4 @@
+import { isDeferred } from "../../core/deferred";
 import type { IgnitionConfig } from "../../ignition/config";
 import { fail, isHostName, requireText } from "./internal";
 
@@ -10,6 +11,11 @@ const HOST_NAME_MAX = 64;
  */
 export function addHostname(config: IgnitionConfig, hostname: string): void {
   requireText("hostname", hostname, "give the node's host name, for example `controller-0`");
+  // A name known only at apply time (a platform's DNS name) is checked by the platform, not here.
+  if (isDeferred(hostname)) {
+    config.addFile("/etc/hostname", `${hostname}\n`, { mode: 0o644, overwrite: true });
+    return;
+  }
   if (hostname.length > HOST_NAME_MAX) {
     fail("hostname", `\`${hostname}\` is ${hostname.length} characters, the kernel keeps at most ${HOST_NAME_MAX}`, "use a shorter name (a DNS label, not a long FQDN)");
   }
