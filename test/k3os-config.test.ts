@@ -128,6 +128,22 @@ describe("k3OS delivery", () => {
     expect(() => new K3osConfig({ install: { device: "/dev/vda" } }).render()).toThrow(/k3os\.install: only the installer reads the install keys/);
   });
 
+  it("moves boot_cmd, init_cmd and install to a system config when split for user data, dropping nothing", () => {
+    const { userData, system } = everything().splitForUserData();
+    const u = parse(userData.render(), { version: "1.1" });
+    const s = parse(system!.render({ delivery: K3osDelivery.SYSTEM }), { version: "1.1" });
+    expect(u.boot_cmd).toBeUndefined();
+    expect(u.init_cmd).toBeUndefined();
+    expect(u.k3os.install).toBeUndefined();
+    expect(s).toEqual({ boot_cmd: ["echo boot"], init_cmd: ["echo init"], k3os: { install: { device: "/dev/vda", config_url: "https://example.com/config.yaml", silent: true, power_off: true, tty: "ttyS0" } } });
+    const whole = parse(everything().render({ delivery: K3osDelivery.SYSTEM }), { version: "1.1" });
+    expect({ ...u, boot_cmd: s.boot_cmd, init_cmd: s.init_cmd, k3os: { ...u.k3os, install: s.k3os.install } }).toEqual(whole);
+  });
+
+  it("needs no system config when nothing has to move", () => {
+    expect(new K3osConfig({ hostname: "a" }).splitForUserData().system).toBeUndefined();
+  });
+
   it("keeps boot_cmd, init_cmd and install in a system config", () => {
     const text = new K3osConfig({ bootCmd: ["echo b"], initCmd: ["echo i"], install: { silent: true } }).render({ delivery: K3osDelivery.SYSTEM });
     expect(parse(text)).toEqual({ boot_cmd: ["echo b"], init_cmd: ["echo i"], k3os: { install: { silent: true } } });

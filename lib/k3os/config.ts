@@ -427,6 +427,22 @@ export class K3osConfig {
     return this;
   }
 
+  /**
+   * Splits the config for a node that gets cloud user data: keys k3OS applies only outside the
+   * runtime phase (`boot_cmd`, `init_cmd`) and the installer's `install` keys move to a system
+   * config (for /k3os/system/config.yaml, through `k3os.install.config_url` or an image build);
+   * everything else stays in the user data. Nothing is dropped.
+   */
+  public splitForUserData(): { readonly userData: K3osConfig; readonly system?: K3osConfig } {
+    const userData = this.copy();
+    userData.bootCmds.length = 0;
+    userData.initCmds.length = 0;
+    userData.installValue = undefined;
+    if (!this.bootCmds.length && !this.initCmds.length && !this.installValue) return { userData };
+    const system = new K3osConfig({ bootCmd: this.bootCmds, initCmd: this.initCmds, install: this.installValue });
+    return { userData, system };
+  }
+
   /** The k3s arguments set so far (a copy), if any. */
   public get k3sArgs(): readonly string[] | undefined {
     return this.k3sArgsValue ? [...this.k3sArgsValue] : undefined;
@@ -473,6 +489,31 @@ export class K3osConfig {
     assertK3osObject(obj, { delivery: options.delivery ?? K3osDelivery.USER_DATA });
     const yaml = renderK3osYaml(obj);
     return options.cloudConfigHeader ? `#cloud-config\n${yaml}` : yaml;
+  }
+
+  private copy(): K3osConfig {
+    const c = new K3osConfig();
+    c.sshKeys.push(...this.sshKeys);
+    for (const [k, v] of this.files) c.files.set(k, v);
+    c.hostnameValue = this.hostnameValue;
+    c.runCmds.push(...this.runCmds);
+    c.bootCmds.push(...this.bootCmds);
+    c.initCmds.push(...this.initCmds);
+    c.dataSources.push(...this.dataSources);
+    c.modules.push(...this.modules);
+    for (const [k, v] of this.sysctls) c.sysctls.set(k, v);
+    c.ntpServers.push(...this.ntpServers);
+    c.dnsNameservers.push(...this.dnsNameservers);
+    for (const [k, v] of this.wifi) c.wifi.set(k, v);
+    c.passwordValue = this.passwordValue;
+    c.serverUrlValue = this.serverUrlValue;
+    c.tokenValue = this.tokenValue;
+    for (const [k, v] of this.labels) c.labels.set(k, v);
+    c.k3sArgsValue = this.k3sArgsValue ? [...this.k3sArgsValue] : undefined;
+    for (const [k, v] of this.environment) c.environment.set(k, v);
+    for (const [k, v] of this.taints) c.taints.set(k, v);
+    c.installValue = this.installValue;
+    return c;
   }
 
   private once<T>(field: string, current: T | undefined, next: T): T {
