@@ -234,7 +234,7 @@ describe("images", () => {
   });
 
   test("a lookup without owners is refused", () => {
-    expect(() => buildCluster(ONE_ZONE(), controllers(1, { image: { ...flatcarLookup(), owners: [] } }))).toThrow(
+    expect(() => buildCluster(ONE_ZONE(), controllers(1, { image: { kind: "lookup", owners: [], namePattern: "Flatcar-stable-*", architecture: Architecture.AMD64 } }))).toThrow(
       "image.owners: an AMI lookup without owners could match anyone's image",
     );
   });

@@ -10,8 +10,8 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { Construct, terraformEncoder } from "../../cdktf";
-import { deferredMarkers } from "../../core/deferred";
+import { Construct, TerraformLocal, terraformEncoder } from "../../cdktf";
+import { deferredMarkers, isDeferred } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
 import { ConfigFormat, type RenderedConfig } from "../../os/types";
 import { NAME_LIMITS, awsName } from "./names";
@@ -52,6 +52,16 @@ export function ignitionReplaceStub(version: string, source: string, sha512Hex: 
   return JSON.stringify({
     ignition: { version, config: { replace: { source, verification: { hash: `sha512-${sha512Hex}` } } } },
   });
+}
+
+/**
+ * Text that Terraform functions (`sha512`, `base64encode`) can take: known text as it is, text
+ * with apply-time values through a `locals` entry. cdktf refuses a function argument holding
+ * unescaped double quotes (cdktf lib/functions/helpers.ts, stringValue), which every JSON config
+ * has; a reference to a local carries none, and Terraform sees the exact text.
+ */
+export function terraformText(scope: Construct, id: string, text: string): string {
+  return isDeferred(text) ? new TerraformLocal(scope, id, text).asString : text;
 }
 
 /** Where a config is delivered. */
@@ -147,10 +157,11 @@ export class ConfigBucket extends Construct {
    * that fetches it. The hash is computed here when the content is known, else by Terraform.
    */
   public addIgnition(id: string, key: string, content: string): StoredConfig {
+    const text = terraformText(this, `${id}-content`, content);
     new S3Object(this, id, {
       bucket: this.bucket.id,
       key,
-      content,
+      content: text,
       contentType: "application/json",
       serverSideEncryption: "AES256",
     });
@@ -158,7 +169,7 @@ export class ConfigBucket extends Construct {
     return {
       url,
       objectArn: `${this.bucket.arn}/${key}`,
-      stub: ignitionReplaceStub(ignitionVersionOf(content), url, terraformEncoder.sha512hex(content)),
+      stub: ignitionReplaceStub(ignitionVersionOf(content), url, terraformEncoder.sha512hex(text)),
     };
   }
 }

@@ -6,6 +6,7 @@ import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { Construct, Token, terraformEncoder } from "../../cdktf";
+import { terraformText } from "./delivery";
 import { NAME_LIMITS, awsName } from "./names";
 
 /** EBS volume types for the root disk (EC2 user guide, "Amazon EBS volume types"). */
@@ -135,7 +136,7 @@ export class WorkerPool extends Construct {
       instanceType: props.instanceType,
       keyName: props.keyName,
       // Launch templates take user data base64-encoded (EC2 API, RequestLaunchTemplateData.UserData).
-      userData: terraformEncoder.base64(props.userData),
+      userData: terraformEncoder.base64(terraformText(this, "user-data", props.userData)),
       iamInstanceProfile: { arn: props.instanceProfileArn },
       vpcSecurityGroupIds: [...props.securityGroupIds],
       metadataOptions: { ...METADATA },

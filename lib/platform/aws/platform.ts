@@ -115,7 +115,7 @@ export class AwsPlatform implements IPlatform {
   private constructor(private readonly network: NetworkChoice) {}
 
   public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[]): PlatformBinding {
-    return new AwsClusterBinding(scope, "aws", { clusterName, nodes, network: this.network });
+    return new AwsClusterBinding(scope, "aws-platform", { clusterName, nodes, network: this.network });
   }
 }
 
