@@ -48,7 +48,10 @@ export function applyK3sToK3os(config: K3osConfig, node: K3sNodeProps, options: 
   config.setK3sArgs(args);
   // A joining server or agent: k3OS exports K3S_URL, which `k3s server` and `k3s agent` both read.
   if (node.serverUrl !== undefined) config.setServerUrl(node.serverUrl);
-  // The token goes only into k3os.token (k3OS hands it to k3s through the environment), never into k3s_args.
+  // The token goes only into k3os.token (k3OS hands it to k3s through the environment), never into
+  // k3s_args. A token not starting K10 reaches k3s as K3S_CLUSTER_SECRET, which k3s accepted until
+  // v1.25.3+k3s1 made it fatal (k3s-io/k3s#4085, longhorn/longhorn#4807); k3OS's last release
+  // bundles k3s v1.22.2+k3s2, which maps it to --token.
   config.setToken(node.token);
   for (const [k, v] of Object.entries(node.labels ?? {})) config.addLabel(k, v);
   for (const t of node.taints ?? []) config.addTaint(t);
