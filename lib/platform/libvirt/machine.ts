@@ -2,7 +2,7 @@
  * One libvirt machine: its disk, its provisioning config delivery, and its domain.
  */
 import { createHash } from "node:crypto";
-import { Construct, Fn, terraformEncoder } from "../../cdktf";
+import { Construct, Fn } from "../../cdktf";
 import { isDeferred } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
 import { Architecture, NodeRole } from "../../core/node";
@@ -131,9 +131,29 @@ export class LibvirtMachine extends Construct {
 
     this.address = props.network.addressOf(props.name);
     const keep = this.replacement === ReplacementPolicy.KEEP;
+
+    // The config resource comes first: a config holding apply-time values is hashed from its attribute.
+    let ignition: Ignition | undefined;
+    let cloudInit: CloudinitDisk | undefined;
+    let configRef: string;
+    if (config.format === ConfigFormat.IGNITION) {
+      ignition = new Ignition(this, "Ignition", { name: `${domainName}.ign`, pool: props.pool, content: config.content });
+      configRef = ignition.content;
+    } else {
+      cloudInit = new CloudinitDisk(this, "CloudInit", {
+        name: `${domainName}-config.iso`,
+        pool: props.pool,
+        userData: config.content,
+        // NoCloud meta-data keys (cloud-init docs, datasource NoCloud).
+        metaData: `instance-id: ${domainName}\nlocal-hostname: ${props.name}\n`,
+      });
+      configRef = cloudInit.userData;
+    }
+
     // REPLACE: the disk name carries a hash of the config, so a new config is a new disk, which
     // replaces the domain (flatcar/flatcar-terraform does this for #854).
-    const diskName = keep ? `${domainName}.qcow2` : `${domainName}-${configHash(config.content)}.qcow2`;
+    const hash = isDeferred(config.content) ? Fn.substr(Fn.sha256(configRef), 0, 8) : configHash(config.content);
+    const diskName = keep ? `${domainName}.qcow2` : `${domainName}-${hash}.qcow2`;
 
     this.disk = new Volume(this, "Disk", {
       name: diskName,
@@ -165,8 +185,7 @@ export class LibvirtMachine extends Construct {
       ...(props.uefiFirmware && props.uefiVarsTemplate ? { nvram: { template: props.uefiVarsTemplate } } : {}),
     };
 
-    if (config.format === ConfigFormat.IGNITION) {
-      const ignition = new Ignition(this, "Ignition", { name: `${domainName}.ign`, pool: props.pool, content: config.content });
+    if (ignition) {
       this.domain = new Domain(this, "Resource", {
         ...common,
         disk: [{ volumeId: this.disk.id }],
@@ -177,13 +196,6 @@ export class LibvirtMachine extends Construct {
       });
       this.sshCommand = `ssh core@${this.address}`;
     } else {
-      const cloudInit = new CloudinitDisk(this, "CloudInit", {
-        name: `${domainName}-config.iso`,
-        pool: props.pool,
-        userData: config.content,
-        // NoCloud meta-data keys (cloud-init docs, datasource NoCloud).
-        metaData: `instance-id: ${domainName}\nlocal-hostname: ${props.name}\n`,
-      });
       this.domain = new Domain(this, "Resource", {
         ...common,
         // vda: the install target; the ISO is found by its K3OS label (rancher/k3os install.sh get_iso).
@@ -191,7 +203,7 @@ export class LibvirtMachine extends Construct {
         kernel: image.kernel!.id,
         initrd: image.initrd!.id,
         cmdline: k3osInstallArgs(image.source.url).map(([k, v]) => ({ [k]: v })),
-        cloudinit: cloudInit.id,
+        cloudinit: cloudInit!.id,
         ...(keep ? { lifecycle: { ignoreChanges: ["cloudinit", "kernel", "initrd", "cmdline"] } } : {}),
       });
       this.sshCommand = `ssh rancher@${this.address}`;
@@ -220,10 +232,9 @@ export function k3osInstallArgs(isoUrl: string): Array<[string, string]> {
   ];
 }
 
-/** First 8 hex characters of the SHA-256 of the config; a Terraform expression when it holds apply-time values. */
+/** First 8 hex characters of the SHA-256 of a config known at synth time. */
 export function configHash(content: string): string {
-  const hex = terraformEncoder.sha256hex(content);
-  return isDeferred(content) ? Fn.substr(hex, 0, 8) : hex.slice(0, 8);
+  return createHash("sha256").update(content, "utf8").digest("hex").slice(0, 8);
 }
 
 /**

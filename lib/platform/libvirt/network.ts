@@ -41,7 +41,10 @@ export interface LibvirtNetworkProps {
    * `firstHostOffset`. Keep the order stable (controllers first): an address follows its position.
    */
   readonly hosts: readonly LibvirtHost[];
-  /** Offset in the block of the first automatically assigned address. @default 10 */
+  /**
+   * Offset in the block of the first automatically assigned address; the addresses below it stay
+   * free for the host and DHCP clients. @default 10, or 2 in blocks smaller than /27
+   */
   readonly firstHostOffset?: number;
   /**
    * Blocks this network must not overlap (k3s pod and service networks, other networks the host
@@ -91,7 +94,7 @@ export class LibvirtNetwork extends Construct {
       }
     }
 
-    this.assign(at, props.hosts, props.firstHostOffset ?? 10);
+    this.assign(at, props.hosts, props.firstHostOffset ?? (this.parsed.size >= 32 ? 10 : 2));
 
     this.resource = new Network(this, "Resource", {
       name: props.name,

@@ -28,7 +28,7 @@ export interface LibvirtLocalProps {
   readonly domain?: string;
   /** Blocks the network must not overlap. @default K3S_DEFAULT_CIDRS */
   readonly avoidCidrs?: readonly string[];
-  /** Offset in the block of the first controller's address. @default 10 */
+  /** Offset in the block of the first controller's address. @default 10, or 2 in blocks smaller than /27 */
   readonly firstHostOffset?: number;
   /** Storage pool name. @default - the cluster name */
   readonly poolName?: string;

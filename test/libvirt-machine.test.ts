@@ -1,0 +1,426 @@
+import { describe, expect, test } from "vitest";
+import { App, Fn, TerraformStack, Testing, terraformEncoder } from "../lib/cdktf";
+import { MicroOsError } from "../lib/core/errors";
+import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
+import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
+import { ConfigFormat } from "../lib/os/types";
+import {
+  FLATCAR_FW_CFG_NAME,
+  LibvirtPlatform,
+  ReplacementPolicy,
+  configHash,
+  k3osBootFiles,
+  macFor,
+  parseLibvirtSize,
+} from "../lib/platform/libvirt";
+import { PlatformKind } from "../lib/platform/platform";
+import { validateK3osConfig } from "../lib/testing/k3os";
+import { need } from "./helpers/external";
+import { ignitionValidateTool, runIgnitionValidate } from "./fixtures/libvirt/validate";
+import {
+  FLATCAR_IMAGE,
+  K3OS_IMAGE,
+  SSH_KEY,
+  assertConforms,
+  buildCluster,
+  flatcarConfig,
+  flatcarRequest,
+  k3osConfig,
+  k3osRequest,
+  spec,
+} from "./libvirt-helpers";
+
+const NODES = [spec("c1", NodeRole.CONTROLLER), spec("w1"), spec("w2")];
+
+type Resources = Record<string, Record<string, any>>;
+const byName = (synth: Record<string, any>, type: string, name: string): Record<string, any> => {
+  const found = Object.values(synth.resource[type] as Resources).find((r) => r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found;
+};
+const all = (synth: Record<string, any>, type: string): Record<string, any>[] => Object.values((synth.resource[type] ?? {}) as Resources);
+
+function errorOf(fn: () => unknown): MicroOsError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof MicroOsError) return e;
+    throw e;
+  }
+  throw new Error("expected a MicroOsError");
+}
+
+describe("Flatcar machines on libvirt", () => {
+  const { synth } = buildCluster(NODES, flatcarRequest);
+
+  test("each node gets its Ignition through libvirt_ignition and Flatcar's fw_cfg key", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w1");
+    expect(domain.fw_cfg_name).toBe("opt/org.flatcar-linux/config");
+    expect(FLATCAR_FW_CFG_NAME).toBe("opt/org.flatcar-linux/config");
+    const ignition = byName(synth, "libvirt_ignition", "demo-w1.ign");
+    expect(domain.coreos_ignition).toMatch(/^\$\{libvirt_ignition\.[^.]+\.id\}$/);
+    expect(domain.coreos_ignition).toContain(Object.entries(synth.resource.libvirt_ignition as Resources).find(([, r]) => r === ignition)![0]);
+    expect(JSON.parse(ignition.content).ignition.version).toBe("3.3.0");
+  });
+
+  test("the Ignition inside every libvirt_ignition passes ignition-validate", (ctx) => {
+    const bin = need(ctx, ignitionValidateTool());
+    const contents = all(synth, "libvirt_ignition").map((r) => r.content as string);
+    expect(contents).toHaveLength(3);
+    for (const content of contents) {
+      const result = runIgnitionValidate(bin, content);
+      expect(result, result.output).toMatchObject({ ok: true });
+    }
+  });
+
+  test("ignition-validate rejects a broken config taken through the same path", (ctx) => {
+    const bin = need(ctx, ignitionValidateTool());
+    const broken = buildCluster([spec("c1", NodeRole.CONTROLLER)], () => ({
+      config: { format: ConfigFormat.IGNITION, content: JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "relative/path" }] } }) },
+      image: FLATCAR_IMAGE,
+      size: "2x2048",
+    })).synth;
+    expect(runIgnitionValidate(bin, all(broken, "libvirt_ignition")[0].content).ok).toBe(false);
+  });
+
+  test("a Flatcar OS config rendered for libvirt passes ignition-validate", (ctx) => {
+    const bin = need(ctx, ignitionValidateTool());
+    const os = Flatcar.channel(FlatcarChannel.STABLE);
+    const nodes = [spec("c1", NodeRole.CONTROLLER)];
+    const { synth: s } = buildCluster(nodes, (n) => ({
+      config: os.renderNode(
+        { spec: n, hostname: n.name, sshKeys: [SSH_KEY] },
+        terraformEncoder,
+      ),
+      image: os.libvirtImage(n.architecture),
+      size: "2x4096",
+      minimums: os.minimums,
+    }));
+    const result = runIgnitionValidate(bin, all(s, "libvirt_ignition")[0].content);
+    expect(result, result.output).toMatchObject({ ok: true });
+    expect(all(s, "libvirt_volume").find((v) => v.source)?.source).toBe("https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_qemu_image.img");
+  });
+
+  test("each node's disk is a copy-on-write qcow2 of the chosen size on the base image", () => {
+    const base = byName(synth, "libvirt_volume", "flatcar-stable-current-amd64.qcow2");
+    expect(base).toMatchObject({ source: FLATCAR_IMAGE.url, format: "qcow2" });
+    const disk = all(synth, "libvirt_volume").find((v) => String(v.name).startsWith("demo-w1"))!;
+    expect(disk).toMatchObject({ format: "qcow2", size: 10 * 1024 ** 3 });
+    expect(disk.base_volume_id).toMatch(/^\$\{libvirt_volume\.Libvirt_Image-flatcar-stable-current-amd64qcow2_[0-9A-F]+\.id\}$/);
+  });
+
+  test("the base image is downloaded once for all nodes", () => {
+    expect(all(synth, "libvirt_volume").filter((v) => v.source)).toHaveLength(1);
+  });
+
+  test("vcpu and memory come from the size, and there is a serial console", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-c1");
+    expect(domain).toMatchObject({ vcpu: 2, memory: 2048, console: [{ type: "pty", target_port: "0", target_type: "serial" }] });
+  });
+
+  test("each node has a fixed address, its host name and a stable MAC on the network", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w2");
+    expect(domain.network_interface).toEqual([
+      { network_id: expect.stringMatching(/^\$\{libvirt_network\./), hostname: "w2", addresses: ["10.17.3.12"], mac: macFor("demo-w2"), wait_for_lease: false },
+    ]);
+    expect(macFor("demo-w2")).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
+  });
+
+  test("outputs every node's address and ssh command as core", () => {
+    const output = Object.values(synth.output as Record<string, { value: unknown }>)[0];
+    expect(output.value).toEqual({
+      c1: { address: "10.17.3.10", ssh: "ssh core@10.17.3.10" },
+      w1: { address: "10.17.3.11", ssh: "ssh core@10.17.3.11" },
+      w2: { address: "10.17.3.12", ssh: "ssh core@10.17.3.12" },
+    });
+  });
+
+  test("creates a storage pool under /var/lib/libvirt/images by default", () => {
+    expect(all(synth, "libvirt_pool")).toEqual([{ name: "demo", type: "dir", target: { path: "/var/lib/libvirt/images/demo" } }]);
+  });
+
+  test("every volume and config lives in the cluster's pool", () => {
+    for (const r of [...all(synth, "libvirt_volume"), ...all(synth, "libvirt_ignition")]) {
+      expect(r.pool).toMatch(/^\$\{libvirt_pool\.Libvirt_Pool_[0-9A-F]+\.name\}$/);
+    }
+  });
+
+  test("synthesizes byte-identical output twice", () => {
+    const again = buildCluster(NODES, flatcarRequest).synth;
+    expect(JSON.stringify(again)).toBe(JSON.stringify(synth));
+  });
+
+  test("snapshot of one Flatcar machine", async () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w1");
+    const disk = all(synth, "libvirt_volume").find((v) => String(v.name).startsWith("demo-w1"));
+    const ignition = byName(synth, "libvirt_ignition", "demo-w1.ign");
+    const snapshot = { domain, disk, ignition: { ...ignition, content: JSON.parse(ignition.content) } };
+    await expect(`${JSON.stringify(snapshot, null, 2)}\n`).toMatchFileSnapshot("./fixtures/libvirt/flatcar-machine.snapshot.json");
+  });
+});
+
+describe("k3OS machines on libvirt", () => {
+  const { synth } = buildCluster(NODES, k3osRequest);
+
+  test("the installer boots from the ISO's kernel and initrd with unattended install arguments", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w1");
+    expect(domain.kernel).toMatch(/^\$\{libvirt_volume\.[^.]*_Kernel_[0-9A-F]+\.id\}$/);
+    expect(domain.initrd).toMatch(/^\$\{libvirt_volume\.[^.]*_Initrd_[0-9A-F]+\.id\}$/);
+    const args = Object.assign({}, ...(domain.cmdline as Record<string, string>[]));
+    expect(args).toMatchObject({
+      "k3os.fallback_mode": "install",
+      "k3os.install.silent": "true",
+      "k3os.install.device": "/dev/vda",
+      "k3os.data_sources": "cdrom",
+      console: "ttyS0",
+    });
+    expect(JSON.stringify(domain.cmdline)).not.toContain("k3os.mode");
+  });
+
+  test("the kernel and initrd are the release assets beside the ISO", () => {
+    expect(k3osBootFiles("", K3OS_IMAGE.url)).toEqual({
+      kernelUrl: "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-vmlinuz-amd64",
+      initrdUrl: "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-initrd-amd64",
+    });
+    const sources = all(synth, "libvirt_volume").map((v) => v.source).filter(Boolean).sort();
+    expect(sources).toEqual([
+      "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-amd64.iso",
+      "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-initrd-amd64",
+      "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-vmlinuz-amd64",
+    ]);
+  });
+
+  test("refuses an ISO URL that is not a k3OS release asset", () => {
+    expect(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...k3osRequest(n), image: { ...K3OS_IMAGE, url: "https://example.com/os.iso" } }))).toThrow(
+      /source\.url: `https:\/\/example\.com\/os\.iso` is not a k3OS release ISO URL/,
+    );
+  });
+
+  test("the install disk comes first and the ISO is attached as a file ending in .iso", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-c1");
+    expect(domain.disk[0].volume_id).toMatch(/Machine-c1_Disk/);
+    expect(domain.disk[1].file).toMatch(/^\$\{libvirt_volume\.Libvirt_Image-k3os-v0222-k3s2r0-amd64iso_[0-9A-F]+\.id\}$/);
+    expect(byName(synth, "libvirt_volume", "k3os-v0.22.2-k3s2r0-amd64.iso").format).toBe("raw");
+  });
+
+  test("each node's config.yaml rides on a NoCloud disk as user data", () => {
+    const disk = byName(synth, "libvirt_cloudinit_disk", "demo-w1-config.iso");
+    expect(disk.user_data).toBe(k3osConfig("w1", "https://10.17.3.10:6443").content);
+    expect(disk.meta_data).toBe("instance-id: demo-w1\nlocal-hostname: w1\n");
+    expect(byName(synth, "libvirt_domain", "demo-w1").cloudinit).toMatch(/^\$\{libvirt_cloudinit_disk\./);
+  });
+
+  test("every config.yaml on a NoCloud disk passes the strict k3OS schema as user data", () => {
+    const configs = all(synth, "libvirt_cloudinit_disk").map((d) => d.user_data as string);
+    expect(configs).toHaveLength(3);
+    for (const config of configs) expect(validateK3osConfig(config)).toEqual([]);
+  });
+
+  test("outputs ssh commands as rancher", () => {
+    const output = Object.values(synth.output as Record<string, { value: Record<string, { ssh: string }> }>)[0];
+    expect(output.value.w2.ssh).toBe("ssh rancher@10.17.3.12");
+  });
+
+  test("snapshot of one k3OS machine", async () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w1");
+    const disk = all(synth, "libvirt_volume").find((v) => String(v.name).startsWith("demo-w1"));
+    const config = byName(synth, "libvirt_cloudinit_disk", "demo-w1-config.iso");
+    await expect(`${JSON.stringify({ domain, disk, config }, null, 2)}\n`).toMatchFileSnapshot("./fixtures/libvirt/k3os-machine.snapshot.json");
+  });
+});
+
+describe("replacement policy", () => {
+  const worker = (synth: Record<string, any>) => all(synth, "libvirt_volume").find((v) => String(v.name).startsWith("demo-w1"))!;
+  const controller = (synth: Record<string, any>) => all(synth, "libvirt_volume").find((v) => String(v.name).startsWith("demo-c1"))!;
+  const withConfig = (extra: string, props = {}) =>
+    buildCluster(NODES, (n) => ({ ...flatcarRequest(n), config: flatcarConfig(n.name, extra) }), props).synth;
+
+  test("a worker's disk name carries a short hash of its config", () => {
+    const synth = withConfig("");
+    expect(worker(synth).name).toBe(`demo-w1-${configHash(flatcarConfig("w1").content)}.qcow2`);
+    expect(worker(synth).name).toMatch(/^demo-w1-[0-9a-f]{8}\.qcow2$/);
+  });
+
+  test("a changed config renames (so replaces) a worker's disk", () => {
+    expect(worker(withConfig("one")).name).not.toBe(worker(withConfig("two")).name);
+  });
+
+  test("a changed config leaves a controller's disk name alone", () => {
+    expect(controller(withConfig("one")).name).toBe("demo-c1.qcow2");
+    expect(controller(withConfig("two")).name).toBe("demo-c1.qcow2");
+  });
+
+  test("a controller ignores changes to its Ignition and base image", () => {
+    const synth = withConfig("");
+    expect(byName(synth, "libvirt_domain", "demo-c1").lifecycle).toEqual({ ignore_changes: ["coreos_ignition"] });
+    expect(controller(synth).lifecycle).toEqual({ ignore_changes: ["base_volume_id"] });
+    expect(byName(synth, "libvirt_domain", "demo-w1").lifecycle).toBeUndefined();
+  });
+
+  test("a k3OS controller ignores changes to its config disk and boot files", () => {
+    const synth = buildCluster(NODES, k3osRequest).synth;
+    expect(byName(synth, "libvirt_domain", "demo-c1").lifecycle).toEqual({ ignore_changes: ["cloudinit", "kernel", "initrd", "cmdline"] });
+  });
+
+  test("controllerReplacement REPLACE makes controllers roll too", () => {
+    const synth = withConfig("", { controllerReplacement: ReplacementPolicy.REPLACE });
+    expect(controller(synth).name).toMatch(/^demo-c1-[0-9a-f]{8}\.qcow2$/);
+    expect(byName(synth, "libvirt_domain", "demo-c1").lifecycle).toBeUndefined();
+  });
+
+  test("workerReplacement KEEP leaves workers alone", () => {
+    const synth = withConfig("", { workerReplacement: ReplacementPolicy.KEEP });
+    expect(worker(synth).name).toBe("demo-w1.qcow2");
+    expect(byName(synth, "libvirt_domain", "demo-w1").lifecycle).toEqual({ ignore_changes: ["coreos_ignition"] });
+  });
+
+  test("a config holding apply-time values is hashed by Terraform", () => {
+    const app = new App();
+    const stack = new TerraformStack(app, "t");
+    const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER), spec("w1")]);
+    const deferred = Fn.uuid();
+    binding.addMachines([
+      { spec: spec("c1", NodeRole.CONTROLLER), ...flatcarRequest(spec("c1")) },
+      { spec: spec("w1"), ...flatcarRequest(spec("w1")), config: { format: ConfigFormat.IGNITION, content: `{"ignition":{"version":"3.3.0"},"x":"${deferred}"}` } },
+    ]);
+    const synth = JSON.parse(Testing.synth(stack, true));
+    assertConforms(synth);
+    expect(worker(synth).name).toMatch(/^demo-w1-\$\{substr\(sha256\(.*\), 0, 8\)\}\.qcow2$/);
+  });
+});
+
+describe("LibvirtPlatform", () => {
+  test("is the libvirt platform kind", () => {
+    expect(LibvirtPlatform.local().kind).toBe(PlatformKind.LIBVIRT);
+  });
+
+  test("fixes addresses at bind time, controllers first, and the API endpoint is the first controller", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const binding = LibvirtPlatform.local({ cidr: "192.168.50.0/24" }).bind(stack, "demo", [spec("w1"), spec("c1", NodeRole.CONTROLLER), spec("c2", NodeRole.CONTROLLER)]);
+    expect([binding.addressOf("c1"), binding.addressOf("c2"), binding.addressOf("w1")]).toEqual(["192.168.50.10", "192.168.50.11", "192.168.50.12"]);
+    expect(binding.apiEndpoint).toBe("192.168.50.10");
+    expect(binding.apiTlsSans).toEqual(["c1.demo.internal"]);
+  });
+
+  test("addMachines returns each node's name, address and ssh command", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER)]);
+    expect(binding.addMachines([{ spec: spec("c1", NodeRole.CONTROLLER), ...flatcarRequest(spec("c1")) }])).toEqual([
+      { name: "c1", address: "10.17.3.10", sshCommand: "ssh core@10.17.3.10" },
+    ]);
+  });
+
+  test("uses the uri, pool name and path it is given", () => {
+    const synth = buildCluster([spec("c1", NodeRole.CONTROLLER)], flatcarRequest, { uri: "qemu+ssh://me@host/system", poolName: "fast", poolPath: "/srv/vm" }).synth;
+    expect(synth.provider.libvirt).toEqual([{ uri: "qemu+ssh://me@host/system" }]);
+    expect(all(synth, "libvirt_pool")).toEqual([{ name: "fast", type: "dir", target: { path: "/srv/vm" } }]);
+  });
+
+  test("mixes images: one base volume per distinct image", () => {
+    const synth = buildCluster(NODES, (n) => (n.name === "w2" ? k3osRequest(n) : flatcarRequest(n))).synth;
+    expect(all(synth, "libvirt_volume").filter((v) => v.source)).toHaveLength(4);
+  });
+
+  test("refuses duplicate node names at bind", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const e = errorOf(() => LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER), spec("c1")]));
+    expect(e.message).toBe("t/Libvirt: nodes.c1: duplicate node name `c1`. Fix: give every node a unique name");
+  });
+
+  test("refuses duplicate requests", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER)]);
+    const req = { spec: spec("c1", NodeRole.CONTROLLER), ...flatcarRequest(spec("c1")) };
+    expect(() => binding.addMachines([req, req])).toThrow("t/Libvirt: requests.c1: duplicate node name `c1`. Fix: give every node a unique name");
+  });
+
+  test("refuses a request for a node it was not bound with", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER)]);
+    expect(() => binding.addMachines([{ spec: spec("w9"), ...flatcarRequest(spec("w9")) }])).toThrow(/requests\.w9: node `w9` was not among the nodes/);
+  });
+
+  test("refuses a second addMachines call", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER)]);
+    binding.addMachines([]);
+    expect(() => binding.addMachines([])).toThrow(/addMachines: called twice/);
+  });
+
+  test("refuses a cluster without a controller", () => {
+    expect(() => LibvirtPlatform.local().bind(new TerraformStack(new App(), "t"), "demo", [spec("w1")])).toThrow(/nodes: no controller among the nodes/);
+  });
+
+  test("refuses more nodes than the network holds", () => {
+    const nodes = [spec("c1", NodeRole.CONTROLLER), ...Array.from({ length: 5 }, (_, i) => spec(`w${i}`))];
+    expect(() => LibvirtPlatform.local({ cidr: "10.17.3.0/29" }).bind(new TerraformStack(new App(), "t"), "demo", nodes)).toThrow(
+      "t/Libvirt/Network: hosts: 6 nodes do not fit in 10.17.3.0/29: it has room for 5 automatically addressed nodes from offset 2. Fix: use a larger block (a shorter prefix) or fewer nodes",
+    );
+  });
+
+  test("refuses an overlapping CIDR", () => {
+    expect(() => LibvirtPlatform.local({ cidr: "10.43.0.0/24" }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(/t\/Libvirt\/Network: cidr: 10\.43\.0\.0\/24 overlaps 10\.43\.0\.0\/16/);
+  });
+
+  test("refuses a malformed CIDR", () => {
+    expect(() => LibvirtPlatform.local({ cidr: "10.17.3.0/33" }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(/cidr: `10\.17\.3\.0\/33` is not an IPv4 CIDR/);
+  });
+
+  test("refuses a malformed size", () => {
+    expect(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), size: "t3.large" }))).toThrow(
+      "test/Libvirt: requests.c1.size: `t3.large` is not a libvirt size. Fix: write `<vcpu>x<memory MiB>`, for example `2x4096`",
+    );
+    expect(parseLibvirtSize("", "size", "4x8192")).toEqual({ vcpu: 4, memoryMib: 8192 });
+  });
+
+  test("refuses memory below what the OS needs", () => {
+    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), size: "2x1024" })));
+    expect(e.message).toBe("test/Libvirt/Machine-c1: memoryMib: 1024 MiB is below the 2048 MiB the OS needs. Fix: give at least 2048 MiB");
+  });
+
+  test("refuses a disk below what the OS needs", () => {
+    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), diskGib: 4 })));
+    expect(e.message).toBe("test/Libvirt/Machine-c1: diskGib: 4 GiB is below the 8 GiB the OS needs. Fix: give at least 8 GiB");
+  });
+
+  test("takes the minimums from the request over the defaults", () => {
+    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), size: "2x3072", minimums: { memoryMib: 4096, diskGib: 8 } })));
+    expect(e.field).toBe("memoryMib");
+    expect(e.message).toMatch(/3072 MiB is below the 4096 MiB/);
+  });
+
+  test("refuses an arm64 node without UEFI firmware", () => {
+    const arm = { ...FLATCAR_IMAGE, architecture: Architecture.ARM64, uefi: true };
+    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...flatcarRequest(n), image: arm })));
+    expect(e.at).toBe("test/Libvirt/Machine-c1");
+    expect(e.field).toBe("uefiFirmware");
+    expect(e.message).toMatch(/a arm64 machine on a UEFI-only image boots only through UEFI firmware, and none is set\. Fix: set `uefiFirmware`/);
+  });
+
+  test("boots an arm64 node through the UEFI firmware it is given", () => {
+    const arm = { ...FLATCAR_IMAGE, url: FLATCAR_IMAGE.url.replace("amd64-usr", "arm64-usr"), volumeName: "flatcar-arm64.qcow2", architecture: Architecture.ARM64, uefi: true };
+    const synth = buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...flatcarRequest(n), image: arm }), {
+      uefiFirmware: "/usr/share/AAVMF/AAVMF_CODE.fd",
+      uefiVarsTemplate: "/usr/share/AAVMF/AAVMF_VARS.fd",
+    }).synth;
+    expect(byName(synth, "libvirt_domain", "demo-c1")).toMatchObject({
+      arch: "aarch64",
+      machine: "virt",
+      firmware: "/usr/share/AAVMF/AAVMF_CODE.fd",
+      nvram: { template: "/usr/share/AAVMF/AAVMF_VARS.fd" },
+    });
+  });
+
+  test("refuses an Ignition config on an ISO image", () => {
+    expect(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), image: K3OS_IMAGE }))).toThrow(/image: a ignition config needs a `disk` image, got `iso`/);
+  });
+
+  test("refuses an AWS image", () => {
+    expect(() =>
+      buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), image: { kind: "id", amiId: "ami-123", architecture: Architecture.AMD64 } })),
+    ).toThrow(/image: an AWS image \(`id`\) cannot boot on libvirt/);
+  });
+});
+
+// Keep the unused import list honest for spec typing.
+export type { NodeSpec };
