@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv-draft-04";
 import { deferredMarkers, gzipBytes } from "../core/deferred";
+import { validateIgnitionSpec } from "../ignition/validate";
 
 /** An external program a test needs (the shape test/helpers/external.ts `need()` takes). */
 export interface ExternalTool {
@@ -148,6 +149,47 @@ export function runIgnitionValidate(json: string): IgnitionValidateResult {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// All three
+
+// Fields the 3.4.0 release added after Debian's ignition 2.14 froze its 3.4.0-experimental types
+// (coreos/ignition docs/migrating-configs.md, "From Version 3.3.0 to 3.4.0": LUKS discard and
+// open options); 2.14 reports them as unused keys.
+const KNOWN_34_GAPS = /Unused key (discard|openOptions)$/;
+
+/** Options for {@link checkIgnition}. */
+export interface CheckIgnitionOptions {
+  /** Run ignition-validate too (it must be installed). @default true */
+  readonly ignitionValidate?: boolean;
+  /** Accept ignition-validate warnings (an http proxy for https, a unit enabled without [Install]). @default false */
+  readonly allowWarnings?: boolean;
+}
+
+/**
+ * Checks a rendered config (without apply-time values; see {@link substituteDeferred}) with the
+ * JSON schema, our semantic checks and ignition-validate. Returns every problem, each prefixed by
+ * the checker that found it; empty when all three accept the config.
+ */
+export function checkIgnition(json: string, options: CheckIgnitionOptions = {}): string[] {
+  const problems = validateWithSchema(json).map((p) => `schema: ${p}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return problems;
+  }
+  problems.push(...validateIgnitionSpec(parsed).map((p) => `semantic: ${p}`));
+  if (options.ignitionValidate ?? true) {
+    const r = runIgnitionValidate(json);
+    if (!r.ok) problems.push(`ignition-validate: ${r.output.trim()}`);
+    else if (!options.allowWarnings) {
+      const is34 = (parsed as { ignition?: { version?: unknown } }).ignition?.version === "3.4.0";
+      for (const w of r.warnings) if (!(is34 && KNOWN_34_GAPS.test(w))) problems.push(`ignition-validate: ${w}`);
+    }
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
