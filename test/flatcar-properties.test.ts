@@ -18,7 +18,7 @@ import {
   systemdQuote,
 } from "../lib/os/flatcar";
 import { need } from "./helpers/external";
-import { ignitionValidate, ignitionValidateTool, validatedCount } from "./fixtures/flatcar/validate";
+import { allProblems, ignitionValidateTool, validatedCount } from "./fixtures/flatcar/validate";
 
 const tool = ignitionValidateTool();
 afterAll(() => {
@@ -99,8 +99,8 @@ const envKey = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/);
 const printable = fc.string({ unit: "grapheme", maxLength: 20 }).filter(noNul);
 
 describe("random container services", () => {
-  it("render configs ignition-validate accepts", (ctx) => {
-    const bin = need(ctx, tool);
+  it("render configs the schema, our semantic checks and ignition-validate accept", (ctx) => {
+    need(ctx, tool);
     fc.assert(
       fc.property(
         containerName,
@@ -110,9 +110,7 @@ describe("random container services", () => {
         (name, env, args, ports) => {
           const c = new IgnitionConfig();
           addContainerService(c, { name, image: "docker.io/library/busybox:1.36", env, args, ports });
-          const r = ignitionValidate(bin, c.render());
-          expect(r.output).toBe("");
-          expect(r.ok).toBe(true);
+          expect(allProblems(c.render())).toEqual([]);
         },
       ),
       { numRuns: 25 },
