@@ -805,8 +805,8 @@ export class IgnitionConfig {
 
     const nodes = [...r.nodes.values()];
     const files = nodes.filter((n): n is FileRecord => n.kind === "file").map((f) => renderFile(f, encoder));
-    const directories = nodes.filter((n): n is DirectoryRecord => n.kind === "directory").map((d): DirectorySpec => renderNode(d, { mode: d.mode }));
-    const links = nodes.filter((n): n is LinkRecord => n.kind === "link").map((l): LinkSpec => renderNode(l, { target: l.target, hard: l.hard }));
+    const directories = nodes.filter((n): n is DirectoryRecord => n.kind === "directory").map(renderDirectory);
+    const links = nodes.filter((n): n is LinkRecord => n.kind === "link").map(renderLink);
     const storage: StorageSection = prune({
       disks: values(r.disks),
       raid: values(r.raid),
@@ -1177,18 +1177,23 @@ function renderContent(c: Content, encoder: Encoder): ResourceSpec {
   });
 }
 
-function renderNode<T extends object>(n: NodeBase, extra: T): { path: string } & T {
-  return prune({
-    path: n.path,
-    overwrite: n.overwrite,
-    user: n.user ? { ...n.user } : undefined,
-    group: n.group ? { ...n.group } : undefined,
-    ...extra,
-  }) as { path: string } & T;
+// Key order as the first version of this builder rendered it, so goldens stay stable:
+// files path, overwrite, contents, mode; directories path, mode, overwrite; links path, target,
+// hard, overwrite; then user and group.
+function owners(n: NodeBase): { user?: Owner; group?: Owner } {
+  return prune({ user: n.user ? { ...n.user } : undefined, group: n.group ? { ...n.group } : undefined });
 }
 
 function renderFile(f: FileRecord, encoder: Encoder): FileSpec {
-  return renderNode(f, { contents: renderContent(f.content, encoder), mode: f.mode });
+  return prune({ path: f.path, overwrite: f.overwrite, contents: renderContent(f.content, encoder), mode: f.mode, ...owners(f) });
+}
+
+function renderDirectory(d: DirectoryRecord): DirectorySpec {
+  return prune({ path: d.path, mode: d.mode, overwrite: d.overwrite, ...owners(d) });
+}
+
+function renderLink(l: LinkRecord): LinkSpec {
+  return prune({ path: l.path, target: l.target, hard: l.hard, overwrite: l.overwrite, ...owners(l) });
 }
 
 function values<T>(map: Map<string, Keyed<T>>): T[] | undefined {
