@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join as joinPath, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { localEncoder } from "../lib/core/deferred";
 import { Architecture, NodeRole } from "../lib/core/node";
@@ -210,5 +212,43 @@ describe("the S3 delivery path", () => {
     const r = await bootIgnition(ignitionReplaceStub(sysext.ignitionVersion, "s3://demo-ignition/nodes/controller-0.ign", sha512(full)));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(/needs the network.*s3:\/\/demo-ignition/);
+  });
+});
+
+// Golden configs other tests keep under test/fixtures (rendered Flatcar nodes); the deliberately
+// broken ones of test/fixtures/firstboot are left to test/firstboot.test.ts.
+const FIXTURES = joinPath(__dirname, "fixtures");
+const BROKEN = new Set(["firstboot/duplicate-path.ign", "firstboot/bad-gzip.ign", "firstboot/truncated-gzip.ign", "firstboot/link-under-file.ign"]);
+function ignitionFixtures(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(joinPath(dir, e.name)) : /\.ign(\.json)?$/.test(e.name) ? [joinPath(dir, e.name)] : [],
+    );
+  return walk(FIXTURES)
+    .map((f) => relative(FIXTURES, f))
+    .filter((f) => !BROKEN.has(f))
+    .sort();
+}
+
+describe("every golden Ignition fixture", () => {
+  it.for(ignitionFixtures())("%s applies (remote contents stubbed, apply-time values filled in)", async (file, ctx) => {
+    need(ctx, ignitionProgramTool());
+    need(ctx, rootPrivilegeTool());
+    const r = await bootIgnition(readFileSync(joinPath(FIXTURES, file), "utf8"), { stubRemote: true, substituteApplyTime: true });
+    if (r.ok) applied++;
+    expect(r.ok ? "applied" : r.error).toBe("applied");
+  });
+});
+
+describe("a golden config holding apply-time values", () => {
+  it("applies with the values filled in where k3s reads them", async (ctx) => {
+    need(ctx, ignitionProgramTool());
+    need(ctx, rootPrivilegeTool());
+    const text = readFileSync(joinPath(FIXTURES, "k3os/flatcar-sysext-agent.ign.json"), "utf8");
+    const r = await bootIgnition(text, { stubRemote: true, applyTimeValues: { "TfToken[TOKEN.1]": "cluster-secret", "TfToken[TOKEN.7]": "api.example.com" } });
+    if (!r.ok) throw new Error(r.error);
+    applied++;
+    expect(r.substitutions.map((s) => s.placeholder)).toEqual([false, false]);
+    expect(r.tree.file(K3S_CONFIG_PATH)?.text).toMatch(/server: \|-\n {2}https:\/\/api\.example\.com:6443\ntoken: \|-\n {2}cluster-secret\n/);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { bootIgnition, ignitionProgramTool, StubKind } from "../lib/testing/firstboot";
+import { substituteApplyTime } from "../lib/testing/firstboot/applytime";
 import { prepareConfig } from "../lib/testing/firstboot/prepare";
 import { resolveInRoot } from "../lib/testing/firstboot/tree";
 
@@ -12,7 +13,7 @@ import { resolveInRoot } from "../lib/testing/firstboot/tree";
 const sha512 = (s: string) => createHash("sha512").update(s).digest("hex");
 
 function prepared(config: object, stubRemote: boolean, remoteContents = {}) {
-  const p = prepareConfig(config, stubRemote, remoteContents);
+  const p = prepareConfig(config, { stubRemote, remoteContents });
   if (!p.ok) throw new Error(p.error);
   return { ...p, config: JSON.parse(p.text) };
 }
@@ -82,19 +83,53 @@ describe("preparing a config for Debian's Ignition", () => {
   it("refuses given contents whose hash differs from the config's", () => {
     const p = prepareConfig(
       { ignition: { version: "3.3.0" }, storage: { files: [{ path: "/a", contents: { source: "https://e/a", verification: { hash: `sha512-${sha512("x")}` } } }] } },
-      true,
-      { "https://e/a": "y" },
+      { stubRemote: true, remoteContents: { "https://e/a": "y" } },
     );
     expect(p).toMatchObject({ ok: false, error: expect.stringMatching(/given for https:\/\/e\/a do not match its verification hash/) });
   });
 
   it("refuses a config holding cdktf tokens", () => {
-    const p = prepareConfig({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "/a", contents: { source: "data:,${TfToken[TOKEN.7]}" } }] } }, false);
-    expect(p).toMatchObject({ ok: false, error: expect.stringMatching(/substitute known values/) });
+    const p = prepareConfig({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "/a", contents: { source: "data:,${TfToken[TOKEN.7]}" } }] } });
+    expect(p).toMatchObject({ ok: false, error: expect.stringMatching(/pass substituteApplyTime/) });
   });
 
   it("hands text that is not JSON to Ignition unchanged", () => {
-    expect(prepareConfig("{not json", false)).toMatchObject({ ok: true, text: "{not json" });
+    expect(prepareConfig("{not json")).toMatchObject({ ok: true, text: "{not json" });
+  });
+});
+
+describe("filling in apply-time values", () => {
+  const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+  it("evaluates base64encode around a token marker, with a made-up value", () => {
+    const config = { source: 'data:;base64,${base64encode("token: |-\\n  ${TfToken[TOKEN.1]}\\n")}' };
+    const subs = substituteApplyTime(config);
+    expect(subs).toEqual([{ expression: "TfToken[TOKEN.1]", value: "applytime1", placeholder: true }]);
+    expect(config.source).toBe(`data:;base64,${b64("token: |-\n  applytime1\n")}`);
+  });
+
+  it("uses given values for markers and Terraform references", () => {
+    const config = { a: "https://${aws_lb.api.dns_name}:6443", b: '${sha512("${random_password.k3s.result}")}' };
+    substituteApplyTime(config, { "aws_lb.api.dns_name": "api.example.com", "random_password.k3s.result": "s3cret" });
+    expect(config.a).toBe("https://api.example.com:6443");
+    expect(config.b).toBe(createHash("sha512").update("s3cret").digest("hex"));
+  });
+
+  it("gives one expression the same value everywhere", () => {
+    const config = ["${TfToken[TOKEN.4]}", "x-${TfToken[TOKEN.4]}"];
+    substituteApplyTime(config);
+    expect(config).toEqual(["applytime1", "x-applytime1"]);
+  });
+
+  it("leaves shell variables in unit text alone", () => {
+    const config = { contents: "ExecStart=/bin/sh -c 'echo ${HOME} $${X}'" };
+    expect(substituteApplyTime(config)).toEqual([]);
+    expect(config.contents).toBe("ExecStart=/bin/sh -c 'echo ${HOME} $${X}'");
+  });
+
+  it("lets a config with tokens through prepareConfig when asked", () => {
+    const p = prepareConfig({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "/a", contents: { source: "data:,${TfToken[TOKEN.7]}" } }] } }, { substituteApplyTime: true });
+    expect(p).toMatchObject({ ok: true, substitutions: [{ expression: "TfToken[TOKEN.7]", placeholder: true }] });
   });
 });
 

@@ -11,6 +11,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { ApplyTimeValues, Substitution } from "./firstboot/applytime";
 import { prepareConfig, type RemoteContents, type Stub } from "./firstboot/prepare";
 import { ROOT_REASON, errorLines, locateIgnitionProgram, runStage, runningAsRoot, type StageRun } from "./firstboot/program";
 import { seedRoot, type SeedFiles } from "./firstboot/seed";
@@ -18,6 +19,7 @@ import { FirstBootTree, readTree } from "./firstboot/tree";
 
 export { ignitionProgramTool, rootPrivilegeTool, type FirstBootTool } from "./firstboot/program";
 export { StubKind, type Stub, type RemoteContents } from "./firstboot/prepare";
+export type { ApplyTimeValues, Substitution } from "./firstboot/applytime";
 export { CORE_UID, CORE_GID, type SeedFiles } from "./firstboot/seed";
 export {
   FirstBootTree,
@@ -43,6 +45,19 @@ export interface BootOptions {
    */
   readonly remoteContents?: RemoteContents;
   /**
+   * Fill in values known only at apply time (cdktf token markers, and the `base64encode`,
+   * `base64gzip`, `sha512`, `sha256` calls the Terraform encoder wraps around them) with
+   * made-up values, as `terraform apply` would with real ones; each is reported.
+   * @default false - a config holding tokens fails, saying so
+   */
+  readonly substituteApplyTime?: boolean;
+  /**
+   * Values for apply-time expressions, by marker body (`TfToken[TOKEN.7]`) or Terraform
+   * reference (`random_password.token.result`); giving any implies `substituteApplyTime`.
+   * @default - made-up values (`applytime1`, `applytime2`, ...)
+   */
+  readonly applyTimeValues?: ApplyTimeValues;
+  /**
    * Directory to apply the config to; it must be empty or absent, and is kept afterwards.
    * @default - a new temporary directory, removed afterwards unless `keepRoot`
    */
@@ -62,6 +77,8 @@ export interface BootSuccess {
   readonly ok: true;
   /** Remote sources replaced with inline data (empty unless `stubRemote`). */
   readonly stubs: readonly Stub[];
+  /** Apply-time values filled in (empty unless `substituteApplyTime` or `applyTimeValues`). */
+  readonly substitutions: readonly Substitution[];
   /** The root as the node would hold it after Ignition's files stage. */
   readonly tree: FirstBootTree;
   /** Where the root is, when it was kept (`root` given or `keepRoot`). */
@@ -81,6 +98,8 @@ export interface BootFailure {
   readonly log?: string;
   /** Remote sources replaced before the run. */
   readonly stubs: readonly Stub[];
+  /** Apply-time values filled in before the run. */
+  readonly substitutions: readonly Substitution[];
 }
 
 export type BootResult = BootSuccess | BootFailure;
@@ -92,12 +111,12 @@ export type BootResult = BootSuccess | BootFailure;
  */
 export async function bootIgnition(config: string | object, options: BootOptions = {}): Promise<BootResult> {
   const program = locateIgnitionProgram();
-  if (!program) return { ok: false, error: "the Ignition program is not installed: apt-get install -y ignition", stubs: [] };
-  if (!runningAsRoot()) return { ok: false, error: ROOT_REASON, stubs: [] };
+  if (!program) return { ok: false, error: "the Ignition program is not installed: apt-get install -y ignition", stubs: [], substitutions: [] };
+  if (!runningAsRoot()) return { ok: false, error: ROOT_REASON, stubs: [], substitutions: [] };
 
-  const prepared = prepareConfig(config, options.stubRemote ?? false, options.remoteContents);
-  if (!prepared.ok) return { ok: false, error: prepared.error, stubs: [] };
-  const stubs = prepared.stubs;
+  const prepared = prepareConfig(config, options);
+  if (!prepared.ok) return { ok: false, error: prepared.error, stubs: [], substitutions: [] };
+  const { stubs, substitutions } = prepared;
 
   const work = mkdtempSync(join(tmpdir(), "microos-firstboot-"));
   // Ignition writes ssh keys as the user, who must be able to walk down to its home.
@@ -110,7 +129,7 @@ export async function bootIgnition(config: string | object, options: BootOptions
     try {
       seeded = seedRoot(root, options.seedFiles);
     } catch (e) {
-      return { ok: false, error: (e as Error).message, stubs };
+      return { ok: false, error: (e as Error).message, stubs, substitutions };
     }
     // Ignition relabels what it wrote for SELinux by running `setfiles`; labels are not what is
     // checked here, so a stand-in that reads the file list keeps the run going.
@@ -130,7 +149,7 @@ export async function bootIgnition(config: string | object, options: BootOptions
     ];
 
     const offline = await runStage(program, args, env, "fetch-offline");
-    if (offline.exitCode !== 0) return failure(offline, root, stubs);
+    if (offline.exitCode !== 0) return failure(offline, root, prepared);
     if (prepared.remote.length > 0 || existsSync(neednet)) {
       const sources = prepared.remote.length ? `: ${prepared.remote.join(", ")}` : "";
       return {
@@ -139,12 +158,13 @@ export async function bootIgnition(config: string | object, options: BootOptions
         stage: "fetch-offline",
         log: offline.output,
         stubs,
+        substitutions,
       };
     }
     const files = await runStage(program, args, env, "files");
-    if (files.exitCode !== 0) return failure(files, root, stubs);
+    if (files.exitCode !== 0) return failure(files, root, prepared);
     const tree = readTree(root, new Set(seeded));
-    return { ok: true, stubs, tree, root: keep ? root : undefined, log: files.output };
+    return { ok: true, stubs, substitutions, tree, root: keep ? root : undefined, log: files.output };
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });
     else if (ownRoot) rmSync(join(work, "bin"), { recursive: true, force: true });
@@ -152,7 +172,7 @@ export async function bootIgnition(config: string | object, options: BootOptions
 }
 
 /** Ignition's error lines, with the root's location taken out of paths so they read as on the node. */
-function failure(run: StageRun, root: string, stubs: readonly Stub[]): BootFailure {
+function failure(run: StageRun, root: string, prepared: { stubs: readonly Stub[]; substitutions: readonly Substitution[] }): BootFailure {
   const lines = errorLines(run.output).map((l) => l.split(root + "/").join("/"));
   if (/dial unix \/run\/systemd\/private/.test(run.output)) {
     // Measured with Debian's Ignition 2.14: enabling or disabling a template unit (name@...)
@@ -162,7 +182,7 @@ function failure(run: StageRun, root: string, stubs: readonly Stub[]): BootFailu
     );
   }
   const error = lines.length ? lines.join("\n") : `Ignition's ${run.stage} stage exited with ${run.exitCode}: ${run.output.trim().split("\n").slice(-3).join("\n")}`;
-  return { ok: false, error, stage: run.stage, log: run.output, stubs };
+  return { ok: false, error, stage: run.stage, log: run.output, stubs: prepared.stubs, substitutions: prepared.substitutions };
 }
 
 function writeStandIn(bin: string): void {

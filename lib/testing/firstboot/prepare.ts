@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { type ApplyTimeValues, type Substitution, substituteApplyTime } from "./applytime";
 
 /**
  * Turns a config into what Debian's Ignition 2.14 can apply offline: spec 3.4.0 renamed to its
@@ -46,31 +47,52 @@ export interface Stub {
 export type RemoteContents = Readonly<Record<string, string | Uint8Array>>;
 
 export type Prepared =
-  | { readonly ok: true; readonly text: string; readonly stubs: readonly Stub[]; readonly remote: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly text: string;
+      readonly stubs: readonly Stub[];
+      readonly remote: readonly string[];
+      readonly substitutions: readonly Substitution[];
+    }
   | { readonly ok: false; readonly error: string };
+
+/** How to prepare a config. */
+export interface PrepareOptions {
+  /** Replace remote sources with inline data. @default false */
+  readonly stubRemote?: boolean;
+  /** Bytes for remote URLs. @default {} */
+  readonly remoteContents?: RemoteContents;
+  /** Fill in apply-time values (with these, or made-up ones). @default false */
+  readonly substituteApplyTime?: boolean;
+  /** Values for apply-time expressions; giving any implies `substituteApplyTime`. @default {} */
+  readonly applyTimeValues?: ApplyTimeValues;
+}
 
 type Json = Record<string, unknown>;
 
 /** Prepares a config for the run; `remote` lists the remote sources left in place. */
-export function prepareConfig(config: string | object, stubRemote: boolean, remoteContents: RemoteContents = {}): Prepared {
+export function prepareConfig(config: string | object, options: PrepareOptions = {}): Prepared {
+  const stubRemote = options.stubRemote ?? false;
+  const remoteContents = options.remoteContents ?? {};
   let parsed: unknown;
   if (typeof config === "string") {
     try {
       parsed = JSON.parse(config);
     } catch {
       // Not JSON: hand it to Ignition as it is, so the error is Ignition's own.
-      return { ok: true, text: config, stubs: [], remote: [] };
+      return { ok: true, text: config, stubs: [], remote: [], substitutions: [] };
     }
   } else {
     parsed = JSON.parse(JSON.stringify(config));
   }
-  if (!isObject(parsed)) return { ok: true, text: JSON.stringify(parsed), stubs: [], remote: [] };
-  const text0 = JSON.stringify(parsed);
-  if (/[$#&]\{TfToken\[/.test(text0)) {
+  if (!isObject(parsed)) return { ok: true, text: JSON.stringify(parsed), stubs: [], remote: [], substitutions: [] };
+  const substitutions =
+    options.substituteApplyTime || options.applyTimeValues ? substituteApplyTime(parsed, options.applyTimeValues) : [];
+  if (/[$#&]\{TfToken\[/.test(JSON.stringify(parsed))) {
     return {
       ok: false,
       error:
-        "the config holds cdktf tokens (values known only at apply time); substitute known values before simulating a first boot",
+        "the config holds cdktf tokens (values known only at apply time); pass substituteApplyTime (or applyTimeValues) to fill them in, as terraform apply would",
     };
   }
   const ctx: Walk = { stubRemote, remoteContents, stubs: [], remote: [] };
@@ -79,7 +101,7 @@ export function prepareConfig(config: string | object, stubRemote: boolean, remo
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
-  return { ok: true, text: JSON.stringify(parsed), stubs: ctx.stubs, remote: ctx.remote };
+  return { ok: true, text: JSON.stringify(parsed), stubs: ctx.stubs, remote: ctx.remote, substitutions };
 }
 
 interface Walk {
