@@ -424,3 +424,26 @@ describe("LibvirtPlatform", () => {
 
 // Keep the unused import list honest for spec typing.
 export type { NodeSpec };
+
+describe("LibvirtPlatform with the Cluster's conventions", () => {
+  test("an empty size takes the platform's default size", () => {
+    const synth = buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), size: "" }), { size: "4x8192" }).synth;
+    expect(byName(synth, "libvirt_domain", "demo-c1")).toMatchObject({ vcpu: 4, memory: 8192 });
+  });
+
+  test("node names that already carry the cluster name are not prefixed twice", () => {
+    const synth = buildCluster([spec("demo-controller-0", NodeRole.CONTROLLER)], flatcarRequest).synth;
+    expect(all(synth, "libvirt_domain").map((d) => d.name)).toEqual(["demo-controller-0"]);
+  });
+
+  test("refuses API access CIDRs, which a NAT network cannot enforce", () => {
+    const e = errorOf(() => LibvirtPlatform.local().bind(new TerraformStack(new App(), "t"), "demo", NODES, { apiCidrs: ["203.0.113.0/24"] }));
+    expect(e.message).toBe(
+      "t/Libvirt: access.apiCidrs: libvirt's NAT network has no firewall to limit who reaches the nodes. Fix: leave it empty on libvirt (only the host reaches the network)",
+    );
+  });
+
+  test("refuses SSH access CIDRs likewise", () => {
+    expect(() => LibvirtPlatform.local().bind(new TerraformStack(new App(), "t"), "demo", NODES, { sshCidrs: ["0.0.0.0/0"] })).toThrow(/access\.sshCidrs: libvirt's NAT network has no firewall/);
+  });
+});

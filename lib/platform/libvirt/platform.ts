@@ -6,6 +6,7 @@ import { MicroOsError } from "../../core/errors";
 import { NodeRole, type NodeSpec } from "../../core/node";
 import type { LibvirtImageSource } from "../../os/types";
 import {
+  type BindOptions,
   type IPlatform,
   type MachineInfo,
   type MachineRequest,
@@ -34,6 +35,8 @@ export interface LibvirtLocalProps {
   readonly poolName?: string;
   /** Directory of the storage pool on the host. @default - `/var/lib/libvirt/images/<poolName>` */
   readonly poolPath?: string;
+  /** Machine size when a request names none (`<vcpu>x<memoryMiB>`). @default "2x2048" */
+  readonly size?: string;
   /** Root disk size when a request names none. @default 20 */
   readonly diskGib?: number;
   /** Policy for controllers. @default ReplacementPolicy.KEEP */
@@ -68,8 +71,8 @@ export class LibvirtPlatform implements IPlatform {
 
   private constructor(private readonly props: LibvirtLocalProps) {}
 
-  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[]): PlatformBinding {
-    return new LibvirtCluster(scope, "Libvirt", { ...this.props, clusterName, nodes });
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): PlatformBinding {
+    return new LibvirtCluster(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
   }
 }
 
@@ -79,6 +82,8 @@ export interface LibvirtClusterProps extends LibvirtLocalProps {
   readonly clusterName: string;
   /** Every node of the cluster, controllers first. */
   readonly nodes: readonly NodeSpec[];
+  /** Cluster-wide access settings. @default {} */
+  readonly bindOptions?: BindOptions;
 }
 
 /**
@@ -106,6 +111,13 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
         throw new MicroOsError(at, `nodes.${spec.name}`, `duplicate node name \`${spec.name}\``, "give every node a unique name");
       }
       this.specs.set(spec.name, spec);
+    }
+    for (const field of ["apiCidrs", "sshCidrs"] as const) {
+      const cidrs = props.bindOptions?.[field] ?? [];
+      if (cidrs.length > 0) {
+        // The NAT network is reachable from the host only; libvirt 0.8.3 has no firewall rules to narrow it.
+        throw new MicroOsError(at, `access.${field}`, "libvirt's NAT network has no firewall to limit who reaches the nodes", "leave it empty on libvirt (only the host reaches the network)");
+      }
     }
     const controllers = props.nodes.filter((n) => n.role === NodeRole.CONTROLLER);
     if (controllers.length === 0) {
@@ -167,11 +179,13 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
     const infos: MachineInfo[] = [];
     for (const request of requests) {
       const image = this.imageFor(request.image);
-      const { vcpu, memoryMib } = parseLibvirtSize(at, `requests.${request.spec.name}.size`, request.size);
+      const size = request.size === "" ? (this.props.size ?? "2x2048") : request.size;
+      const { vcpu, memoryMib } = parseLibvirtSize(at, `requests.${request.spec.name}.size`, size);
       const spec = request.spec;
       const machine = new LibvirtMachine(this, `Machine-${spec.name}`, {
         name: spec.name,
-        domainName: `${this.props.clusterName}-${spec.name}`,
+        // Domain names are unique per host: prefix the cluster unless the node name carries it.
+        domainName: spec.name.startsWith(`${this.props.clusterName}-`) ? spec.name : `${this.props.clusterName}-${spec.name}`,
         role: spec.role,
         image,
         pool: this.pool.name,
