@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { localEncoder } from "../lib/core/deferred";
 import { MicroOsError } from "../lib/core/errors";
 import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
-import { IgnitionVersion, type IgnitionSpec } from "../lib/ignition";
+import { IgnitionConfig, IgnitionVersion, type IgnitionSpec } from "../lib/ignition";
 import {
   addContainerService,
   addStaticNetwork,
@@ -128,6 +128,24 @@ describe("renderNode", () => {
     const { spec } = render(os, node(NodeRole.WORKER, "worker-3"));
     expect(seen).toEqual(["worker-3"]);
     expect(spec.storage?.files?.map((f) => f.path)).toEqual(["/etc/hostname", UPDATE_CONF_PATH, "/etc/motd.d/pool.conf"]);
+  });
+
+  it("merges the cluster's escape hatches after its own content", () => {
+    const pool = new IgnitionConfig({ name: "pool" });
+    pool.addFile("/etc/pool.conf", "general\n");
+    const perNode = new IgnitionConfig({ name: "node" });
+    perNode.addUnit("hello.service", { contents: "[Service]\nExecStart=/usr/bin/true\n" });
+    const { spec } = render(Flatcar.channel(FlatcarChannel.STABLE), { ...node(NodeRole.WORKER), ignitionExtras: [pool, perNode] });
+    expect(spec.storage?.files?.map((f) => f.path)).toEqual(["/etc/hostname", UPDATE_CONF_PATH, "/etc/pool.conf"]);
+    expect(spec.systemd?.units?.map((u) => u.name)).toEqual(["hello.service"]);
+  });
+
+  it("refuses an escape hatch that writes a file the OS writes", () => {
+    const clash = new IgnitionConfig({ name: "pool" });
+    clash.addFile("/etc/hostname", "other\n");
+    expect(() => render(Flatcar.channel(FlatcarChannel.STABLE), { ...node(NodeRole.WORKER), ignitionExtras: [clash] })).toThrow(
+      /storage\.files\[\/etc\/hostname\]\.path: \/etc\/hostname is a file in flatcar\/worker-0 and a file in pool\. Fix: define each path in one of the configs/,
+    );
   });
 
   it("renders Ignition 3.4.0 when asked", () => {

@@ -57,7 +57,7 @@ export interface FlatcarProps {
    * @default - none: rendering a node with k3s fails and says to set it
    */
   readonly k3sInstall?: K3sFlatcarInstall;
-  /** Edits each node's config last, after hostname, keys, updates, time and k3s. @default - none */
+  /** Edits each node's config last, after hostname, keys, updates, time, k3s and the cluster's escape hatches. @default - none */
   readonly customize?: FlatcarNodeCustomizer;
 }
 
@@ -149,7 +149,8 @@ export class Flatcar implements IOperatingSystem {
 
   /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
   public configFor(node: NodeBootstrap): IgnitionConfig {
-    const config = new IgnitionConfig({ version: this.ignitionVersion });
+    // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
+    const config = new IgnitionConfig({ version: this.ignitionVersion, name: `flatcar/${node.spec.name}` });
     addHostname(config, node.hostname);
     // Flatcar's admin user is `core`; Ignition adds the keys to its authorized_keys.
     if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);
@@ -157,6 +158,9 @@ export class Flatcar implements IOperatingSystem {
     if (this.props.timezone !== undefined) setTimezone(config, this.props.timezone);
     if (this.props.ntpServers !== undefined) setNtpServers(config, this.props.ntpServers);
     if (node.k3s) applyK3s(config, node.k3s, this.props.k3sInstall, node.spec.architecture, `flatcar/${node.spec.name}`);
+    // The cluster's escape hatches (pool, then node), merged after the OS's own content; the
+    // builder refuses a path or unit both define, naming both configs.
+    for (const extra of node.ignitionExtras ?? []) config.merge(extra);
     this.props.customize?.(config, node);
     return config;
   }
