@@ -20,6 +20,8 @@ import {
   type BootResult,
   type FirstBootTree,
 } from "../lib/testing/firstboot";
+import { resourcesOf } from "./fixtures/aws/cluster";
+import { defaults, existing, lookup, opened, standard } from "./fixtures/aws/scenarios";
 import { need } from "./helpers/external";
 
 // First boots of the nodes the project renders: Flatcar nodes of each role with k3s (sysext and
@@ -250,5 +252,31 @@ describe("a golden config holding apply-time values", () => {
     applied++;
     expect(r.substitutions.map((s) => s.placeholder)).toEqual([false, false]);
     expect(r.tree.file(K3S_CONFIG_PATH)?.text).toMatch(/server: \|-\n {2}https:\/\/api\.example\.com:6443\ntoken: \|-\n {2}cluster-secret\n/);
+  });
+});
+
+// Ignition user data of the AWS test stacks (instances and launch templates), as synthesized.
+// The `oversize` scenario (S3 path) is left out while its synth fails on a config holding an
+// apply-time value; its stub and full config are covered above through ignitionReplaceStub.
+describe("the Ignition user data of the AWS test stacks", () => {
+  const scenarios = [standard, defaults, opened, lookup, existing];
+  it.for(scenarios.map((s) => s.name))("%s: every Flatcar machine's user data applies", async (name, ctx) => {
+    need(ctx, ignitionProgramTool());
+    need(ctx, rootPrivilegeTool());
+    const built = (scenarios.find((s) => s.name === name) as (typeof scenarios)[number]).build();
+    const userData: [string, string][] = [];
+    for (const [type, encoded] of [["aws_instance", false], ["aws_launch_template", true]] as const) {
+      for (const [address, r] of Object.entries(resourcesOf(built.json, type))) {
+        if (typeof r.user_data !== "string") continue;
+        const text = encoded ? Buffer.from(r.user_data, "base64").toString("utf8") : r.user_data;
+        if (text.trimStart().startsWith("{")) userData.push([`${type}.${address}`, text]);
+      }
+    }
+    expect(userData.length).toBeGreaterThan(0);
+    for (const [address, text] of userData) {
+      const r = await bootIgnition(text, { stubRemote: true, substituteApplyTime: true });
+      if (r.ok) applied++;
+      expect(r.ok ? address : `${address}: ${r.error}`).toBe(address);
+    }
   });
 });
