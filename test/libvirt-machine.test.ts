@@ -447,3 +447,12 @@ describe("LibvirtPlatform with the Cluster's conventions", () => {
     expect(() => LibvirtPlatform.local().bind(new TerraformStack(new App(), "t"), "demo", NODES, { sshCidrs: ["0.0.0.0/0"] })).toThrow(/access\.sshCidrs: libvirt's NAT network has no firewall/);
   });
 });
+
+describe("k3OS on arm64", () => {
+  test("refuses an ISO-installed arm64 node, since the provider attaches ISOs on IDE", () => {
+    const arm = { ...K3OS_IMAGE, url: K3OS_IMAGE.url.replace("amd64", "arm64"), volumeName: "k3os-arm64.iso", architecture: Architecture.ARM64, uefi: true };
+    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...k3osRequest(n), image: arm }), { uefiFirmware: "/usr/share/AAVMF/AAVMF_CODE.fd" }));
+    expect(e.field).toBe("image");
+    expect(e.message).toMatch(/an installer ISO cannot boot an arm64 machine here: the libvirt 0\.8\.3 provider attaches ISOs on IDE/);
+  });
+});

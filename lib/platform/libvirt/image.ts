@@ -43,8 +43,8 @@ export class LibvirtImage extends Construct {
         format: "qcow2",
       });
     } else {
-      // The provider attaches a disk whose file ends in `.iso` as a CD-ROM
-      // (dmacvicar/terraform-provider-libvirt libvirt/domain_def.go, disk `file`).
+      // The provider attaches a disk whose file ends in `.iso` as an IDE CD-ROM
+      // (dmacvicar/terraform-provider-libvirt libvirt/domain.go, setDisks).
       const isoName = source.volumeName.endsWith(".iso") ? source.volumeName : `${source.volumeName}.iso`;
       this.volume = new Volume(this, "Resource", { name: isoName, pool: props.pool, source: source.url, format: "raw" });
       const { kernelUrl, initrdUrl } = k3osBootFiles(this.node.path, source.url);
@@ -54,7 +54,10 @@ export class LibvirtImage extends Construct {
     }
   }
 
-  /** The path of the ISO on the host (the volume id is its path in a `dir` pool). */
+  /**
+   * The path of the ISO on the host: the provider's volume id is the libvirt volume key, which in a
+   * `dir` pool is the file's path (libvirt storage volume XML, `<key>`).
+   */
   public get isoPath(): string {
     return this.volume.id;
   }

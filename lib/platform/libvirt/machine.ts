@@ -124,6 +124,11 @@ export class LibvirtMachine extends Construct {
     if (wantsUefi && !props.uefiFirmware) {
       throw new MicroOsError(at, "uefiFirmware", `a ${image.source.architecture} machine${image.source.uefi ? " on a UEFI-only image" : ""} boots only through UEFI firmware, and none is set`, "set `uefiFirmware` to the firmware path on the host, for example `/usr/share/AAVMF/AAVMF_CODE.fd` (arm64) or `/usr/share/OVMF/OVMF_CODE.fd` (amd64)");
     }
+    if (image.source.kind === "iso" && image.source.architecture === Architecture.ARM64) {
+      // provider 0.8.3 attaches ISOs and the cloud-init disk on IDE (libvirt/domain.go, setDisks and
+      // newDiskForCloudInit), which QEMU's arm64 `virt` machine does not have.
+      throw new MicroOsError(at, "image", "an installer ISO cannot boot an arm64 machine here: the libvirt 0.8.3 provider attaches ISOs on IDE, which arm64 machines lack", "run ISO-installed nodes (k3OS) on amd64, or use a disk image on arm64");
+    }
     const expected = config.format === ConfigFormat.IGNITION ? "disk" : "iso";
     if (image.source.kind !== expected) {
       throw new MicroOsError(at, "image", `a ${config.format} config needs a \`${expected}\` image, got \`${image.source.kind}\``, config.format === ConfigFormat.IGNITION ? "boot Flatcar's qemu disk image" : "boot the k3OS ISO");
@@ -199,6 +204,7 @@ export class LibvirtMachine extends Construct {
       this.domain = new Domain(this, "Resource", {
         ...common,
         // vda: the install target; the ISO is found by its K3OS label (rancher/k3os install.sh get_iso).
+        // The provider sorts kernel arguments (libvirt/domain.go, setCmdlineArgs); k3OS reads them in any order.
         disk: [{ volumeId: this.disk.id }, { file: image.isoPath }],
         kernel: image.kernel!.id,
         initrd: image.initrd!.id,
