@@ -40,6 +40,7 @@ function everything(): K3osConfig {
 
 describe("K3osConfig rendering", () => {
   it("renders every documented key and passes the strict schema and semantic checks as a system config", () => {
+    expect(validateK3osConfig(everything().render({ delivery: K3osDelivery.SYSTEM }))).toHaveLength(2); // boot_cmd, init_cmd as user data
     const text = everything().render({ delivery: K3osDelivery.SYSTEM });
     expect(validateK3osConfig(text, { delivery: K3osDelivery.SYSTEM })).toEqual([]);
     const obj = parse(text, { version: "1.1" });
@@ -124,20 +125,19 @@ describe("k3OS delivery", () => {
     expect(() => new K3osConfig({ initCmd: ["echo"] }).render({ delivery: K3osDelivery.USER_DATA })).toThrow(/k3os: init_cmd: k3OS applies config from cloud user data only in its runtime phase/);
   });
 
-  it("refuses install keys for a user-data delivery", () => {
-    expect(() => new K3osConfig({ install: { device: "/dev/vda" } }).render()).toThrow(/k3os\.install: only the installer reads the install keys/);
+  it("keeps install keys in user data, since the installer reads user data too", () => {
+    expect(parse(new K3osConfig({ install: { device: "/dev/vda" } }).render())).toEqual({ k3os: { install: { device: "/dev/vda" } } });
   });
 
-  it("moves boot_cmd, init_cmd and install to a system config when split for user data, dropping nothing", () => {
+  it("moves boot_cmd and init_cmd to a system config when split for user data, dropping nothing", () => {
     const { userData, system } = everything().splitForUserData();
     const u = parse(userData.render(), { version: "1.1" });
     const s = parse(system!.render({ delivery: K3osDelivery.SYSTEM }), { version: "1.1" });
     expect(u.boot_cmd).toBeUndefined();
     expect(u.init_cmd).toBeUndefined();
-    expect(u.k3os.install).toBeUndefined();
-    expect(s).toEqual({ boot_cmd: ["echo boot"], init_cmd: ["echo init"], k3os: { install: { device: "/dev/vda", config_url: "https://example.com/config.yaml", silent: true, power_off: true, tty: "ttyS0" } } });
+    expect(s).toEqual({ boot_cmd: ["echo boot"], init_cmd: ["echo init"] });
     const whole = parse(everything().render({ delivery: K3osDelivery.SYSTEM }), { version: "1.1" });
-    expect({ ...u, boot_cmd: s.boot_cmd, init_cmd: s.init_cmd, k3os: { ...u.k3os, install: s.k3os.install } }).toEqual(whole);
+    expect({ ...u, boot_cmd: s.boot_cmd, init_cmd: s.init_cmd }).toEqual(whole);
   });
 
   it("needs no system config when nothing has to move", () => {

@@ -428,18 +428,17 @@ export class K3osConfig {
   }
 
   /**
-   * Splits the config for a node that gets cloud user data: keys k3OS applies only outside the
-   * runtime phase (`boot_cmd`, `init_cmd`) and the installer's `install` keys move to a system
-   * config (for /k3os/system/config.yaml, through `k3os.install.config_url` or an image build);
-   * everything else stays in the user data. Nothing is dropped.
+   * Splits the config for a node that gets cloud user data: the keys k3OS applies only outside the
+   * runtime phase (`boot_cmd`, `init_cmd`; README "Phases") move to a system config (for
+   * /k3os/system/config.yaml, through `k3os.install.config_url` or an image build); everything else
+   * stays in the user data. Nothing is dropped.
    */
   public splitForUserData(): { readonly userData: K3osConfig; readonly system?: K3osConfig } {
     const userData = this.copy();
     userData.bootCmds.length = 0;
     userData.initCmds.length = 0;
-    userData.installValue = undefined;
-    if (!this.bootCmds.length && !this.initCmds.length && !this.installValue) return { userData };
-    const system = new K3osConfig({ bootCmd: this.bootCmds, initCmd: this.initCmds, install: this.installValue });
+    if (!this.bootCmds.length && !this.initCmds.length) return { userData };
+    const system = new K3osConfig({ bootCmd: this.bootCmds, initCmd: this.initCmds });
     return { userData, system };
   }
 

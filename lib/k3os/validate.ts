@@ -15,7 +15,8 @@ export enum K3osDelivery {
   /**
    * Cloud user data (AWS, a `cdrom` NoCloud ISO, other datasources). k3OS applies it only in its
    * runtime phase (rancher/k3os README, "Phases"; k3os#99), so `boot_cmd` and `init_cmd` would do
-   * nothing and are refused, as are the `install` keys, which only the installer reads.
+   * nothing and are refused. (`install` keys stay: the installer reads its config through the same
+   * readers, user data included; rancher/k3os pkg/cliinstall/install.go, pkg/config/read.go.)
    */
   USER_DATA = "user-data",
   /**
@@ -106,13 +107,6 @@ function semanticIssues(c: Record<string, unknown>, delivery: K3osDelivery): K3o
           fix: "use run_cmd, or deliver this config as the install-time system config (delivery: K3osDelivery.SYSTEM)",
         });
       }
-    }
-    if (k.install !== undefined) {
-      issues.push({
-        field: "k3os.install",
-        problem: "only the installer reads the install keys; from cloud user data they would be ignored",
-        fix: "give them on the kernel command line (k3os.install.*) or in the config the installer reads (delivery: K3osDelivery.SYSTEM)",
-      });
     }
   }
 
