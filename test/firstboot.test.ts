@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { IgnitionConfig, IgnitionVersion } from "../lib/ignition";
@@ -287,8 +288,36 @@ describe("the simulated root", () => {
 
   it("is kept with keepRoot, holding what the tree describes", async (ctx) => {
     const r = await bootOk(ctx, new IgnitionConfig().addFile("/etc/hostname", "kept\n"), { keepRoot: true });
-    expect(r.root).toBeDefined();
-    expect(readFileSync(join(r.root as string, "etc/hostname"), "utf8")).toBe("kept\n");
+    try {
+      expect(r.root).toBeDefined();
+      expect(readFileSync(join(r.root as string, "etc/hostname"), "utf8")).toBe("kept\n");
+    } finally {
+      if (r.root) rmSync(join(r.root, ".."), { recursive: true, force: true });
+    }
+  });
+
+  it("is the given directory when root is given, and stays after the run", async (ctx) => {
+    const dir = join(mkdtempSync(join(tmpdir(), "fb-given-")), "root");
+    chmodSync(join(dir, ".."), 0o755);
+    try {
+      const r = await bootOk(ctx, new IgnitionConfig().addFile("/etc/hostname", "given\n"), { root: dir });
+      expect(r.root).toBe(dir);
+      expect(readFileSync(join(dir, "etc/hostname"), "utf8")).toBe("given\n");
+    } finally {
+      rmSync(join(dir, ".."), { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a given root that is not empty", async (ctx) => {
+    const dir = mkdtempSync(join(tmpdir(), "fb-full-"));
+    writeFileSync(join(dir, "leftover"), "x");
+    try {
+      const r = await boot(ctx, new IgnitionConfig(), { root: dir });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error).toMatch(/is not empty: Ignition needs a fresh root/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("holds core (uid 500) and its home before Ignition runs", async (ctx) => {

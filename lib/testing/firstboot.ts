@@ -166,8 +166,9 @@ export async function bootIgnition(config: string | object, options: BootOptions
     const tree = readTree(root, new Set(seeded));
     return { ok: true, stubs, substitutions, tree, root: keep ? root : undefined, log: files.output };
   } finally {
-    if (!keep) rmSync(work, { recursive: true, force: true });
-    else if (ownRoot) rmSync(join(work, "bin"), { recursive: true, force: true });
+    // The work directory holds the root only when the root is ours; a kept one stays with it.
+    if (ownRoot && keep) rmSync(join(work, "bin"), { recursive: true, force: true });
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 
