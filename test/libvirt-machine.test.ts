@@ -2,6 +2,8 @@ import { describe, expect, test } from "vitest";
 import { App, Fn, TerraformStack, Testing, terraformEncoder } from "../lib/cdktf";
 import { MicroOsError } from "../lib/core/errors";
 import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
+import { K3sFlatcarInstall } from "../lib/k3s/ignition";
+import { K3sRole, type K3sNodeProps } from "../lib/k3s/node";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { ConfigFormat } from "../lib/os/types";
 import {
@@ -99,6 +101,39 @@ describe("Flatcar machines on libvirt", () => {
     const result = runIgnitionValidate(bin, all(s, "libvirt_ignition")[0].content);
     expect(result, result.output).toMatchObject({ ok: true });
     expect(all(s, "libvirt_volume").find((v) => v.source)?.source).toBe("https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_qemu_image.img");
+  });
+
+  test("Flatcar k3s nodes rendered for libvirt addresses pass ignition-validate", (ctx) => {
+    const bin = need(ctx, ignitionValidateTool());
+    const os = Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "a".repeat(64) } }) });
+    const nodes = [spec("c1", NodeRole.CONTROLLER), spec("w1")];
+    const app = new App();
+    const stack = new TerraformStack(app, "k3s");
+    const binding = LibvirtPlatform.local().bind(stack, "demo", nodes);
+    // A literal token keeps every config known at synth time, so the validator sees final JSON.
+    const k3s = (n: NodeSpec): K3sNodeProps =>
+      n.role === NodeRole.CONTROLLER
+        ? { role: K3sRole.CLUSTER_INIT, token: "example-token", version: "v1.31.4+k3s1", nodeIp: binding.addressOf(n.name), tlsSans: binding.apiTlsSans }
+        : { role: K3sRole.AGENT, token: "example-token", version: "v1.31.4+k3s1", serverUrl: `https://${binding.apiEndpoint}:6443`, nodeIp: binding.addressOf(n.name) };
+    binding.addMachines(
+      nodes.map((n) => ({
+        spec: n,
+        config: os.renderNode({ spec: n, hostname: n.name, sshKeys: [SSH_KEY], k3s: k3s(n) }, terraformEncoder),
+        image: os.libvirtImage(n.architecture),
+        size: "2x4096",
+        minimums: os.minimums,
+      })),
+    );
+    const s = JSON.parse(Testing.synth(stack, true));
+    assertConforms(s);
+    const contents = all(s, "libvirt_ignition").map((r) => r.content as string);
+    expect(contents).toHaveLength(2);
+    for (const content of contents) {
+      expect(content).not.toContain("${");
+      const result = runIgnitionValidate(bin, content);
+      expect(result, result.output).toMatchObject({ ok: true });
+    }
+    expect(contents.join("\n")).toContain("10.17.3.10");
   });
 
   test("each node's disk is a copy-on-write qcow2 of the chosen size on the base image", () => {
@@ -454,5 +489,25 @@ describe("k3OS on arm64", () => {
     const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...k3osRequest(n), image: arm }), { uefiFirmware: "/usr/share/AAVMF/AAVMF_CODE.fd" }));
     expect(e.field).toBe("image");
     expect(e.message).toMatch(/an installer ISO cannot boot an arm64 machine here: the libvirt 0\.8\.3 provider attaches ISOs on IDE/);
+  });
+});
+
+describe("fixed addresses", () => {
+  test("a node keeps the address it is given, and the others fill in around it", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const binding = LibvirtPlatform.local({ addresses: { w1: "10.17.3.50" } }).bind(stack, "demo", NODES);
+    expect([binding.addressOf("c1"), binding.addressOf("w1"), binding.addressOf("w2")]).toEqual(["10.17.3.10", "10.17.3.50", "10.17.3.11"]);
+  });
+
+  test("refuses an address for a node that does not exist", () => {
+    expect(() => LibvirtPlatform.local({ addresses: { w9: "10.17.3.50" } }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(
+      "t/Libvirt: addresses.w9: no node named `w9`. Fix: name one of c1, w1, w2",
+    );
+  });
+
+  test("refuses two nodes on one address", () => {
+    expect(() => LibvirtPlatform.local({ addresses: { w1: "10.17.3.50", w2: "10.17.3.50" } }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(
+      /hosts\.w2\.address: 10\.17\.3\.50 is already taken/,
+    );
   });
 });

@@ -29,6 +29,12 @@ export interface LibvirtLocalProps {
   readonly domain?: string;
   /** Blocks the network must not overlap. @default K3S_DEFAULT_CIDRS */
   readonly avoidCidrs?: readonly string[];
+  /**
+   * Fixed addresses by node name. Nodes not named here get the next free address in order
+   * (controllers first), so an address otherwise follows the node's position: pin the ones that
+   * must never move. @default {}
+   */
+  readonly addresses?: Readonly<Record<string, string>>;
   /** Offset in the block of the first controller's address. @default 10, or 2 in blocks smaller than /27 */
   readonly firstHostOffset?: number;
   /** Storage pool name. @default - the cluster name */
@@ -127,11 +133,16 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
 
     // Controllers first, so their addresses stay put when worker pools change.
     const ordered = [...controllers, ...props.nodes.filter((n) => n.role !== NodeRole.CONTROLLER)];
+    for (const name of Object.keys(props.addresses ?? {})) {
+      if (!this.specs.has(name)) {
+        throw new MicroOsError(at, `addresses.${name}`, `no node named \`${name}\``, `name one of ${[...this.specs.keys()].join(", ")}`);
+      }
+    }
     this.network = new LibvirtNetwork(this, "Network", {
       name: props.clusterName,
       cidr: props.cidr,
       domain: props.domain,
-      hosts: ordered.map((n) => ({ name: n.name })),
+      hosts: ordered.map((n) => ({ name: n.name, address: props.addresses?.[n.name] })),
       firstHostOffset: props.firstHostOffset,
       avoidCidrs: props.avoidCidrs ?? K3S_DEFAULT_CIDRS,
     });
