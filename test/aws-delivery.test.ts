@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { afterAll } from "vitest";
 import { describe, expect, test } from "vitest";
 import { DEFERRED_VALUE_BUDGET, AwsPlatform, estimateUserDataBytes, ignitionReplaceStub, ignitionVersionOf } from "../lib/platform/aws";
 import { ConfigFormat } from "../lib/os/types";
@@ -6,6 +7,7 @@ import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/igniti
 import { need } from "./helpers/external";
 import { buildCluster, controllers, flatcarConfig, incompressibleText, resourcesOf } from "./fixtures/aws/cluster";
 import { k3os, oversize } from "./fixtures/aws/scenarios";
+import { checkRecordedStacks, tallyLine } from "./fixtures/aws/terraform";
 
 type Json = ReturnType<typeof oversize.build>["json"];
 
@@ -172,4 +174,8 @@ describe("k3OS", () => {
       /^test\/aws-platform\/nodes\/controller-0: config: the k3OS config is about 20\d\d\d bytes, over the 16384-byte user data limit, and k3OS reads its config only from user data\. Fix: make the config smaller/,
     );
   });
+});
+
+afterAll(() => {
+  console.log(tallyLine(checkRecordedStacks()));
 });

@@ -1,8 +1,9 @@
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { Architecture } from "../lib/core/node";
 import { AwsPlatform, awsName, hostAddress, instanceTypeArchitecture, parseIpv4Cidr, zoneSubnetCidrs } from "../lib/platform/aws";
 import { buildCluster, controllers, resourcesOf, workers } from "./fixtures/aws/cluster";
 import { defaults, existing, opened, standard } from "./fixtures/aws/scenarios";
+import { checkRecordedStacks, tallyLine } from "./fixtures/aws/terraform";
 
 type Rule = { cidr_ipv4?: string; from_port?: number; to_port?: number; ip_protocol: string; description?: string; referenced_security_group_id?: string };
 
@@ -209,4 +210,8 @@ describe("network", () => {
       'test/aws-platform: clusterName: "a-cluster-name-of-thirty-chars" is not a DNS label of at most 28 characters',
     );
   });
+});
+
+afterAll(() => {
+  console.log(tallyLine(checkRecordedStacks()));
 });

@@ -1,8 +1,9 @@
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { Architecture, NodeRole } from "../lib/core/node";
 import { AwsImagePolicy, AwsPlatform, WorkerPlacement } from "../lib/platform/aws";
 import { amiId, buildCluster, controllers, flatcarConfig, flatcarLookup, resourcesOf, workers } from "./fixtures/aws/cluster";
 import { existing, k3os, lookup, opened, standard } from "./fixtures/aws/scenarios";
+import { checkRecordedStacks, tallyLine } from "./fixtures/aws/terraform";
 
 const ONE_ZONE = () => AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"] });
 
@@ -271,4 +272,8 @@ describe("requests", () => {
     expect(subnets[0]).toBe(subnets[2]);
     expect(subnets[0]).not.toBe(subnets[1]);
   });
+});
+
+afterAll(() => {
+  console.log(tallyLine(checkRecordedStacks()));
 });

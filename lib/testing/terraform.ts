@@ -115,6 +115,8 @@ export function offlineAwsProviderConfig(region = "eu-central-1"): AwsProviderCo
 export interface TerraformCheckOptions {
   /** Also run `terraform plan -refresh=false`. @default true */
   readonly plan?: boolean;
+  /** Values for the stack's input variables, passed to plan as `-var name=value`. @default {} */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 /** The outcome of {@link terraformValidateAndPlan}. */
@@ -151,7 +153,8 @@ export function terraformValidateAndPlan(stack: string | object, options: Terraf
     // `terraform plan` validates the configuration before planning, so a planned stack needs
     // no separate validate run (each run starts the 700 MB provider binary).
     if (options.plan ?? true) {
-      const plan = run(tools.terraform, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color"], dir, shared.env);
+      const vars = Object.entries(options.variables ?? {}).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
+      const plan = run(tools.terraform, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", ...vars], dir, shared.env);
       return { ok: plan.ok, planned: true, output: plan.output };
     }
     const validate = run(tools.terraform, ["validate", "-no-color"], dir, shared.env);

@@ -15,7 +15,7 @@ import {
   PlatformKind,
 } from "../platform";
 import { hostAddress } from "./cidr";
-import { ConfigBucket, DeliveryKind, EC2_USER_DATA_LIMIT, chooseDelivery } from "./delivery";
+import { ConfigBucket, DeliveryKind, EC2_USER_DATA_LIMIT, chooseDelivery, estimateUserDataBytes } from "./delivery";
 import { NodeIdentity } from "./iam";
 import { AwsImagePolicy, ClusterImages } from "./image";
 import { instanceTypeArchitecture } from "./instance-type";
@@ -220,7 +220,10 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       });
   }
 
-  /** Bytes of the largest user data built so far (a stub counts as itself). */
+  /**
+   * Bytes of the largest user data built so far (a stub counts as itself); an upper estimate when
+   * it holds apply-time values (see {@link estimateUserDataBytes}).
+   */
   public get largestUserDataBytes(): number {
     return this.largestUserData;
   }
@@ -312,7 +315,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       identity.allowReadObject(stored.objectArn);
       userData = stored.stub;
     }
-    this.largestUserData = Math.max(this.largestUserData, Buffer.byteLength(userData, "utf8"));
+    this.largestUserData = Math.max(this.largestUserData, estimateUserDataBytes(userData));
     return userData;
   }
 

@@ -1,0 +1,103 @@
+/**
+ * Every AWS stack the tests and examples synthesize, through the real terraform and
+ * hashicorp/aws 5.100.0 from the filesystem mirror, offline.
+ */
+import { afterAll, describe, expect, test } from "vitest";
+import { Testing } from "../lib/cdktf";
+import { offlineAwsProviderConfig, terraformTools, terraformValidateAndPlan } from "../lib/testing/terraform";
+import { FlatcarAwsStack } from "../examples/flatcar-aws/stack";
+import { K3osAwsStack } from "../examples/k3os-aws/stack";
+import { need } from "./helpers/external";
+import { testSshKey } from "./fixtures/aws/cluster";
+import { ALL_SCENARIOS } from "./fixtures/aws/scenarios";
+import { checkRecordedStacks, checkStack, recordStack, tallyLine } from "./fixtures/aws/terraform";
+
+const TOKEN_VAR = { k3s_token: "offline-test-token-0123456789abcdef" };
+const SHA = "a".repeat(64);
+
+afterAll(() => {
+  console.log(tallyLine(checkRecordedStacks()));
+});
+
+function flatcarExample(pinnedAmi?: string) {
+  const stack = new FlatcarAwsStack(Testing.app(), "flatcar-aws", {
+    provider: offlineAwsProviderConfig(),
+    pinnedAmi,
+    k3sSysextSha256: SHA,
+    sshKeys: [testSshKey()],
+  });
+  return { stack, json: JSON.parse(Testing.synth(stack)) };
+}
+
+function k3osExample() {
+  const stack = new K3osAwsStack(Testing.app(), "k3os-aws", { amiId: "ami-0123456789abcdef0", provider: offlineAwsProviderConfig(), sshKeys: [testSshKey()] });
+  return { stack, json: JSON.parse(Testing.synth(stack)) };
+}
+
+describe("scenarios", () => {
+  for (const s of ALL_SCENARIOS) {
+    test(`${s.name} ${s.lookup ? "validates" : "plans"} offline`, (ctx) => {
+      need(ctx, terraformTools());
+      const { json } = s.build();
+      expect(json.data !== undefined).toBe(s.lookup);
+      const result = checkStack(json, { plan: !s.lookup });
+      expect(result.output).toMatch(s.lookup ? /The configuration is valid/ : /Plan: \d+ to add, 0 to change, 0 to destroy/);
+      expect(result.ok).toBe(true);
+    });
+  }
+});
+
+describe("examples", () => {
+  test("flatcar-aws with a pinned AMI plans offline", (ctx) => {
+    need(ctx, terraformTools());
+    const { stack, json } = flatcarExample("ami-0123456789abcdef0");
+    recordStack(json, stack.binding.largestUserDataBytes, TOKEN_VAR);
+    const result = checkStack(json, { plan: true, variables: TOKEN_VAR });
+    expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    expect(result.ok).toBe(true);
+  });
+
+  test("flatcar-aws looking Flatcar stable up validates", (ctx) => {
+    need(ctx, terraformTools());
+    const { stack, json } = flatcarExample();
+    recordStack(json, stack.binding.largestUserDataBytes);
+    expect(Object.keys(json.data.aws_ami)).toHaveLength(1);
+    const result = checkStack(json, { plan: false });
+    expect(result.output).toMatch(/The configuration is valid/);
+    expect(result.ok).toBe(true);
+  });
+
+  test("flatcar-aws has 3 controllers and a pool of 3 spot workers", () => {
+    const { json } = flatcarExample("ami-0123456789abcdef0");
+    expect(Object.keys(json.resource.aws_instance)).toHaveLength(3);
+    const group = Object.values(json.resource.aws_autoscaling_group)[0] as Record<string, unknown>;
+    expect(group.desired_capacity).toBe(3);
+    const lt = Object.values(json.resource.aws_launch_template)[0] as Record<string, unknown>;
+    expect(lt.instance_market_options).toEqual({ market_type: "spot" });
+  });
+
+  test("k3os-aws plans offline", (ctx) => {
+    need(ctx, terraformTools());
+    const { stack, json } = k3osExample();
+    recordStack(json, stack.binding.largestUserDataBytes, TOKEN_VAR);
+    const result = checkStack(json, { plan: true, variables: TOKEN_VAR });
+    expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
+    expect(result.ok).toBe(true);
+  });
+
+  test("k3os-aws controllers carry the k3OS config as user data", () => {
+    const { json } = k3osExample();
+    const server = Object.entries(json.resource.aws_instance as Record<string, { user_data: string }>).find(([k]) => k.includes("_server_"))![1];
+    expect(server.user_data).toContain("hostname: server");
+    expect(server.user_data).toContain("k3os:");
+  });
+});
+
+describe("terraform helper", () => {
+  test("a stack terraform rejects is reported with terraform's message", (ctx) => {
+    need(ctx, terraformTools());
+    const result = terraformValidateAndPlan({ resource: { aws_vpc: { broken: { cidr_blockk: "10.0.0.0/16" } } } }, { plan: false });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/Extraneous JSON object property/);
+  });
+});
