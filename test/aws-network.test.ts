@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { Architecture } from "../lib/core/node";
-import { AwsPlatform, awsName, hostAddress, instanceTypeArchitecture, parseIpv4Cidr, zoneSubnetCidrs } from "../lib/platform/aws";
+import { AwsPlatform, instanceTypeArchitecture, zoneSubnetCidrs } from "../lib/platform/aws";
+import { hostAddress, parseIpv4Cidr } from "../lib/platform/aws/cidr";
+import { awsName } from "../lib/platform/aws/names";
 import { buildCluster, controllers, resourcesOf, workers } from "./fixtures/aws/cluster";
 import { defaults, existing, opened, standard } from "./fixtures/aws/scenarios";
 import { checkRecordedStacks, tallyLine } from "./fixtures/aws/terraform";

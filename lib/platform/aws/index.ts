@@ -7,5 +7,4 @@ export * from "./instance-type";
 export * from "./iam";
 export * from "./delivery";
 export * from "./machine";
-export * from "./cidr";
-export * from "./names";
+export { MAX_ZONES, SUBNET_BITS, type ZoneSubnetCidrs, zoneSubnetCidrs } from "./cidr";
