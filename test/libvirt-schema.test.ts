@@ -105,6 +105,23 @@ describe("checkLibvirtResources", () => {
     expect(checkLibvirtResources(doc)).toEqual([]);
   });
 
+  test("checks the content of a dynamic block", () => {
+    const good = mutate((d) => (firstOf(d, "libvirt_domain").dynamic = { disk: { for_each: "${var.disks}", content: { volume_id: "${disk.value}" } } }));
+    expect(checkLibvirtResources(good)).toEqual([]);
+    const bad = mutate((d) => (firstOf(d, "libvirt_domain").dynamic = { disk: { for_each: "${var.disks}", content: { volume: "x" } } }));
+    expect(checkLibvirtResources(bad)).toEqual([expect.stringMatching(/\.dynamic\.disk\.content\.volume: unknown attribute or block$/)]);
+  });
+
+  test("reports a dynamic block the schema does not have", () => {
+    const doc = mutate((d) => (firstOf(d, "libvirt_domain").dynamic = { drive: { for_each: "${var.disks}", content: {} } }));
+    expect(checkLibvirtResources(doc)).toEqual([expect.stringMatching(/\.dynamic\.drive: unknown block$/)]);
+  });
+
+  test("checks the provider block against the provider schema", () => {
+    const doc = mutate((d) => (d.provider.libvirt = [{ alias: "remote" }]));
+    expect(checkLibvirtResources(doc)).toEqual(["provider.libvirt[0].uri: required attribute missing"]);
+  });
+
   test("reports an unknown libvirt resource type", () => {
     const doc = mutate((d) => (d.resource.libvirt_machine = { m: { name: "x" } }));
     expect(checkLibvirtResources(doc)).toEqual(["libvirt_machine.m: unknown resource type `libvirt_machine`"]);

@@ -30,6 +30,7 @@ export interface SchemaBlockType {
 
 /** One provider's part of a `terraform providers schema -json` document. */
 export interface ProviderSchema {
+  readonly provider?: { block: SchemaBlock };
   readonly resource_schemas: Record<string, { block: SchemaBlock }>;
   readonly data_source_schemas?: Record<string, { block: SchemaBlock }>;
 }
@@ -59,7 +60,24 @@ export function libvirtProviderSchema(): ProviderSchema {
  * `${...}` Terraform expression string stands for any type), too many or too few blocks.
  */
 export function checkLibvirtResources(synthJson: object): string[] {
-  return checkProviderResources(synthJson, libvirtProviderSchema(), "libvirt_");
+  return [...checkProviderConfig(synthJson, libvirtProviderSchema(), "libvirt"), ...checkProviderResources(synthJson, libvirtProviderSchema(), "libvirt_")];
+}
+
+/** Checks the `provider.<name>` blocks (every alias) against the provider's own schema. */
+export function checkProviderConfig(synthJson: object, schema: ProviderSchema, name: string): string[] {
+  const problems: string[] = [];
+  const section = (synthJson as Record<string, unknown>).provider;
+  if (!isObject(section) || section[name] === undefined || !schema.provider) return problems;
+  const configs = Array.isArray(section[name]) ? (section[name] as unknown[]) : [section[name]];
+  configs.forEach((config, i) => {
+    if (!isObject(config)) {
+      problems.push(`provider.${name}[${i}]: expected an object`);
+      return;
+    }
+    const { alias: _alias, ...rest } = config;
+    checkBlock(`provider.${name}[${i}]`, rest, schema.provider!.block, problems, false);
+  });
+  return problems;
 }
 
 /**
@@ -102,6 +120,10 @@ function checkBlock(where: string, body: Record<string, unknown>, block: SchemaB
   const blocks = block.block_types ?? {};
   for (const [key, value] of Object.entries(body)) {
     if (topLevel && META_ARGUMENTS.has(key)) continue;
+    if (key === "dynamic") {
+      checkDynamic(where, value, blocks, problems);
+      continue;
+    }
     const attr = attributes[key];
     if (attr) {
       if (attr.computed && !attr.optional && !attr.required) {
@@ -127,6 +149,29 @@ function checkBlock(where: string, body: Record<string, unknown>, block: SchemaB
     if (nested.min_items && nested.min_items > 0 && body[key] === undefined) {
       problems.push(`${where}.${key}: at least ${nested.min_items} block(s) required, found 0`);
     }
+  }
+}
+
+/** `dynamic "<block>" { for_each, iterator, content }` (Terraform JSON syntax): checks each content. */
+function checkDynamic(where: string, value: unknown, blocks: Record<string, SchemaBlockType>, problems: string[]): void {
+  if (!isObject(value)) {
+    problems.push(`${where}.dynamic: expected an object of dynamic blocks, got ${describe(value)}`);
+    return;
+  }
+  for (const [name, spec] of Object.entries(value)) {
+    const nested = blocks[name];
+    if (!nested) {
+      problems.push(`${where}.dynamic.${name}: unknown block`);
+      continue;
+    }
+    const specs = Array.isArray(spec) ? spec : [spec];
+    specs.forEach((d) => {
+      if (!isObject(d) || !("for_each" in d)) {
+        problems.push(`${where}.dynamic.${name}: expected { for_each, content }`);
+        return;
+      }
+      if (isObject(d.content)) checkBlock(`${where}.dynamic.${name}.content`, d.content, nested.block, problems, false);
+    });
   }
 }
 
