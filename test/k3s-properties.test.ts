@@ -2,10 +2,13 @@ import fc from "fast-check";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
-import { TaintEffect } from "../lib/core/node";
+import { Architecture, TaintEffect } from "../lib/core/node";
+import { IgnitionConfig } from "../lib/ignition";
 import { K3osConfig } from "../lib/k3os";
-import { applyK3sToK3os, K3sComponent, type K3sNodeProps, K3sRole, renderK3sConfigFile } from "../lib/k3s";
+import { applyK3sToIgnition, applyK3sToK3os, K3sComponent, K3sFlatcarInstall, type K3sNodeProps, K3sRole, renderK3sConfigFile } from "../lib/k3s";
+import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
 import { validateK3osConfig } from "../lib/testing/k3os";
+import { need } from "./helpers/external";
 
 const word = fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,10}[a-z0-9])?$/);
 const anyText = fc.string({ unit: "grapheme-ascii", maxLength: 20 });
@@ -23,6 +26,28 @@ const node: fc.Arbitrary<K3sNodeProps> = fc.record({
   disable: fc.uniqueArray(fc.constantFrom(...Object.values(K3sComponent)), { maxLength: 2 }),
   extraArgs: fc.array(fc.oneof(word.map((w) => `--${w.replace(/\./g, "-")}=x`), anyText), { maxLength: 2 }),
 });
+
+/** Nodes built from well-formed parts, so most of them render. */
+const wellFormed: fc.Arbitrary<K3sNodeProps> = fc
+  .record({
+    role: fc.constantFrom(K3sRole.CLUSTER_INIT, K3sRole.SERVER, K3sRole.AGENT),
+    token: fc.oneof(fc.stringMatching(/^[!-~]{1,40}$/).filter((t) => !t.startsWith("K10")), fc.constant("${TfToken[TOKEN.1]}")),
+    host: fc.oneof(word, fc.ipV4()),
+    nodeName: fc.option(word, { nil: undefined }),
+    labels: fc.dictionary(fc.tuple(fc.option(word, { nil: undefined }), word).map(([p, n]) => (p ? `${p}/${n}` : n)), fc.oneof(word, fc.constant(""), fc.constantFrom("on", "yes", "0600", "null", "1.5")), { maxKeys: 3 }),
+    taints: fc.array(fc.record({ key: word, value: fc.option(word, { nil: undefined }), effect: fc.constantFrom(...Object.values(TaintEffect)) }), { maxLength: 2 }),
+    nodeIp: fc.option(fc.oneof(fc.ipV4(), fc.ipV6()), { nil: undefined }),
+    tlsSans: fc.array(fc.oneof(word, fc.ipV4()), { maxLength: 2 }),
+    disable: fc.uniqueArray(fc.constantFrom(...Object.values(K3sComponent)), { maxLength: 2 }),
+  })
+  .map(({ role, host, ...rest }): K3sNodeProps => ({
+    ...rest,
+    role,
+    version: "v1.22.2+k3s2",
+    serverUrl: role === K3sRole.CLUSTER_INIT ? undefined : `https://${host}:6443`,
+    tlsSans: role === K3sRole.AGENT ? [] : rest.tlsSans,
+    disable: role === K3sRole.AGENT ? [] : rest.disable,
+  }));
 
 describe("k3s renderers on random nodes", () => {
   it("either render or throw a MicroOsError, never another error", () => {
@@ -43,7 +68,7 @@ describe("k3s renderers on random nodes", () => {
   it("give k3OS configs that pass the strict schema and semantic checks whenever they render", () => {
     let rendered = 0;
     fc.assert(
-      fc.property(node, (n) => {
+      fc.property(fc.oneof(node, wellFormed), (n) => {
         let text: string;
         try {
           text = applyK3sToK3os(new K3osConfig(), n).render();
@@ -55,7 +80,8 @@ describe("k3s renderers on random nodes", () => {
       }),
       { numRuns: 400 },
     );
-    expect(rendered).toBeGreaterThan(0);
+    // Most well-formed nodes render (labels in reserved namespaces or bad hosts may be refused).
+    expect(rendered).toBeGreaterThan(100);
   });
 
   it("carry any accepted token through the YAML unchanged", () => {
@@ -68,4 +94,28 @@ describe("k3s renderers on random nodes", () => {
       { numRuns: 400 },
     );
   });
+
+  it("give Flatcar Ignition that the schema, semantic checks and ignition-validate accept whenever they render", (ctx) => {
+    need(ctx, ignitionValidateTool());
+    const install = K3sFlatcarInstall.binary({ sha256: { amd64: "a".repeat(64), arm64: "b".repeat(64) } });
+    let checked = 0;
+    fc.assert(
+      fc.property(wellFormed, fc.constantFrom(Architecture.AMD64, Architecture.ARM64), (n, architecture) => {
+        // Validators need known values: a literal token in place of the apply-time one.
+        const node = { ...n, version: "v1.31.4+k3s1", token: n.token.includes("TfToken") ? "known-token" : n.token };
+        let json: string;
+        try {
+          json = applyK3sToIgnition(new IgnitionConfig(), node, { install, architecture }).render();
+        } catch (e) {
+          expect(e).toBeInstanceOf(MicroOsError);
+          return;
+        }
+        checked++;
+        expect(checkIgnition(json)).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
+    expect(checked).toBeGreaterThan(5);
+  });
 });
+
