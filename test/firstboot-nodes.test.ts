@@ -14,6 +14,7 @@ import { ignitionReplaceStub } from "../lib/platform/aws/delivery";
 import {
   bootIgnition,
   ignitionProgramTool,
+  resolveApplyTime,
   rootPrivilegeTool,
   StubKind,
   type BootOptions,
@@ -21,7 +22,7 @@ import {
   type FirstBootTree,
 } from "../lib/testing/firstboot";
 import { resourcesOf } from "./fixtures/aws/cluster";
-import { defaults, existing, lookup, opened, standard } from "./fixtures/aws/scenarios";
+import { defaults, existing, lookup, opened, oversize, standard } from "./fixtures/aws/scenarios";
 import { need } from "./helpers/external";
 
 // First boots of the nodes the project renders: Flatcar nodes of each role with k3s (sysext and
@@ -255,28 +256,58 @@ describe("a golden config holding apply-time values", () => {
   });
 });
 
-// Ignition user data of the AWS test stacks (instances and launch templates), as synthesized.
-// The `oversize` scenario (S3 path) is left out while its synth fails on a config holding an
-// apply-time value; its stub and full config are covered above through ignitionReplaceStub.
+// Ignition user data of the AWS test stacks (instances and launch templates), as synthesized,
+// with what Terraform fills in at apply time: the config bucket's name, the stack's locals (an
+// S3-delivered config holding an apply-time value lives in one), and the functions around them.
+// An S3 stub is served its object from the same stack, so its hash is checked against it.
+const stacks = [standard, defaults, opened, lookup, existing, oversize];
+
+/** Boots every Flatcar user data of a synthesized test stack; results by resource address. */
+async function bootStack(name: string): Promise<[string, BootResult][]> {
+  const built = (stacks.find((s) => s.name === name) as (typeof stacks)[number]).build();
+  const values: Record<string, string> = {};
+  for (const bucket of Object.keys(resourcesOf(built.json, "aws_s3_bucket"))) {
+    for (const attr of ["id", "bucket"]) values[`aws_s3_bucket.${bucket}.${attr}`] = "demo-configs";
+  }
+  const resolveOptions = { values, locals: (built.json.locals ?? {}) as Record<string, unknown> };
+  const resolve = (v: unknown) => resolveApplyTime(String(v), resolveOptions);
+  const objects: Record<string, string> = {};
+  for (const o of Object.values(resourcesOf(built.json, "aws_s3_object"))) {
+    objects[`s3://${resolve(o.bucket)}/${resolve(o.key)}`] = resolve(o.content);
+  }
+  const results: [string, BootResult][] = [];
+  for (const [type, encoded] of [["aws_instance", false], ["aws_launch_template", true]] as const) {
+    for (const [address, r] of Object.entries(resourcesOf(built.json, type))) {
+      if (typeof r.user_data !== "string") continue;
+      const resolved = resolve(r.user_data);
+      const text = encoded ? Buffer.from(resolved, "base64").toString("utf8") : resolved;
+      if (!text.trimStart().startsWith("{")) continue;
+      const result = await bootIgnition(text, { stubRemote: true, substituteApplyTime: true, remoteContents: objects });
+      if (result.ok) applied++;
+      results.push([`${type}.${address}`, result]);
+    }
+  }
+  return results;
+}
+
 describe("the Ignition user data of the AWS test stacks", () => {
-  const scenarios = [standard, defaults, opened, lookup, existing];
-  it.for(scenarios.map((s) => s.name))("%s: every Flatcar machine's user data applies", async (name, ctx) => {
+  it.for(stacks.map((s) => s.name))("%s: every Flatcar machine's user data applies", async (name, ctx) => {
     need(ctx, ignitionProgramTool());
     need(ctx, rootPrivilegeTool());
-    const built = (scenarios.find((s) => s.name === name) as (typeof scenarios)[number]).build();
-    const userData: [string, string][] = [];
-    for (const [type, encoded] of [["aws_instance", false], ["aws_launch_template", true]] as const) {
-      for (const [address, r] of Object.entries(resourcesOf(built.json, type))) {
-        if (typeof r.user_data !== "string") continue;
-        const text = encoded ? Buffer.from(r.user_data, "base64").toString("utf8") : r.user_data;
-        if (text.trimStart().startsWith("{")) userData.push([`${type}.${address}`, text]);
-      }
-    }
-    expect(userData.length).toBeGreaterThan(0);
-    for (const [address, text] of userData) {
-      const r = await bootIgnition(text, { stubRemote: true, substituteApplyTime: true });
-      if (r.ok) applied++;
-      expect(r.ok ? address : `${address}: ${r.error}`).toBe(address);
-    }
+    const results = await bootStack(name);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.map(([address, r]) => (r.ok ? address : `${address}: ${r.error}`))).toEqual(results.map(([address]) => address));
+  });
+
+  it("applies the oversize stack's S3-delivered configs through their stubs, hashes checked", async (ctx) => {
+    need(ctx, ignitionProgramTool());
+    need(ctx, rootPrivilegeTool());
+    const throughS3 = (await bootStack("oversize")).filter(([, r]) => r.stubs.some((st) => st.kind === StubKind.CONFIG_REPLACE));
+    // big and deferred (instances) and the large pool (launch template) exceed 16 KB.
+    expect(throughS3.map(([address, r]) => [address.split(".")[0], r.ok])).toEqual([
+      ["aws_instance", true],
+      ["aws_instance", true],
+      ["aws_launch_template", true],
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { bootIgnition, ignitionProgramTool, StubKind } from "../lib/testing/firstboot";
-import { substituteApplyTime } from "../lib/testing/firstboot/applytime";
+import { resolveApplyTime, substituteApplyTime } from "../lib/testing/firstboot/applytime";
 import { prepareConfig } from "../lib/testing/firstboot/prepare";
 import { resolveInRoot } from "../lib/testing/firstboot/tree";
 
@@ -104,21 +104,31 @@ describe("filling in apply-time values", () => {
   it("evaluates base64encode around a token marker, with a made-up value", () => {
     const config = { source: 'data:;base64,${base64encode("token: |-\\n  ${TfToken[TOKEN.1]}\\n")}' };
     const subs = substituteApplyTime(config);
-    expect(subs).toEqual([{ expression: "TfToken[TOKEN.1]", value: "applytime1", placeholder: true }]);
-    expect(config.source).toBe(`data:;base64,${b64("token: |-\n  applytime1\n")}`);
+    const made = `applytime-${createHash("sha256").update("TfToken[TOKEN.1]").digest("hex").slice(0, 10)}`;
+    expect(subs).toEqual([{ expression: "TfToken[TOKEN.1]", value: made, placeholder: true }]);
+    expect(config.source).toBe(`data:;base64,${b64(`token: |-\n  ${made}\n`)}`);
   });
 
   it("uses given values for markers and Terraform references", () => {
     const config = { a: "https://${aws_lb.api.dns_name}:6443", b: '${sha512("${random_password.k3s.result}")}' };
-    substituteApplyTime(config, { "aws_lb.api.dns_name": "api.example.com", "random_password.k3s.result": "s3cret" });
+    substituteApplyTime(config, { values: { "aws_lb.api.dns_name": "api.example.com", "random_password.k3s.result": "s3cret" } });
     expect(config.a).toBe("https://api.example.com:6443");
     expect(config.b).toBe(createHash("sha512").update("s3cret").digest("hex"));
   });
 
-  it("gives one expression the same value everywhere", () => {
+  it("gives one expression the same made-up value everywhere, and in separate calls", () => {
     const config = ["${TfToken[TOKEN.4]}", "x-${TfToken[TOKEN.4]}"];
     substituteApplyTime(config);
-    expect(config).toEqual(["applytime1", "x-applytime1"]);
+    expect(config[1]).toBe(`x-${config[0]}`);
+    expect(resolveApplyTime("${TfToken[TOKEN.4]}")).toBe(config[0]);
+  });
+
+  it("resolves a synthesized stack's locals, filling in their own values", () => {
+    const locals = { content: '{"token":"${random_password.k3s.result}"}' };
+    const text = '${sha512(local.content)}';
+    const hash = resolveApplyTime(text, { locals, values: { "random_password.k3s.result": "t" } });
+    expect(hash).toBe(createHash("sha512").update('{"token":"t"}').digest("hex"));
+    expect(resolveApplyTime("${local.content}", { locals, values: { "random_password.k3s.result": "t" } })).toBe('{"token":"t"}');
   });
 
   it("leaves shell variables in unit text alone", () => {

@@ -19,7 +19,7 @@ import { FirstBootTree, readTree } from "./firstboot/tree";
 
 export { ignitionProgramTool, rootPrivilegeTool, type FirstBootTool } from "./firstboot/program";
 export { StubKind, type Stub, type RemoteContents } from "./firstboot/prepare";
-export type { ApplyTimeValues, Substitution } from "./firstboot/applytime";
+export { resolveApplyTime, type ApplyTimeOptions, type ApplyTimeValues, type Substitution } from "./firstboot/applytime";
 export { CORE_UID, CORE_GID, type SeedFiles } from "./firstboot/seed";
 export {
   FirstBootTree,
@@ -54,9 +54,15 @@ export interface BootOptions {
   /**
    * Values for apply-time expressions, by marker body (`TfToken[TOKEN.7]`) or Terraform
    * reference (`random_password.token.result`); giving any implies `substituteApplyTime`.
-   * @default - made-up values (`applytime1`, `applytime2`, ...)
+   * @default - made-up values (`applytime-` and 10 hex digits of the expression's SHA-256)
    */
   readonly applyTimeValues?: ApplyTimeValues;
+  /**
+   * The `locals` of a synthesized stack (its cdk.tf.json), for configs that reference
+   * `local.NAME`; each resolves to its own value, filled in. Giving them implies `substituteApplyTime`.
+   * @default - locals get made-up values like any other reference
+   */
+  readonly terraformLocals?: Readonly<Record<string, unknown>>;
   /**
    * Directory to apply the config to; it must be empty or absent, and is kept afterwards.
    * @default - a new temporary directory, removed afterwards unless `keepRoot`

@@ -15,6 +15,17 @@ import { gzipSync } from "node:zlib";
 /** Values for apply-time expressions: by marker body (`TfToken[TOKEN.7]`) or reference (`random_password.token.result`). */
 export type ApplyTimeValues = Readonly<Record<string, string>>;
 
+/** How to fill in apply-time values. */
+export interface ApplyTimeOptions {
+  /** Values by expression. @default - made-up values */
+  readonly values?: ApplyTimeValues;
+  /**
+   * A synthesized stack's `locals` (name -> value), so that `local.NAME` resolves to its value,
+   * itself filled in. @default - locals get made-up values like any reference
+   */
+  readonly locals?: Readonly<Record<string, unknown>>;
+}
+
 /** One apply-time value the simulator filled in. */
 export interface Substitution {
   /** The expression as written, for example `TfToken[TOKEN.7]`. */
@@ -39,8 +50,14 @@ const REFERENCE = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\[[0-9]+\]
 class Evaluator {
   public readonly substitutions: Substitution[] = [];
   private readonly seen = new Map<string, string>();
+  private readonly values: ApplyTimeValues;
+  private readonly locals: Readonly<Record<string, unknown>>;
+  private readonly resolving = new Set<string>();
 
-  constructor(private readonly values: ApplyTimeValues) {}
+  constructor(options: ApplyTimeOptions) {
+    this.values = options.values ?? {};
+    this.locals = options.locals ?? {};
+  }
 
   /** Evaluates the apply-time parts of a template string (a JSON string value). */
   public template(text: string): string {
@@ -68,10 +85,16 @@ class Evaluator {
     const call = /^([a-z0-9]+)\(/.exec(text.slice(pos, pos + 20));
     if (call && FUNCTIONS[call[1]]) {
       const argStart = pos + call[0].length;
-      if (text[argStart] !== '"') return undefined;
-      const lit = this.hclString(text, argStart);
-      if (!lit || text[lit.end] !== ")" || text[lit.end + 1] !== "}") return undefined;
-      return { value: FUNCTIONS[call[1]](lit.value), end: lit.end + 2 };
+      let arg: { value: string; end: number } | undefined;
+      if (text[argStart] === '"') {
+        arg = this.hclString(text, argStart);
+      } else {
+        // A reference as the argument: `sha512(local.config)` in a synthesized stack.
+        const ref = /^[A-Za-z_][A-Za-z0-9_.\[\]-]*/.exec(text.slice(argStart));
+        if (ref && REFERENCE.test(ref[0])) arg = { value: this.valueOf(ref[0]), end: argStart + ref[0].length };
+      }
+      if (!arg || text[arg.end] !== ")" || text[arg.end + 1] !== "}") return undefined;
+      return { value: FUNCTIONS[call[1]](arg.value), end: arg.end + 2 };
     }
     if (close < 0) return undefined;
     const body = text.slice(pos, close);
@@ -119,9 +142,20 @@ class Evaluator {
   private valueOf(expression: string): string {
     const known = this.seen.get(expression);
     if (known !== undefined) return known;
+    const local = /^local\.([A-Za-z0-9_-]+)$/.exec(expression);
+    if (local && local[1] in this.locals && !this.resolving.has(expression)) {
+      // A local's value is itself a template (or JSON); it is filled in the same way.
+      this.resolving.add(expression);
+      const raw = this.locals[local[1]];
+      const value = this.template(typeof raw === "string" ? raw : JSON.stringify(raw));
+      this.resolving.delete(expression);
+      this.seen.set(expression, value);
+      return value;
+    }
     const given = this.values[expression];
-    // A made-up value usable as a token, host name or address part alike.
-    const value = given ?? `applytime${this.seen.size + 1}`;
+    // A made-up value derived from the expression, so separate calls agree on it; usable as a
+    // token, a host name or a path part alike.
+    const value = given ?? `applytime-${createHash("sha256").update(expression).digest("hex").slice(0, 10)}`;
     this.seen.set(expression, value);
     this.substitutions.push({ expression, value, placeholder: given === undefined });
     return value;
@@ -129,8 +163,8 @@ class Evaluator {
 }
 
 /** Replaces apply-time values in every string of a parsed config (in place) and lists them. */
-export function substituteApplyTime(config: unknown, values: ApplyTimeValues = {}): Substitution[] {
-  const ev = new Evaluator(values);
+export function substituteApplyTime(config: unknown, options: ApplyTimeOptions = {}): Substitution[] {
+  const ev = new Evaluator(options);
   const visit = (v: unknown): unknown => {
     if (typeof v === "string") return v.includes("${") ? ev.template(v) : v;
     if (Array.isArray(v)) {
@@ -146,4 +180,9 @@ export function substituteApplyTime(config: unknown, values: ApplyTimeValues = {
   };
   visit(config);
   return ev.substitutions;
+}
+
+/** Fills in apply-time values in one text (a synthesized S3 object's content, say). */
+export function resolveApplyTime(text: string, options: ApplyTimeOptions = {}): string {
+  return new Evaluator(options).template(text);
 }

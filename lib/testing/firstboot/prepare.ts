@@ -66,6 +66,8 @@ export interface PrepareOptions {
   readonly substituteApplyTime?: boolean;
   /** Values for apply-time expressions; giving any implies `substituteApplyTime`. @default {} */
   readonly applyTimeValues?: ApplyTimeValues;
+  /** A synthesized stack's locals, for `local.NAME` references; implies `substituteApplyTime`. @default {} */
+  readonly terraformLocals?: Readonly<Record<string, unknown>>;
 }
 
 type Json = Record<string, unknown>;
@@ -87,7 +89,9 @@ export function prepareConfig(config: string | object, options: PrepareOptions =
   }
   if (!isObject(parsed)) return { ok: true, text: JSON.stringify(parsed), stubs: [], remote: [], substitutions: [] };
   const substitutions =
-    options.substituteApplyTime || options.applyTimeValues ? substituteApplyTime(parsed, options.applyTimeValues) : [];
+    options.substituteApplyTime || options.applyTimeValues || options.terraformLocals
+      ? substituteApplyTime(parsed, { values: options.applyTimeValues, locals: options.terraformLocals })
+      : [];
   if (/[$#&]\{TfToken\[/.test(JSON.stringify(parsed))) {
     return {
       ok: false,
