@@ -24,7 +24,7 @@ describe("examples/flatcar-libvirt", () => {
     const names = Object.values(synth.resource.libvirt_volume).map((v: any) => v.name as string);
     expect(names).toContain("flatcar-demo-controller-0.qcow2");
     expect(names.filter((n) => n.startsWith("flatcar-demo-worker-0-"))).toEqual([
-      expect.stringMatching(/^flatcar-demo-worker-0-\$\{substr\(sha256\(libvirt_ignition\.[^)]+\.content\), 0, 8\)\}\.qcow2$/),
+      expect.stringMatching(/^flatcar-demo-worker-0-\$\{substr\(sha256\(join\("\\n", \["https:[^"]+", libvirt_ignition\.[^.]+\.content\]\)\), 0, 8\)\}\.qcow2$/),
     ]);
   });
 });

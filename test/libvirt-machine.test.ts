@@ -272,12 +272,18 @@ describe("replacement policy", () => {
 
   test("a worker's disk name carries a short hash of its config", () => {
     const synth = withConfig("");
-    expect(worker(synth).name).toBe(`demo-w1-${configHash(flatcarConfig("w1").content)}.qcow2`);
+    expect(worker(synth).name).toBe(`demo-w1-${configHash(flatcarConfig("w1").content, FLATCAR_IMAGE.url)}.qcow2`);
     expect(worker(synth).name).toMatch(/^demo-w1-[0-9a-f]{8}\.qcow2$/);
   });
 
   test("a changed config renames (so replaces) a worker's disk", () => {
     expect(worker(withConfig("one")).name).not.toBe(worker(withConfig("two")).name);
+  });
+
+  test("a new k3OS release renames (so reinstalls) a worker's disk", () => {
+    const on = (tag: string) =>
+      worker(buildCluster(NODES, (n) => ({ ...k3osRequest(n), image: { ...K3OS_IMAGE, url: K3OS_IMAGE.url.replace("v0.22.2-k3s2r0", tag), volumeName: `k3os-${tag}.iso` } })).synth).name;
+    expect(on("v0.22.2-k3s2r0")).not.toBe(on("v0.21.5-k3s2r1"));
   });
 
   test("a changed config leaves a controller's disk name alone", () => {
@@ -320,7 +326,7 @@ describe("replacement policy", () => {
     ]);
     const synth = JSON.parse(Testing.synth(stack, true));
     assertConforms(synth);
-    expect(worker(synth).name).toMatch(/^demo-w1-\$\{substr\(sha256\(.*\), 0, 8\)\}\.qcow2$/);
+    expect(worker(synth).name).toMatch(/^demo-w1-\$\{substr\(sha256\(join\("\\n", \["https:\/\/stable\.release\.flatcar-linux\.net\/[^"]+", libvirt_ignition\.[^.]+\.content\]\)\), 0, 8\)\}\.qcow2$/);
   });
 });
 

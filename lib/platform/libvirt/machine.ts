@@ -17,8 +17,8 @@ import type { LibvirtNetwork } from "./network";
 /** What a changed provisioning config (or image) does to an existing machine. */
 export enum ReplacementPolicy {
   /**
-   * The machine is rebuilt: its disk volume's name carries a short hash of the config, so a new
-   * config means a new disk and a new domain. A changed `libvirt_ignition` alone would not
+   * The machine is rebuilt: its disk volume's name carries a short hash of the config and image,
+   * so a new config or release means a new disk and a new domain. A changed `libvirt_ignition` alone would not
    * recreate the domain (dmacvicar/terraform-provider-libvirt#854). The default for workers.
    */
   REPLACE = "replace",
@@ -157,7 +157,9 @@ export class LibvirtMachine extends Construct {
 
     // REPLACE: the disk name carries a hash of the config, so a new config is a new disk, which
     // replaces the domain (flatcar/flatcar-terraform does this for #854).
-    const hash = isDeferred(config.content) ? Fn.substr(Fn.sha256(configRef), 0, 8) : configHash(config.content);
+    // The image URL is part of the hash: a k3OS worker on a new release must reinstall, since its
+    // old disk would otherwise boot the new kernel over the old system.
+    const hash = isDeferred(config.content) ? Fn.substr(Fn.sha256(Fn.join("\n", [image.source.url, configRef])), 0, 8) : configHash(config.content, image.source.url);
     const diskName = keep ? `${domainName}.qcow2` : `${domainName}-${hash}.qcow2`;
 
     this.disk = new Volume(this, "Disk", {
@@ -238,9 +240,9 @@ export function k3osInstallArgs(isoUrl: string): Array<[string, string]> {
   ];
 }
 
-/** First 8 hex characters of the SHA-256 of a config known at synth time. */
-export function configHash(content: string): string {
-  return createHash("sha256").update(content, "utf8").digest("hex").slice(0, 8);
+/** First 8 hex characters of the SHA-256 of `<image URL>\n<config>`, for a config known at synth time. */
+export function configHash(content: string, imageUrl: string): string {
+  return createHash("sha256").update(`${imageUrl}\n${content}`, "utf8").digest("hex").slice(0, 8);
 }
 
 /**
