@@ -64,7 +64,8 @@ export interface BootOptions {
    */
   readonly terraformLocals?: Readonly<Record<string, unknown>>;
   /**
-   * Directory to apply the config to; it must be empty or absent, and is kept afterwards.
+   * Directory to apply the config to; it must be empty or absent, and is kept afterwards. Every
+   * directory above it must be searchable by others, since Ignition writes ssh keys as the user.
    * @default - a new temporary directory, removed afterwards unless `keepRoot`
    */
   readonly root?: string;

@@ -3,7 +3,8 @@ import { type ApplyTimeValues, type Substitution, substituteApplyTime } from "./
 
 /**
  * Turns a config into what Debian's Ignition 2.14 can apply offline: spec 3.4.0 renamed to its
- * pre-release name, and (only when asked) remote contents replaced by inline data, each reported.
+ * pre-release name, and (only when asked) apply-time values filled in and remote contents
+ * replaced by inline data, each reported.
  */
 
 // Debian's Ignition 2.14 knows spec 3.4.0 only by its pre-release name (`ignition-validate`
