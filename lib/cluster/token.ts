@@ -43,7 +43,7 @@ class RandomToken extends ClusterToken {
       .some((c) => c instanceof TerraformProvider && c.terraformResourceType === "random");
     if (!hasRandom) new RandomProvider(stack, "random");
     // Letters and digits only: the token lands in YAML and data URLs without quoting concerns.
-    return new Password(scope, "token", { length: this.length, special: false }).result;
+    return new Password(scope, "ClusterToken", { length: this.length, special: false }).result;
   }
 }
 
@@ -52,7 +52,7 @@ class VariableToken extends ClusterToken {
     super();
   }
   public _bind(scope: Construct): string {
-    const v = new TerraformVariable(scope, "token", {
+    const v = new TerraformVariable(scope, "ClusterToken", {
       type: VariableType.STRING,
       sensitive: true,
       nullable: false,
