@@ -46,6 +46,7 @@ const cases: Case[] = [
   { name: "a file under a link", build: () => c33().addLink("/opt/current", "/opt/v1").addFile("/opt/current/bin", "x"), field: "storage.files[/opt/current/bin].path", message: /lies under \/opt\/current, which is a link; Ignition refuses paths through a link it creates\. Fix: write it under the link's target "\/opt\/v1"/ },
   { name: "a file where files already lie below", build: () => c33().addFile("/etc/a/b", "1").addFile("/etc/a", "2"), field: "storage.files[/etc/a].path", message: /\/etc\/a would be a file, but \/etc\/a\/b lies under it, so it must be a directory/ },
   { name: "a hard link to a directory", build: () => c33().addDirectory("/srv").addLink("/data", "/srv", { hard: true }), field: "storage.links[/data].target", message: /hard links to directories are impossible/ },
+  { name: "a hard link with a relative target", build: () => c33().addLink("/a", "b", { hard: true }), field: "storage.links[/a].target", message: /the path "b" is relative/ },
   { name: "a mode on a link", build: () => c33().addLink("/a", "/b", { mode: 0o777 }), field: "storage.links[/a].mode", message: /links have no mode of their own/ },
   { name: "a link without a target", build: () => c33().addLink("/a", ""), field: "storage.links[/a].target", message: /is empty/ },
   // modes and owners

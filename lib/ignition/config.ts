@@ -1,4 +1,3 @@
-import { posix } from "node:path";
 import { type Encoder, localEncoder } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import * as C from "./checks";
@@ -429,7 +428,7 @@ export class IgnitionConfig {
 
   /** Adds a file whose contents are UTF-8 text (may hold apply-time values). */
   public addFile(path: string, text: string, options: FileOptions = {}): this {
-    this.check(C.checkString(text, `storage.files[${path}].contents`, "the file's text"));
+    this.check(C.checkString(text, `storage.files[${k(path)}].contents`, "the file's text"));
     this.putNode({ kind: "file", path, content: { kind: "text", text }, origin: this.name, ...this.nodeOptions(path, "files", options, 0o644) }, false);
     return this;
   }
@@ -437,7 +436,7 @@ export class IgnitionConfig {
   /** Adds a file from raw bytes. */
   public addBinaryFile(path: string, bytes: Uint8Array, options: FileOptions = {}): this {
     if (!(bytes instanceof Uint8Array)) {
-      this.fail(`storage.files[${path}].contents`, `expected bytes (a Uint8Array or Buffer), got ${C.show(bytes)}`, "pass a Buffer or Uint8Array, or use addFile() for text");
+      this.fail(`storage.files[${k(path)}].contents`, `expected bytes (a Uint8Array or Buffer), got ${C.show(bytes)}`, "pass a Buffer or Uint8Array, or use addFile() for text");
     }
     const copy = Uint8Array.from(bytes);
     this.putNode({ kind: "file", path, content: { kind: "bytes", bytes: copy }, origin: this.name, ...this.nodeOptions(path, "files", options, 0o644) }, false);
@@ -446,7 +445,7 @@ export class IgnitionConfig {
 
   /** Adds a file Ignition fetches at first boot, verified by hash. */
   public addRemoteFile(path: string, options: RemoteFileOptions): this {
-    const resource = this.remoteResource(options, `storage.files[${path}].contents`);
+    const resource = this.remoteResource(options, `storage.files[${k(path)}].contents`);
     this.putNode({ kind: "file", path, content: { kind: "remote", resource }, origin: this.name, ...this.nodeOptions(path, "files", options, 0o644) }, false);
     return this;
   }
@@ -459,11 +458,14 @@ export class IgnitionConfig {
 
   /** Adds a symbolic (or hard) link at `path` pointing to `target`. */
   public addLink(path: string, target: string, options: LinkOptions = {}): this {
-    const field = `storage.links[${path}]`;
+    const field = `storage.links[${k(path)}]`;
     this.check(C.checkNonEmptyString(target, `${field}.target`));
     const opts = (options ?? {}) as LinkOptions;
     this.check(C.checkBoolean(opts.hard, `${field}.hard`));
     if (opts.mode !== undefined) this.fail(`${field}.mode`, "links have no mode of their own", "drop mode; the target's mode applies");
+    // coreos/ignition internal/exec/util/file.go: a hard link's target is joined to the root, so a
+    // relative one would not mean what it says next to the link.
+    if (opts.hard === true) this.check(C.checkAbsolutePath(target, `${field}.target`));
     this.putNode({ kind: "link", path, target, hard: opts.hard, origin: this.name, ...this.nodeOptions(path, "links", opts, undefined) }, false);
     return this;
   }
@@ -473,7 +475,7 @@ export class IgnitionConfig {
 
   /** Adds a systemd unit. */
   public addUnit(name: string, options: UnitOptions = {}): this {
-    const field = `systemd.units[${name}]`;
+    const field = `systemd.units[${k(name)}]`;
     this.check(C.checkUnitName(name, `${field}.name`));
     const o = (options ?? {}) as UnitOptions;
     this.check(C.checkUnitContents(o.contents, `${field}.contents`));
@@ -495,8 +497,8 @@ export class IgnitionConfig {
 
   /** Adds a dropin to a unit (the unit is listed without contents if not added otherwise). */
   public addDropin(unitName: string, dropinName: string, contents: string): this {
-    const field = `systemd.units[${unitName}].dropins[${dropinName}]`;
-    this.check(C.checkUnitName(unitName, `systemd.units[${unitName}].name`));
+    const field = `systemd.units[${k(unitName)}].dropins[${k(dropinName)}]`;
+    this.check(C.checkUnitName(unitName, `systemd.units[${k(unitName)}].name`));
     this.check(C.checkDropinName(dropinName, `${field}.name`));
     this.check(C.checkString(contents, `${field}.contents`, "the dropin's text"));
     this.check(C.checkUnitContents(contents, `${field}.contents`));
@@ -513,7 +515,7 @@ export class IgnitionConfig {
 
   /** Adds (or configures) a user. */
   public addUser(name: string, options: UserOptions = {}): this {
-    const field = `passwd.users[${name}]`;
+    const field = `passwd.users[${k(name)}]`;
     this.check(C.checkUserName(name, `${field}.name`));
     const o = (options ?? {}) as UserOptions;
     this.check(C.checkStringList(o.sshAuthorizedKeys, `${field}.sshAuthorizedKeys`));
@@ -550,7 +552,7 @@ export class IgnitionConfig {
 
   /** Adds ssh keys to a user (created if absent, as for Flatcar's `core`). A key given twice is kept once. */
   public addSshKeys(user: string, keys: readonly string[]): this {
-    const field = `passwd.users[${user}]`;
+    const field = `passwd.users[${k(user)}]`;
     this.check(C.checkUserName(user, `${field}.name`));
     if (!Array.isArray(keys)) this.fail(`${field}.sshAuthorizedKeys`, `expected a list of keys, got ${C.show(keys)}`, "pass an array of OpenSSH public keys");
     this.check(C.checkStringList(keys, `${field}.sshAuthorizedKeys`));
@@ -562,7 +564,7 @@ export class IgnitionConfig {
 
   /** Adds a group. */
   public addGroup(name: string, options: GroupOptions = {}): this {
-    const field = `passwd.groups[${name}]`;
+    const field = `passwd.groups[${k(name)}]`;
     this.check(C.checkGroupName(name, `${field}.name`));
     const o = (options ?? {}) as GroupOptions;
     this.check(C.checkInteger(o.gid, `${field}.gid`, 0, 4294967294));
@@ -582,7 +584,7 @@ export class IgnitionConfig {
 
   /** Partitions a disk (GPT). */
   public addDisk(device: string, options: DiskOptions = {}): this {
-    const field = `storage.disks[${device}]`;
+    const field = `storage.disks[${k(device)}]`;
     this.check(C.checkNodePath(device, `${field}.device`));
     const o = (options ?? {}) as DiskOptions;
     this.check(C.checkBoolean(o.wipeTable, `${field}.wipeTable`));
@@ -596,7 +598,7 @@ export class IgnitionConfig {
 
   /** Adds a software RAID array, created as /dev/md/<name>. */
   public addRaid(name: string, options: RaidOptions): this {
-    const field = `storage.raid[${name}]`;
+    const field = `storage.raid[${k(name)}]`;
     this.check(C.checkNonEmptyString(name, `${field}.name`));
     if (name.includes("/")) this.fail(`${field}.name`, `the array name ${C.show(name)} holds a /`, "give a plain name; the array appears as /dev/md/<name>");
     const o = (options ?? {}) as RaidOptions;
@@ -619,7 +621,7 @@ export class IgnitionConfig {
 
   /** Creates (or declares) a filesystem on a device. */
   public addFilesystem(device: string, options: FilesystemOptions): this {
-    const field = `storage.filesystems[${device}]`;
+    const field = `storage.filesystems[${k(device)}]`;
     this.check(C.checkNodePath(device, `${field}.device`));
     const o = (options ?? {}) as FilesystemOptions;
     if (!(C.FILESYSTEM_FORMATS as readonly unknown[]).includes(o.format)) {
@@ -647,7 +649,7 @@ export class IgnitionConfig {
 
   /** Adds a LUKS volume, opened as /dev/mapper/<name>. Clevis is refused (Flatcar lacks it). */
   public addLuks(name: string, options: LuksOptions): this {
-    const field = `storage.luks[${name}]`;
+    const field = `storage.luks[${k(name)}]`;
     this.check(C.checkLuksName(name, `${field}.name`));
     const o = (options ?? {}) as LuksOptions & { clevis?: unknown };
     if (o.clevis !== undefined) {
@@ -870,7 +872,7 @@ export class IgnitionConfig {
   }
 
   private nodeOptions(path: string, list: "files" | "directories" | "links", options: FileOptions, defaultMode: number | undefined) {
-    const field = `storage.${list}[${path}]`;
+    const field = `storage.${list}[${k(path)}]`;
     this.check(C.checkNodePath(path, `${field}.path`));
     const o = (options ?? {}) as FileOptions;
     if (typeof o !== "object") this.fail(field, `expected options as an object, got ${C.show(o)}`, "pass { mode, overwrite, user, group }");
@@ -1016,16 +1018,19 @@ export class IgnitionConfig {
       this.fail(field, `${n.path} would be ${KIND_WORD[n.kind]}, but ${below} lies under it, so it must be a directory`, `use another path for the ${n.kind}, or move ${below}`);
     }
     if (n.kind === "link" && n.hard) {
-      const target = n.target.startsWith("/") ? C.cleanPath(n.target) : posix.join(posix.dirname(n.path), n.target);
-      if (this.r.nodes.get(target)?.kind === "directory" || this.parents.has(target)) {
+      const target = hardLinkTarget(n);
+      if (this.r.nodes.get(target)?.kind === "directory" || this.parents.has(target) || C.ancestors(n.path).includes(target)) {
         this.fail(`storage.links[${n.path}].target`, `the hard link points at ${target}, a directory; hard links to directories are impossible`, "make it a symbolic link (hard: false)");
       }
     }
-    if (n.kind === "directory") {
-      for (const l of this.r.nodes.values()) {
-        if (l.kind === "link" && l.hard && (l.target.startsWith("/") ? C.cleanPath(l.target) : posix.join(posix.dirname(l.path), l.target)) === n.path) {
-          this.fail(field, `${n.path} would be a directory, but the hard link ${l.path} points at it`, "make that link symbolic, or use another path");
-        }
+    // The new node makes its ancestors directories (and itself, if a directory): none of them
+    // may be the target of a hard link.
+    const becomeDirs = new Set([...C.ancestors(n.path), ...(n.kind === "directory" ? [n.path] : [])]);
+    for (const l of this.r.nodes.values()) {
+      if (l.kind !== "link" || !l.hard) continue;
+      const target = hardLinkTarget(l);
+      if (becomeDirs.has(target)) {
+        this.fail(field, `${target} would be a directory, but the hard link ${l.path} points at it`, "make that link symbolic, or use another path");
       }
     }
     this.r.nodes.set(n.path, n);
@@ -1033,7 +1038,7 @@ export class IgnitionConfig {
   }
 
   private putUser(name: string, u: UserRecord, merging: boolean): void {
-    const field = `passwd.users[${name}]`;
+    const field = `passwd.users[${k(name)}]`;
     const prev = this.r.users.get(name);
     if (prev && prev.declared && u.declared) {
       if (merging && prev.origin !== u.origin) this.fail(field, `the user is defined in both ${prev.origin} and ${u.origin}`, "define the user in one config; the other may add keys with addSshKeys()");
@@ -1060,7 +1065,7 @@ export class IgnitionConfig {
   }
 
   private putLuks(name: string, rec: LuksRecord, merging: boolean): void {
-    const field = `storage.luks[${name}]`;
+    const field = `storage.luks[${k(name)}]`;
     const prev = this.r.luks.get(name);
     if (prev) {
       if (merging && prev.origin !== rec.origin) this.fail(field, `the LUKS volume is defined in both ${prev.origin} and ${rec.origin}`, "define the volume in one config");
@@ -1157,6 +1162,16 @@ export class IgnitionConfig {
     for (const [k, p] of src.proxy) this.putSetting(this.r.proxy, k, p.value, `ignition.proxy.${k}`, label(p.origin), merging);
     for (const [h, origin] of src.noProxy) if (!this.r.noProxy.has(h)) this.r.noProxy.set(h, label(origin));
   }
+}
+
+/** Where a hard link points (its target is absolute: addLink checks). */
+function hardLinkTarget(l: LinkRecord): string {
+  return C.cleanPath(l.target);
+}
+
+/** A key for a field name in messages, whatever the caller passed. */
+function k(x: unknown): string {
+  return typeof x === "string" ? x : C.show(x);
 }
 
 function contentKey(c: Content): string {

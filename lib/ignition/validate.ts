@@ -1,4 +1,3 @@
-import { posix } from "node:path";
 import * as C from "./checks";
 import { IgnitionVersion } from "./version";
 
@@ -215,7 +214,13 @@ class SpecValidator {
         }
       }
       if (n.kind === "link" && n.hard && n.target) {
-        const target = n.target.startsWith("/") ? C.cleanPath(n.target) : posix.join(posix.dirname(path), n.target);
+        // internal/exec/util/file.go: Ignition joins a hard link's target to the root.
+        const relative = C.checkAbsolutePath(n.target, `${n.field}.target`);
+        if (relative) {
+          this.add(relative);
+          continue;
+        }
+        const target = C.cleanPath(n.target);
         if (kinds.get(target)?.kind === "directory" || dirs.has(target)) {
           this.add({ field: `${n.field}.target`, problem: `the hard link points at ${target}, a directory`, fix: "make it a symbolic link" });
         }
