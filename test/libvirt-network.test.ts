@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { MicroOsError } from "../lib/core/errors";
-import { LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider, overlaps, parseIpv4Cidr } from "../lib/platform/libvirt";
+import { LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider } from "../lib/platform/libvirt";
+import { overlaps, parseIpv4Cidr } from "../lib/platform/libvirt/addressing";
 import { assertConforms } from "./libvirt-helpers";
 
 function network(props: Partial<LibvirtNetworkProps> = {}, stack = new TerraformStack(new App(), "net")) {

@@ -1,4 +1,3 @@
-export * from "./addressing";
 export * from "./image";
 export * from "./machine";
 export * from "./network";
