@@ -1,0 +1,17 @@
+// The public API of cdktf-microos. The testing kit is a separate entry point: cdktf-microos/testing.
+export * from "./core/errors";
+export * from "./core/node";
+export type { Encoder } from "./core/deferred";
+export * from "./ignition";
+export * from "./k3os";
+export * from "./k3s";
+export * from "./os/types";
+export * from "./os/os";
+export * from "./os/flatcar";
+export * from "./os/k3os";
+export * from "./platform/platform";
+export * from "./platform/aws";
+export * from "./platform/libvirt";
+export * from "./cluster";
+// Names both an earlier and a later module export; the explicit export settles which one is public.
+export type { Problem } from "./ignition";
