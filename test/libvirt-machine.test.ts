@@ -10,9 +10,9 @@ import {
   FLATCAR_FW_CFG_NAME,
   LibvirtPlatform,
   ReplacementPolicy,
-  configHash,
+  libvirtDiskHash,
   k3osBootFiles,
-  macFor,
+  libvirtMac,
   parseLibvirtSize,
 } from "../lib/platform/libvirt";
 import { PlatformKind } from "../lib/platform/platform";
@@ -156,9 +156,9 @@ describe("Flatcar machines on libvirt", () => {
   test("each node has a fixed address, its host name and a stable MAC on the network", () => {
     const domain = byName(synth, "libvirt_domain", "demo-w2");
     expect(domain.network_interface).toEqual([
-      { network_id: expect.stringMatching(/^\$\{libvirt_network\./), hostname: "w2", addresses: ["10.17.3.12"], mac: macFor("demo-w2"), wait_for_lease: false },
+      { network_id: expect.stringMatching(/^\$\{libvirt_network\./), hostname: "w2", addresses: ["10.17.3.12"], mac: libvirtMac("demo-w2"), wait_for_lease: false },
     ]);
-    expect(macFor("demo-w2")).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
+    expect(libvirtMac("demo-w2")).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
   });
 
   test("outputs every node's address and ssh command as core", () => {
@@ -272,7 +272,7 @@ describe("replacement policy", () => {
 
   test("a worker's disk name carries a short hash of its config", () => {
     const synth = withConfig("");
-    expect(worker(synth).name).toBe(`demo-w1-${configHash(flatcarConfig("w1").content, FLATCAR_IMAGE.url)}.qcow2`);
+    expect(worker(synth).name).toBe(`demo-w1-${libvirtDiskHash(flatcarConfig("w1").content, FLATCAR_IMAGE.url)}.qcow2`);
     expect(worker(synth).name).toMatch(/^demo-w1-[0-9a-f]{8}\.qcow2$/);
   });
 

@@ -36,7 +36,7 @@ export interface MachineMinimums {
 }
 
 /** Minimums by config format when the caller names none. */
-export const DEFAULT_MINIMUMS: Readonly<Record<ConfigFormat, MachineMinimums>> = {
+export const LIBVIRT_DEFAULT_MINIMUMS: Readonly<Record<ConfigFormat, MachineMinimums>> = {
   // k3s server needs 2 GB RAM (k3s docs, installation requirements); Flatcar needs at least 8 GB
   // of disk (flatcar.org docs, installing to disk).
   [ConfigFormat.IGNITION]: { memoryMib: 2048, diskGib: 8 },
@@ -71,7 +71,7 @@ export interface LibvirtMachineProps {
   readonly diskGib?: number;
   /** @default - REPLACE for workers, KEEP for controllers */
   readonly replacement?: ReplacementPolicy;
-  /** Smallest memory and disk the OS needs. @default - DEFAULT_MINIMUMS for the config format */
+  /** Smallest memory and disk the OS needs. @default - LIBVIRT_DEFAULT_MINIMUMS for the config format */
   readonly minimums?: MachineMinimums;
   /**
    * UEFI firmware (loader) path on the host, for example `/usr/share/AAVMF/AAVMF_CODE.fd`.
@@ -109,7 +109,7 @@ export class LibvirtMachine extends Construct {
     const vcpu = props.vcpu ?? 2;
     const memoryMib = props.memoryMib ?? 2048;
     const diskGib = props.diskGib ?? 20;
-    const minimums = props.minimums ?? DEFAULT_MINIMUMS[config.format];
+    const minimums = props.minimums ?? LIBVIRT_DEFAULT_MINIMUMS[config.format];
 
     if (!Number.isInteger(vcpu) || vcpu < 1) {
       throw new MicroOsError(at, "vcpu", `${vcpu} is not a positive whole number of CPUs`, "give at least 1 vCPU");
@@ -159,7 +159,7 @@ export class LibvirtMachine extends Construct {
     // replaces the domain (flatcar/flatcar-terraform does this for #854).
     // The image URL is part of the hash: a k3OS worker on a new release must reinstall, since its
     // old disk would otherwise boot the new kernel over the old system.
-    const hash = isDeferred(config.content) ? Fn.substr(Fn.sha256(Fn.join("\n", [image.source.url, configRef])), 0, 8) : configHash(config.content, image.source.url);
+    const hash = isDeferred(config.content) ? Fn.substr(Fn.sha256(Fn.join("\n", [image.source.url, configRef])), 0, 8) : libvirtDiskHash(config.content, image.source.url);
     const diskName = keep ? `${domainName}.qcow2` : `${domainName}-${hash}.qcow2`;
 
     this.disk = new Volume(this, "Disk", {
@@ -181,7 +181,7 @@ export class LibvirtMachine extends Construct {
           networkId: props.network.networkId,
           hostname: props.name,
           addresses: [this.address],
-          mac: macFor(domainName),
+          mac: libvirtMac(domainName),
           waitForLease: false,
         },
       ],
@@ -241,7 +241,7 @@ export function k3osInstallArgs(isoUrl: string): Array<[string, string]> {
 }
 
 /** First 8 hex characters of the SHA-256 of `<image URL>\n<config>`, for a config known at synth time. */
-export function configHash(content: string, imageUrl: string): string {
+export function libvirtDiskHash(content: string, imageUrl: string): string {
   return createHash("sha256").update(`${imageUrl}\n${content}`, "utf8").digest("hex").slice(0, 8);
 }
 
@@ -249,7 +249,7 @@ export function configHash(content: string, imageUrl: string): string {
  * A stable MAC for a domain, in the 52:54:00 range libvirt and QEMU use for guests
  * (libvirt domain XML docs, interface `<mac>`), so the DHCP reservation never moves.
  */
-export function macFor(domainName: string): string {
+export function libvirtMac(domainName: string): string {
   const h = createHash("sha256").update(domainName, "utf8").digest();
   return ["52", "54", "00", ...[h[0], h[1], h[2]].map((b) => b.toString(16).padStart(2, "0"))].join(":");
 }

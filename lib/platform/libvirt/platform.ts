@@ -17,7 +17,7 @@ import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
 import { LibvirtImage } from "./image";
 import { LibvirtMachine, type MachineMinimums, ReplacementPolicy } from "./machine";
 import { K3S_DEFAULT_CIDRS, LibvirtNetwork } from "./network";
-import { LOCAL_SYSTEM_URI, ensureLibvirtProvider } from "./provider";
+import { LIBVIRT_LOCAL_URI, ensureLibvirtProvider } from "./provider";
 
 /** Props of {@link LibvirtPlatform.local}. */
 export interface LibvirtLocalProps {
@@ -49,7 +49,7 @@ export interface LibvirtLocalProps {
   readonly controllerReplacement?: ReplacementPolicy;
   /** Policy for workers. @default ReplacementPolicy.REPLACE */
   readonly workerReplacement?: ReplacementPolicy;
-  /** Smallest memory and disk the OS needs. @default - from the request, else DEFAULT_MINIMUMS */
+  /** Smallest memory and disk the OS needs. @default - from the request, else LIBVIRT_DEFAULT_MINIMUMS */
   readonly minimums?: MachineMinimums;
   /** UEFI firmware path on the host; required for arm64 nodes. @default - BIOS boot */
   readonly uefiFirmware?: string;
@@ -129,7 +129,7 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
     if (controllers.length === 0) {
       throw new MicroOsError(at, "nodes", "no controller among the nodes", "list at least one node with role CONTROLLER");
     }
-    ensureLibvirtProvider(this, props.uri ?? LOCAL_SYSTEM_URI);
+    ensureLibvirtProvider(this, props.uri ?? LIBVIRT_LOCAL_URI);
 
     // Controllers first, so their addresses stay put when worker pools change.
     const ordered = [...controllers, ...props.nodes.filter((n) => n.role !== NodeRole.CONTROLLER)];

@@ -9,14 +9,14 @@ export const LIBVIRT_PROVIDER_VERSION = "0.8.3";
 /** Registry source of the provider. */
 export const LIBVIRT_PROVIDER_SOURCE = "dmacvicar/libvirt";
 /** The connection URI of the local system libvirt daemon (libvirt.org/uri.html). */
-export const LOCAL_SYSTEM_URI = "qemu:///system";
+export const LIBVIRT_LOCAL_URI = "qemu:///system";
 
 /**
  * Returns the stack's libvirt provider, creating one (id `libvirt`) for `uri` when the stack has
  * none, and pins `required_providers.libvirt` to `= 0.8.3` either way. The generated provider
  * writes the bare version (`0.8.3`); the explicit `=` says in the output that the pin is exact.
  */
-export function ensureLibvirtProvider(scope: Construct, uri: string = LOCAL_SYSTEM_URI): LibvirtProvider {
+export function ensureLibvirtProvider(scope: Construct, uri: string = LIBVIRT_LOCAL_URI): LibvirtProvider {
   const stack = TerraformStack.of(scope);
   let provider = stack.node.children.find((c): c is LibvirtProvider => c instanceof LibvirtProvider);
   if (!provider) {
