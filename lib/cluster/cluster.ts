@@ -9,7 +9,7 @@ import { MicroOsError } from "../core/errors";
 import { Architecture, isDnsLabel, NodeRole, type NodeSpec, type Taint } from "../core/node";
 import { IgnitionConfig } from "../ignition/config";
 import { K3sComponent, K3sRole, type K3sNodeProps } from "../k3s/node";
-import { OsFamily, type IOperatingSystem, type NodeBootstrap } from "../os/os";
+import type { IOperatingSystem, K3osCustomizer, NodeBootstrap } from "../os/os";
 import { type IPlatform, type MachineInfo, type MachineRequest, type PlatformBinding, PlatformKind } from "../platform/platform";
 import { ClusterToken } from "./token";
 
@@ -49,8 +49,11 @@ export interface PoolProps {
 
 /** k3s options. */
 export interface KubernetesProps {
-  /** k3s release, for example `v1.31.4+k3s1` (github.com/k3s-io/k3s/releases tag format). */
-  readonly k3sVersion: string;
+  /**
+   * k3s release, for example `v1.31.4+k3s1` (github.com/k3s-io/k3s/releases tag format).
+   * @default - the version the OS bundles (k3OS); required on Flatcar
+   */
+  readonly k3sVersion?: string;
   /** Where the cluster token comes from. @default ClusterToken.random() */
   readonly token?: ClusterToken;
   /** Packaged components to turn off. @default [] */
@@ -94,7 +97,8 @@ export class ClusterPool {
   /** Node names of the pool, in order. */
   public readonly nodeNames: readonly string[];
   /** @internal */
-  public readonly _perNode = new Map<string, IgnitionConfig>();
+  public readonly _k3osCustomizers: K3osCustomizer[] = [];
+  private readonly perNode = new Map<string, IgnitionConfig>();
 
   constructor(
     public readonly name: string,
@@ -110,13 +114,31 @@ export class ClusterPool {
     if (!this.nodeNames.includes(nodeName)) {
       throw new MicroOsError(this.cluster.node.path, `pool(${this.name}).node(${nodeName})`, "no node of that name in the pool", `use one of ${this.nodeNames.join(", ")}`);
     }
-    let c = this._perNode.get(nodeName);
+    let c = this.perNode.get(nodeName);
     if (!c) {
       c = new IgnitionConfig({ version: this.cluster._ignitionVersion() });
-      this._perNode.set(nodeName, c);
+      this.perNode.set(nodeName, c);
     }
     return c;
   }
+
+  /** Edits the k3OS config of every node of the pool, after the OS's own keys (k3OS clusters). */
+  public customizeK3os(customize: K3osCustomizer): this {
+    this._k3osCustomizers.push(customize);
+    return this;
+  }
+
+  /** @internal the pool's and the node's Ignition escape hatches that hold anything. */
+  public _ignitionFor(nodeName: string): IgnitionConfig[] {
+    return [this.flatcar, this.perNode.get(nodeName)].filter((c): c is IgnitionConfig => c !== undefined && !isEmpty(c));
+  }
+}
+
+// Content-free encoding, used only to see whether an escape hatch holds anything.
+const asIs = { base64: (t: string) => t, base64gzip: (t: string) => t, sha512hex: (t: string) => t, sha256hex: (t: string) => t };
+function isEmpty(config: IgnitionConfig): boolean {
+  const spec = config.toSpec({ encoder: asIs });
+  return Object.keys(spec).length === 1 && Object.keys(spec.ignition).length === 1;
 }
 
 // k3s release tags: v<major>.<minor>.<patch>[-rcN]+k3s<N> (github.com/k3s-io/k3s/releases).
@@ -226,12 +248,15 @@ export class Cluster extends Construct {
     const requests: MachineRequest[] = [];
     for (const spec of this.specs.values()) {
       const { size, diskGib, spot, ...nodeSpec } = spec;
+      const pool = this.pools.get(nodeSpec.pool)!;
+      const shared = nodeSpec.role === NodeRole.WORKER && this.platform.poolsShareConfig === true;
       const boot: NodeBootstrap = {
         spec: nodeSpec,
-        hostname: nodeSpec.name,
+        hostname: shared ? undefined : nodeSpec.name,
         sshKeys: this.props.sshKeys ?? [],
         k3s: this.k3sFor(nodeSpec, first),
-        ignitionExtras: this.extrasFor(nodeSpec),
+        ignitionExtras: pool._ignitionFor(nodeSpec.name),
+        k3osExtras: pool._k3osCustomizers,
       };
       requests.push({
         spec: nodeSpec,
@@ -250,7 +275,10 @@ export class Cluster extends Construct {
     const k = this.props.kubernetes;
     if (!k || !this.token) return undefined;
     const address = this.platform.addressOf(spec.name);
-    const common = { token: this.token, version: k.k3sVersion, nodeName: spec.name, labels: spec.labels, taints: spec.taints };
+    const version = k.k3sVersion ?? this.props.os.bundledK3sVersion!;
+    // Nodes of a shared-config pool take the name the platform gives the host.
+    const nodeName = spec.role === NodeRole.WORKER && this.platform.poolsShareConfig ? undefined : spec.name;
+    const common = { token: this.token, version, nodeName, labels: spec.labels, taints: spec.taints };
     if (spec.role === NodeRole.WORKER) {
       return { ...common, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:6443`, extraArgs: k.agentArgs };
     }
@@ -265,12 +293,6 @@ export class Cluster extends Construct {
     if (spec.name === first) return { ...server, role: K3sRole.CLUSTER_INIT };
     // Joining servers reach the first controller at its fixed address, known at synth time.
     return { ...server, role: K3sRole.SERVER, serverUrl: `https://${this.platform.addressOf(first)}:6443` };
-  }
-
-  private extrasFor(spec: NodeSpec): readonly IgnitionConfig[] {
-    const pool = this.pools.get(spec.pool)!;
-    const perNode = pool._perNode.get(spec.name);
-    return perNode ? [pool.flatcar, perNode] : [pool.flatcar];
   }
 
   private addOutputs(machines: readonly MachineInfo[]): void {
@@ -320,11 +342,18 @@ export class Cluster extends Construct {
   private validateKubernetes(): void {
     const k = this.props.kubernetes;
     if (!k) return;
+    if (k.k3sVersion === undefined) {
+      if (this.props.os.bundledK3sVersion === undefined) {
+        throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${this.props.os.family} does not bundle k3s, and no version is given`, 'give a k3s release tag like "v1.31.4+k3s1"');
+      }
+      return;
+    }
     if (!K3S_VERSION.test(k.k3sVersion)) {
       throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `"${k.k3sVersion}" is not a k3s release tag`, 'give a tag like "v1.31.4+k3s1"');
     }
-    if (this.props.os.family === OsFamily.K3OS) {
-      // k3OS bundles its own k3s; a different version cannot be pinned per node.
+    const bundled = this.props.os.bundledK3sVersion;
+    if (bundled !== undefined && bundled !== k.k3sVersion) {
+      throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${this.props.os.family} ships k3s ${bundled}, not ${k.k3sVersion}`, `leave k3sVersion out, or give "${bundled}"`);
     }
   }
 }

@@ -6,6 +6,7 @@
 import type { Encoder } from "../core/deferred";
 import type { Architecture, NodeSpec } from "../core/node";
 import type { IgnitionConfig, IgnitionVersion } from "../ignition/config";
+import type { K3osConfig } from "../k3os/config";
 import type { K3sNodeProps } from "../k3s/node";
 import type { AwsImageSource, LibvirtImageSource, RenderedConfig } from "./types";
 
@@ -18,8 +19,11 @@ export enum OsFamily {
 /** What the cluster tells the OS about one node. */
 export interface NodeBootstrap {
   readonly spec: NodeSpec;
-  /** Host name (the node name, or its FQDN where the platform gives a domain). */
-  readonly hostname: string;
+  /**
+   * Host name written into the config.
+   * @default - none: the platform names the host (EC2 and DHCP do), so nodes of a pool can share one config
+   */
+  readonly hostname?: string;
   /** OpenSSH public keys for the OS's admin user (`core` on Flatcar, `rancher` on k3OS). */
   readonly sshKeys: readonly string[];
   /** k3s settings; absent for a host without Kubernetes. */
@@ -29,7 +33,15 @@ export interface NodeBootstrap {
    * Ignition refuses a non-empty one. @default []
    */
   readonly ignitionExtras?: readonly IgnitionConfig[];
+  /**
+   * Escape hatches for k3OS: each edits the node's k3OS config after the OS's own keys. An OS that
+   * does not read k3OS config refuses a non-empty list. @default []
+   */
+  readonly k3osExtras?: readonly K3osCustomizer[];
 }
+
+/** Edits a node's k3OS config (an escape hatch of the Cluster's pools). */
+export type K3osCustomizer = (config: K3osConfig) => void;
 
 /** An operating system the Cluster can put on its nodes. */
 export interface IOperatingSystem {
@@ -42,6 +54,8 @@ export interface IOperatingSystem {
   awsImage(architecture: Architecture): AwsImageSource;
   /** The image for a node of this architecture on libvirt. */
   libvirtImage(architecture: Architecture): LibvirtImageSource;
+  /** The k3s version the OS ships with, where it ships one (k3OS); the cluster's default. @default - none */
+  readonly bundledK3sVersion?: string;
   /** Smallest memory (MiB) and disk (GiB) the OS needs on a machine. */
   readonly minimums: { readonly memoryMib: number; readonly diskGib: number };
 }

@@ -48,6 +48,11 @@ export interface PlatformBinding {
   readonly apiEndpoint: string;
   /** Extra TLS SANs the k3s servers must carry (load balancer names). */
   readonly apiTlsSans: readonly string[];
+  /**
+   * Worker nodes of one pool boot one shared config (AWS autoscaling groups), so the cluster
+   * leaves per-node values (host name, node name) out of worker configs. @default false
+   */
+  readonly poolsShareConfig?: boolean;
   /** The node's fixed private address, known at synth time. */
   addressOf(nodeName: string): string;
   /** Builds one machine per request. Call once. */

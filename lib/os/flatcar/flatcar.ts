@@ -4,6 +4,7 @@
  */
 import type { Encoder } from "../../core/deferred";
 import { Architecture, NodeRole } from "../../core/node";
+import { MicroOsError } from "../../core/errors";
 import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
 import { K3sFlatcarInstall } from "../../k3s/ignition";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
@@ -149,9 +150,12 @@ export class Flatcar implements IOperatingSystem {
 
   /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
   public configFor(node: NodeBootstrap): IgnitionConfig {
+    if (node.k3osExtras?.length) {
+      throw new MicroOsError(`flatcar/${node.spec.name}`, "k3osExtras", "Flatcar reads Ignition, not k3OS config", "add files and units through the pool's `flatcar` Ignition config instead");
+    }
     // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
     const config = new IgnitionConfig({ version: this.ignitionVersion, name: `flatcar/${node.spec.name}` });
-    addHostname(config, node.hostname);
+    if (node.hostname !== undefined) addHostname(config, node.hostname);
     // Flatcar's admin user is `core`; Ignition adds the keys to its authorized_keys.
     if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);
     this.updatesFor(node.spec.role).applyTo(config);

@@ -82,6 +82,10 @@ export class K3os implements IOperatingSystem {
   /** The k3s version this release bundles (tag v0.X.Y-k3sNrM carries k3s v1.X.Y+k3sN; images/10-k3s/Dockerfile at the tag). */
   public readonly k3sVersion: string;
 
+  public get bundledK3sVersion(): string {
+    return this.k3sVersion;
+  }
+
   private constructor(
     public readonly tag: string,
     private readonly props: K3osProps,
@@ -105,13 +109,14 @@ export class K3os implements IOperatingSystem {
     const config = new K3osConfig(this.props.config);
     // k3OS's one user is `rancher`; ssh_authorized_keys go to it (README, ssh_authorized_keys).
     if (node.sshKeys.length) config.addSshKeys(...node.sshKeys);
-    config.setHostname(node.hostname);
+    if (node.hostname !== undefined) config.setHostname(node.hostname);
     if (node.k3s) {
       applyK3sToK3os(config, node.k3s, { bundledK3sVersion: this.k3sVersion, at });
     } else {
       // Without k3s settings the node stays a k3OS host; k3OS would still start a lone server.
       throw new MicroOsError(at, "k3s", "k3OS always runs k3s, but the node has no k3s settings", "give the cluster kubernetes options, or use Flatcar for hosts without Kubernetes");
     }
+    for (const customize of node.k3osExtras ?? []) customize(config);
     return config;
   }
 
