@@ -225,7 +225,9 @@ export class LibvirtMachine extends Construct {
  * `k3os.fallback_mode=install` installs only when no K3OS_STATE partition exists, and reboots
  * afterwards (install.sh powers off only under `k3os.mode=install`); later boots find the
  * partition and run from disk. `k3os.data_sources=cdrom` makes every boot read the node's
- * config.yaml from the NoCloud ISO (`user-data`).
+ * config.yaml from the NoCloud ISO: k3OS's linuxkit metadata reads `user-data` from a CD labelled
+ * `cidata` since rancher/k3os#467 (linuxkit/linuxkit#3503), and the provider builds that ISO with
+ * mkisofs (libvirt/cloudinit_def.go), the kind rancher/k3os#741 reports working.
  */
 export function k3osInstallArgs(isoUrl: string): Array<[string, string]> {
   return [
