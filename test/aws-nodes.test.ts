@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { Architecture, NodeRole } from "../lib/core/node";
 import { AwsImagePolicy, AwsPlatform, WorkerPlacement } from "../lib/platform/aws";
-import { amiId, buildCluster, controllers, flatcarConfig, flatcarLookup, resourcesOf, workers } from "./fixtures/aws/cluster";
+import { amiId, bindOnly, buildCluster, controllers, flatcarConfig, flatcarLookup, resourcesOf, workers } from "./fixtures/aws/cluster";
 import { existing, k3os, lookup, opened, standard } from "./fixtures/aws/scenarios";
 import { checkRecordedStacks, tallyLine } from "./fixtures/aws/terraform";
 
@@ -242,10 +242,50 @@ describe("images", () => {
 });
 
 describe("requests", () => {
+  test("a second addMachines call is refused", () => {
+    const built = buildCluster(ONE_ZONE(), controllers(1));
+    expect(() => built.binding.addMachines([])).toThrow("test/aws-platform: addMachines: called twice. Fix: pass every machine in one call");
+  });
+
   test("a request for a node bind() never saw is refused", () => {
-    const platform = ONE_ZONE();
-    const built = buildCluster(platform, controllers(1));
-    expect(() => built.binding.addMachines([])).toThrow("test/aws-platform: addMachines: called twice");
+    const { binding } = bindOnly(ONE_ZONE(), controllers(1));
+    const stranger = { name: "stranger", role: NodeRole.WORKER, pool: "general", architecture: Architecture.AMD64 };
+    expect(() => binding.addMachines([{ spec: stranger, config: flatcarConfig(undefined), image: amiId(), size: "t3.medium" }])).toThrow(
+      "test/aws-platform/nodes/stranger: spec.name: the node was not given to bind(). Fix: bind the same node list you add machines for",
+    );
+  });
+
+  test("two requests for one node are refused", () => {
+    const { binding, specs } = bindOnly(ONE_ZONE(), controllers(1));
+    const request = { spec: specs[0], config: flatcarConfig("controller-0"), image: amiId(), size: "t3.medium" };
+    expect(() => binding.addMachines([request, request])).toThrow("test/aws-platform/nodes/controller-0: spec.name: two requests for one node");
+  });
+
+  test("a libvirt image is refused", () => {
+    const { binding, specs } = bindOnly(ONE_ZONE(), controllers(1));
+    const image = { kind: "disk" as const, url: "https://example.com/x.img", volumeName: "x", architecture: Architecture.AMD64, uefi: false };
+    expect(() => binding.addMachines([{ spec: specs[0], config: flatcarConfig("controller-0"), image, size: "t3.medium" }])).toThrow(
+      "test/aws-platform/nodes/controller-0: image: a disk image is not an AWS image",
+    );
+  });
+
+  test("a node name given twice to bind() is refused", () => {
+    expect(() => bindOnly(ONE_ZONE(), [...controllers(1), ...controllers(1)])).toThrow("test/aws-platform: nodes[controller-0]: the node name is used twice. Fix: give every node its own name");
+  });
+
+  test("a root volume size that is not a positive whole number is refused", () => {
+    const platform = AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"], rootVolumeGib: 7.5 });
+    expect(() => bindOnly(platform, controllers(1))).toThrow("test/aws-platform: rootVolumeGib: 7.5 is not a positive whole number");
+  });
+
+  test("a malformed public subnet id is refused with its index", () => {
+    const platform = AwsPlatform.existingVpc({
+      vpcId: "vpc-0a1b2c3d",
+      vpcCidr: "172.31.0.0/16",
+      privateSubnets: [{ id: "subnet-0a1b2c3d", cidr: "172.31.0.0/20" }],
+      publicSubnetIds: ["public-a"],
+    });
+    expect(() => bindOnly(platform, controllers(1))).toThrow('test/aws-platform: publicSubnetIds[0]: "public-a" is not a subnet id');
   });
 
   test("a node name that is not a DNS label is refused", () => {
