@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { ensureLibvirtProvider } from "../lib/platform/libvirt";
+import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 import { LIBVIRT_GEN_DIR, generateLibvirtBindings } from "../scripts/gen-libvirt";
 
 function listFiles(dir: string, prefix = ""): string[] {
@@ -56,6 +57,7 @@ describe("generated libvirt bindings", () => {
     const synth = JSON.parse(Testing.synth(stack));
     expect(synth.terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: "= 0.8.3" });
     expect(synth.provider.libvirt).toEqual([{ uri: "qemu:///system" }]);
+    expect(checkLibvirtResources(synth)).toEqual([]);
   });
 
   test("a provider the stack already has is kept, and still pinned", () => {
@@ -65,5 +67,6 @@ describe("generated libvirt bindings", () => {
     const synth = JSON.parse(Testing.synth(stack));
     expect(synth.provider.libvirt).toEqual([{ uri: "qemu+ssh://root@host/system" }]);
     expect(synth.terraform.required_providers.libvirt.version).toBe("= 0.8.3");
+    expect(checkLibvirtResources(synth)).toEqual([]);
   });
 });
