@@ -186,3 +186,13 @@ export function substituteApplyTime(config: unknown, options: ApplyTimeOptions =
 export function resolveApplyTime(text: string, options: ApplyTimeOptions = {}): string {
   return new Evaluator(options).template(text);
 }
+
+/**
+ * Fills in apply-time values in one text, as {@link resolveApplyTime}, and also lists what it
+ * filled in (for readers that map made-up values back to their expressions).
+ */
+export function resolveApplyTimeReport(text: string, options: ApplyTimeOptions = {}): { readonly text: string; readonly substitutions: readonly Substitution[] } {
+  const ev = new Evaluator(options);
+  const out = ev.template(text);
+  return { text: out, substitutions: ev.substitutions };
+}

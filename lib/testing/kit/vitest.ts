@@ -1,0 +1,81 @@
+/**
+ * Installs the kit's matchers into vitest's `expect` and declares their types on vitest's
+ * `Assertion`. Call `installMatchers(expect)` once (a setup file, or the top of a test file).
+ *
+ * The kit takes `expect` from the caller instead of importing vitest: this package is CommonJS,
+ * and vitest refuses to be loaded with require() (vitest/index.cjs throws), so a runtime import
+ * here would break every user's test.
+ */
+import {
+  type FileExpectation,
+  type MatchContext,
+  type MatchResult,
+  type TextExpectation,
+  type UnitExpectation,
+  type UserExpectation,
+  type ValidatorOptions,
+  toHaveFile,
+  toHaveK3osKey,
+  toHaveResourceWithProperties,
+  toHaveUnit,
+  toHaveUser,
+  toPassValidators,
+} from "./matchers";
+import type { ResourceType } from "./synth";
+
+/** The kit's matchers, as they read on `expect(...)`. */
+export interface MicroOsMatchers<R = unknown> {
+  /**
+   * The node (each node, for a list or a whole synth; none with `.not`), or a booted root, has a
+   * file at `path`, optionally with these decoded contents and mode (and owner, on a booted root).
+   */
+  toHaveFile(path: string, expected?: FileExpectation & { readonly user?: string }): R;
+  /** The node has a systemd unit `name` (written or enabled by a `.wants` link), optionally enabled or not. */
+  toHaveUnit(name: string, expected?: UnitExpectation): R;
+  /** The node has user `name`, optionally with this authorized ssh key. */
+  toHaveUser(name: string, expected?: UserExpectation): R;
+  /** The k3OS node's config has the dotted key (`k3os.token`), optionally equal to `value`. */
+  toHaveK3osKey(path: string, value?: unknown): R;
+  /** The node's config passes the validators (Ignition: schema, semantic checks, ignition-validate; k3OS: strict schema). */
+  toPassValidators(options?: ValidatorOptions): R;
+  /** The synthesized stack has a resource of `type` with these properties (camelCase or snake_case). */
+  toHaveResourceWithProperties(type: ResourceType, properties?: Readonly<Record<string, unknown>>): R;
+}
+
+declare module "vitest" {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  interface Matchers<T = any> extends MicroOsMatchers<T> {}
+}
+
+type Raw = (ctx: MatchContext, received: unknown, ...args: never[]) => MatchResult;
+
+function adapt(fn: Raw) {
+  return function (this: { isNot: boolean; equals(a: unknown, b: unknown): boolean }, received: unknown, ...args: unknown[]) {
+    const ctx: MatchContext = { isNot: this.isNot, equals: (a, b) => this.equals(a, b) };
+    const r = (fn as (ctx: MatchContext, received: unknown, ...args: unknown[]) => MatchResult)(ctx, received, ...args);
+    return { pass: r.pass, message: r.message };
+  };
+}
+
+/** The part of vitest's `expect` the kit uses. */
+export interface ExtensibleExpect {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  extend(matchers: Record<string, (this: any, received: any, ...args: any[]) => { pass: boolean; message: () => string }>): void;
+}
+
+/**
+ * Adds the kit's matchers to vitest's `expect`:
+ * `import { expect } from "vitest"; installMatchers(expect);`. Calling it again is harmless.
+ */
+export function installMatchers(expect: ExtensibleExpect): void {
+  expect.extend({
+    toHaveFile: adapt(toHaveFile as Raw),
+    toHaveUnit: adapt(toHaveUnit as Raw),
+    toHaveUser: adapt(toHaveUser as Raw),
+    toHaveK3osKey: adapt(toHaveK3osKey as Raw),
+    toPassValidators: adapt(toPassValidators as Raw),
+    toHaveResourceWithProperties: adapt(toHaveResourceWithProperties as Raw),
+  });
+}
+
+export type { TextExpectation };
