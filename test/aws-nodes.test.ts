@@ -3,7 +3,8 @@ import { Architecture, NodeRole } from "../lib/core/node";
 import { AwsImagePolicy, AwsPlatform, WorkerPlacement } from "../lib/platform/aws";
 import { amiId, bindOnly, buildCluster, controllers, flatcarConfig, flatcarLookup, resourcesOf, workers } from "./fixtures/aws/cluster";
 import { existing, k3os, lookup, opened, standard } from "./fixtures/aws/scenarios";
-import { checkRecordedStacks, tallyLine } from "./fixtures/aws/terraform";
+import { checkRecordedStacks, recordStack, tallyLine } from "./fixtures/aws/terraform";
+import { type TerraformStack, Testing } from "../lib/cdktf";
 
 const ONE_ZONE = () => AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"] });
 
@@ -154,9 +155,34 @@ describe("worker pools", () => {
     expect(resourcesOf(json, "aws_autoscaling_group")).toEqual({});
   });
 
-  test("a worker has no fixed address", () => {
+  test("a worker has no fixed address, only a placeholder that says so", () => {
     const { binding } = standard.build();
-    expect(() => binding.addressOf("general-0")).toThrow("test/aws-platform: addressOf(general-0): workers have no fixed address on AWS");
+    expect(binding.addressOf("general-0")).toBe("(general-0: address assigned at launch)");
+    expect(binding.hasFixedAddress("general-0")).toBe(false);
+    expect(binding.hasFixedAddress("controller-0")).toBe(true);
+  });
+
+  test("autoscaling pools tell the cluster that a pool shares one config", () => {
+    expect(standard.build().binding.poolsShareConfig).toBe(true);
+    expect(k3os.build().binding.poolsShareConfig).toBe(false);
+  });
+
+  test("a request without a size gets the default instance type of its architecture", () => {
+    const { binding, specs } = bindOnly(ONE_ZONE(), [...controllers(1), ...workers("arm", 1, { architecture: Architecture.ARM64 })]);
+    binding.addMachines([
+      { spec: specs[0], config: flatcarConfig("controller-0"), image: amiId(), size: "" },
+      { spec: specs[1], config: flatcarConfig(undefined), image: amiId(Architecture.ARM64), size: "" },
+    ]);
+    const json = JSON.parse(Testing.synth(binding.node.scope as TerraformStack));
+    recordStack(json, binding.largestUserDataBytes);
+    expect(Object.values(resourcesOf(json, "aws_instance"))[0].instance_type).toBe("t3.medium");
+    expect(Object.values(resourcesOf(json, "aws_launch_template"))[0].instance_type).toBe("t4g.medium");
+  });
+
+  test("a disk smaller than the OS's minimum is refused", () => {
+    const { binding, specs } = bindOnly(ONE_ZONE(), controllers(1));
+    const request = { spec: specs[0], config: flatcarConfig("controller-0"), image: amiId(), size: "t3.medium", diskGib: 4, minimums: { memoryMib: 2048, diskGib: 8 } };
+    expect(() => binding.addMachines([request])).toThrow("test/aws-platform/nodes/controller-0: diskGib: 4 GiB is less than the 8 GiB the OS needs. Fix: give at least 8 GiB");
   });
 
   test("an unknown node has no address", () => {

@@ -69,13 +69,10 @@ export class FlatcarAwsStack extends TerraformStack {
         terraformEncoder,
       ),
     }));
-    // One config for the whole pool (its machines boot one launch template): the host name is the
-    // pool's, and k3s appends a random suffix to each node name (`--with-node-id`,
-    // docs.k3s.io/installation/requirements "Prerequisites").
-    const poolConfig = os.renderNode(
-      { spec: workers[0], hostname: "general", sshKeys: props.sshKeys, k3s: k3s(K3sRole.AGENT, { serverUrl, extraArgs: ["--with-node-id"] }) },
-      terraformEncoder,
-    );
+    // One config for the whole pool (its machines boot one launch template, `poolsShareConfig`):
+    // no host name in it, so each machine keeps the one EC2 gives it (ip-10-0-...), unique in the
+    // VPC as k3s requires (docs.k3s.io/installation/requirements, "Prerequisites").
+    const poolConfig = os.renderNode({ spec: workers[0], sshKeys: props.sshKeys, k3s: k3s(K3sRole.AGENT, { serverUrl }) }, terraformEncoder);
     for (const spec of workers) requests.push({ spec, size: "t3.large", spot: true, image: os.awsImage(spec.architecture), config: poolConfig });
     this.binding.addMachines(requests);
 

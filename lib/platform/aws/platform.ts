@@ -61,6 +61,11 @@ export interface AwsPlatformOptions {
   readonly replaceControllersOnChange?: boolean;
   /** @default WorkerPlacement.AUTOSCALING_GROUP */
   readonly workerPlacement?: WorkerPlacement;
+  /**
+   * Instance types for requests that give no size (an empty `size`).
+   * @default { amd64: "t3.medium", arm64: "t4g.medium" } (2 vCPU, 4 GiB: above a k3s server's needs)
+   */
+  readonly defaultInstanceTypes?: { readonly amd64?: string; readonly arm64?: string };
   /** Root volume size when a request gives none. @default 30 */
   readonly rootVolumeGib?: number;
   /** @default RootVolumeType.GP3 */
@@ -137,6 +142,8 @@ interface AwsClusterBindingProps {
  */
 export class AwsClusterBinding extends Construct implements PlatformBinding {
   public readonly kind = PlatformKind.AWS;
+  /** True with autoscaling groups: a pool's machines boot one config, so it names no node. */
+  public readonly poolsShareConfig: boolean;
   public readonly apiEndpoint: string;
   public readonly apiTlsSans: readonly string[];
   public readonly network: IClusterNetwork;
@@ -174,6 +181,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       throw new MicroOsError(at, "rootVolumeGib", `${o.rootVolumeGib} is not a positive whole number`, "give the size in GiB, for example 30");
     }
     this.tags = { ...(o.tags ?? {}), [`kubernetes.io/cluster/${props.clusterName}`]: "owned" };
+    this.poolsShareConfig = (o.workerPlacement ?? WorkerPlacement.AUTOSCALING_GROUP) === WorkerPlacement.AUTOSCALING_GROUP;
 
     if (props.network.kind === "new") {
       const p = props.network.props;
@@ -235,16 +243,20 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
 
   /**
    * A controller's fixed private address. Workers have none (autoscaling groups and DHCP pick
-   * them at launch): asking for one is an error.
+   * their addresses at launch): for a worker this returns the text
+   * `(<name>: address assigned at launch)`, which is no address; never put it in a config.
+   * An unknown name is an error.
    */
   public addressOf(nodeName: string): string {
     const c = this.controllerAddresses.get(nodeName);
     if (c) return c.ip;
-    const at = this.node.path;
-    if (this.nodesByName.has(nodeName)) {
-      throw new MicroOsError(at, `addressOf(${nodeName})`, "workers have no fixed address on AWS (their addresses are picked at launch)", "point workers at a controller's address or the API endpoint, not at each other");
-    }
-    throw new MicroOsError(at, `addressOf(${nodeName})`, "no such node was given to bind()", "bind every node name before asking for its address");
+    if (this.nodesByName.has(nodeName)) return workerAddressPlaceholder(nodeName);
+    throw new MicroOsError(this.node.path, `addressOf(${nodeName})`, "no such node was given to bind()", "bind every node name before asking for its address");
+  }
+
+  /** True when `nodeName` has a fixed address (controllers). */
+  public hasFixedAddress(nodeName: string): boolean {
+    return this.controllerAddresses.has(nodeName);
   }
 
   public addMachines(requests: readonly MachineRequest[]): readonly MachineInfo[] {
@@ -285,16 +297,28 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
     if (image.architecture !== r.spec.architecture) {
       throw new MicroOsError(at, "image.architecture", `the image is ${image.architecture} but the node is ${r.spec.architecture}`, "pick the image for the node's architecture");
     }
-    const typeArch = instanceTypeArchitecture(r.size, at, "size");
+    const size = this.instanceType(r);
+    const typeArch = instanceTypeArchitecture(size, at, "size");
     if (typeArch !== image.architecture) {
-      throw new MicroOsError(at, "size", `instance type ${r.size} is ${typeArch} but the image is ${image.architecture}`, typeArch === "arm64" ? "use an x86 instance type (for example t3.medium) or an arm64 image" : "use a Graviton instance type (for example t4g.medium) or an amd64 image");
+      throw new MicroOsError(at, "size", `instance type ${size} is ${typeArch} but the image is ${image.architecture}`, typeArch === "arm64" ? "use an x86 instance type (for example t3.medium) or an arm64 image" : "use a Graviton instance type (for example t4g.medium) or an amd64 image");
     }
     if (r.diskGib !== undefined && (!Number.isInteger(r.diskGib) || r.diskGib < 1)) {
       throw new MicroOsError(at, "diskGib", `${r.diskGib} is not a positive whole number`, "give the size in GiB");
     }
+    const disk = this.rootVolume(r).sizeGib;
+    if (r.minimums && disk < r.minimums.diskGib) {
+      throw new MicroOsError(at, "diskGib", `${disk} GiB is less than the ${r.minimums.diskGib} GiB the OS needs`, `give at least ${r.minimums.diskGib} GiB`);
+    }
     if (r.spot && r.spec.role === NodeRole.CONTROLLER) {
       throw new MicroOsError(at, "spot", "controllers hold etcd and must not be reclaimed by EC2", "run controllers on on-demand capacity; use spot for worker pools");
     }
+  }
+
+  /** The request's instance type, or the default for its architecture when it gives none. */
+  private instanceType(r: MachineRequest): string {
+    if (r.size) return r.size;
+    const defaults = { amd64: "t3.medium", arm64: "t4g.medium", ...(this.options.defaultInstanceTypes ?? {}) };
+    return defaults[r.spec.architecture];
   }
 
   private rootVolume(r: MachineRequest) {
@@ -338,7 +362,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
     const machine = new NodeInstance(holder, "machine", {
       name: `${this.clusterName}-${name}`,
       amiId: image.amiId,
-      instanceType: r.size,
+      instanceType: this.instanceType(r),
       subnetId: subnet.id,
       privateIp: fixed?.ip,
       securityGroupIds: [controller ? this.securityGroups.controllers.id : this.securityGroups.workers.id],
@@ -384,7 +408,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       poolName: pool,
       amiId: image.amiId,
       rootDeviceName: image.rootDeviceName,
-      instanceType: first.size,
+      instanceType: this.instanceType(first),
       subnetIds: this.network.privateSubnets.map((s) => s.id),
       securityGroupIds: [this.securityGroups.workers.id],
       instanceProfileArn: identity.instanceProfile.arn,
@@ -403,6 +427,11 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       sshCommand: `aws ec2 describe-instances --filters Name=tag:aws:autoscaling:groupName,Values=${group.group.name} # then ssh ${adminUser(m.config)}@<private ip>`,
     }));
   }
+}
+
+/** What {@link AwsClusterBinding.addressOf} says for a worker. */
+export function workerAddressPlaceholder(nodeName: string): string {
+  return `(${nodeName}: address assigned at launch)`;
 }
 
 /** The OS's admin user: `core` on Flatcar, `rancher` on k3OS (their docs' default users). */
