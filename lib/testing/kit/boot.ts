@@ -4,7 +4,7 @@
  */
 import type { TerraformStack } from "../../cdktf";
 import { bootIgnition, FirstBootTree, ignitionProgramTool, rootPrivilegeTool, type BootOptions, type Stub, type Substitution } from "../firstboot";
-import { resolveApplyTime, type ApplyTimeValues } from "../firstboot/applytime";
+import { resolveApplyTime, resolveApplyTimeReport, type ApplyTimeValues } from "../firstboot/applytime";
 import { applyTimePlaceholder, NodeConfigKind, type NodeConfig } from "./nodes";
 import { SynthResult, synthStack } from "./synth";
 
@@ -102,13 +102,10 @@ export async function bootNode(source: TerraformStack | SynthResult, nodeName: s
   const remote: Record<string, string | Uint8Array> = {};
   for (const [url, content] of Object.entries(b.objects)) remote[resolveApplyTime(url, resolveOptions)] = resolveApplyTime(content, resolveOptions);
   Object.assign(remote, options.remoteContents ?? {});
-  const r = await bootIgnition(b.text, {
-    stubRemote: true,
-    remoteContents: remote,
-    applyTimeValues: values,
-    terraformLocals: b.locals,
-    seedFiles: options.seedFiles,
-  });
+  // Filled in as Terraform would before anything parses it: a synthesized config holds
+  // expressions like ${base64encode("...")} whose quotes make it JSON only once evaluated.
+  const delivered = resolveApplyTimeReport(b.text, resolveOptions);
+  const r = await bootIgnition(delivered.text, { stubRemote: true, remoteContents: remote, seedFiles: options.seedFiles });
   if (!r.ok) throw new Error(`${node.describe()}: Ignition refused its config${r.stage ? ` (${r.stage} stage)` : ""}:\n${r.error}`);
-  return new BootedNode(node, r.tree, r.stubs, r.substitutions);
+  return new BootedNode(node, r.tree, r.stubs, delivered.substitutions);
 }
