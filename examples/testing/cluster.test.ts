@@ -1,0 +1,72 @@
+/**
+ * Unit tests for a cluster with the cdktf-microos testing kit: copy this file next to your stack.
+ * In your project the imports read `from "cdktf-microos"` and `from "cdktf-microos/testing"`;
+ * here in the repository they point at the sources.
+ */
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { TerraformStack, Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { AwsPlatform, Cluster, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall, WorkerPlacement } from "../../lib";
+import { installMatchers, synthStack } from "../../lib/testing";
+
+installMatchers(expect);
+
+const MY_CA = "-----BEGIN CERTIFICATE-----\nMIIB...my company's root...\n-----END CERTIFICATE-----\n";
+
+/** The stack under test: Flatcar on AWS, three controllers and a pool of workers. */
+function myStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), "prod");
+  new AwsProvider(stack, "aws", { region: "eu-central-1" });
+  const cluster = new Cluster(stack, "demo", {
+    os: Flatcar.channel(FlatcarChannel.STABLE, {
+      // sha256 of k3s-v1.31.4+k3s1-x86-64.raw from flatcar/sysext-bakery's release (a stand-in here).
+      k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "0".repeat(64) } }),
+    }),
+    platform: AwsPlatform.newVpc({
+      cidr: "10.0.0.0/16",
+      zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"],
+      // One instance per worker; leave this out for an autoscaling group per pool, which the kit
+      // shows as one node named after the pool.
+      workerPlacement: WorkerPlacement.INSTANCES,
+    }),
+    controllers: { count: 3, size: "t3.medium" },
+    pools: [{ name: "general", count: 2, size: "t3.large" }],
+    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable() },
+    sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vZGVzLWZpcnN0Ym9vdC10ZXN0LWtleS0xMjM0NTY3 admin@example"],
+    access: { apiCidrs: ["203.0.113.0/24"] },
+  });
+  for (const pool of ["controllers", "general"]) {
+    cluster.pool(pool).flatcar.addFile("/etc/ssl/certs/my-ca.pem", MY_CA, { mode: 0o644 });
+  }
+  return stack;
+}
+
+const synth = synthStack(myStack());
+const workers = synth.nodes().filter((n) => !n.name.includes("-controller-"));
+
+describe("my cluster", () => {
+  it("has worker nodes that run k3s as agents", () => {
+    expect(workers.length).toBeGreaterThan(0);
+    expect(workers).toHaveUnit("k3s-agent.service", { enabled: true });
+    expect(workers).toHaveFile("/etc/rancher/k3s/config.yaml", { contents: expect.stringContaining("server: ") });
+    expect(workers).not.toHaveUnit("k3s.service");
+  });
+
+  it("puts my CA file on every node", () => {
+    expect(synth.nodes()).toHaveFile("/etc/ssl/certs/my-ca.pem", { contents: MY_CA, mode: 0o644 });
+  });
+
+  it("opens no security group to SSH from the world", () => {
+    expect(synth).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { fromPort: 22, cidrIpv4: "0.0.0.0/0" });
+    expect(synth).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { fromPort: 22, cidrIpv6: "::/0" });
+  });
+
+  it("keeps the k3s token out of the program: every node reads it at apply time", () => {
+    expect(synth.nodes()).toHaveFile("/etc/rancher/k3s/config.yaml", { contents: expect.stringMatching(/token: \|-\n {2}<apply-time: var\.\S+>/) });
+  });
+
+  it("renders configs that pass the validators", () => {
+    expect(synth).toPassValidators();
+  });
+});
