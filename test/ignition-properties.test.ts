@@ -2,7 +2,8 @@ import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
 import { decodeDataUrl, FilesystemFormat, IgnitionConfig, IgnitionVersion, RaidLevel } from "../lib/ignition";
-import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
+import { checkUnitContents } from "../lib/ignition/checks";
+import { checkIgnition, ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import { need } from "./helpers/external";
 
 // Properties of the builder over random call sequences (fast-check). Runs are limited and seeded
@@ -125,6 +126,36 @@ describe("random valid call sequences", () => {
         expect(Buffer.compare(decodeDataUrl(contents.source!, contents.compression)!, Buffer.from(b))).toBe(0);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Unit file syntax: our check against Ignition's (go-systemd's unit parser)
+
+const unitLine = fc.oneof(
+  fc.constantFrom("[Unit]", "[Service]", "[Install]", "  [Service]  ", "[Broken", "[Unit] trailing", "Key=Value", "Key = spaced value", "NoEquals", "  Indented=1", "Cont=first \\", "  continued", "# comment", "; comment \\", "", "   ", "=empty-key", "Crlf=a\\\r", "\r", "\u00a0Nbsp=1", "\u3000", "x".repeat(2100), `[Long]${"y".repeat(2050)}`),
+  fc.stringMatching(/^[ -~]{0,30}$/),
+);
+
+describe("unit contents", () => {
+  it("are refused by our check when ignition-validate refuses them, and accepted when it accepts them (but for long lines)", (ctx) => {
+    need(ctx, ignitionValidateTool());
+    fc.assert(
+      fc.property(fc.array(unitLine, { maxLength: 8 }), fc.boolean(), (lines, finalNewline) => {
+        const contents = lines.join("\n") + (finalNewline ? "\n" : "");
+        const ours = checkUnitContents(contents, "contents") === undefined;
+        const theirs = runIgnitionValidate(JSON.stringify({ ignition: { version: "3.3.0" }, systemd: { units: [{ name: "a.service", contents }] } }));
+        checked++;
+        const why = `${JSON.stringify(contents).slice(0, 200)}: ignition-validate says ${theirs.output}`;
+        // Ours never accepts what Ignition refuses.
+        if (ours) expect(theirs.ok, why).toBe(true);
+        // Lines of 2048 bytes or more: go-systemd refuses some, depending on its read buffer; we
+        // refuse all. Everything else: the same verdict.
+        if (/[^\r\n]{2048}/.test(contents)) expect(ours, why).toBe(false);
+        else expect(ours, why).toBe(theirs.ok);
+      }),
+      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 60), seed: Number(process.env.IGNITION_FC_SEED ?? 2048) },
     );
   });
 });

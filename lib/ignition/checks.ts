@@ -195,48 +195,89 @@ export function checkDropinName(value: unknown, field: string): Problem | undefi
   return undefined;
 }
 
-// go-systemd unit.Deserialize (v22, used by Ignition to check unit contents): lines of 2048 bytes
-// or more, an unterminated section header, text after `]`, and an option line without `=` fail.
+// Ignition checks unit and dropin contents with go-systemd's unit.Deserialize (coreos/go-systemd
+// v22 unit/deserialize.go; config/v3_3/types/unit.go validateUnitContent). Its lexer, described
+// here as states so we refuse exactly what Ignition refuses:
+// - before and between sections any character is skipped until `[`; `#` or `;` skips a comment
+//   line (and the next one while a line ends in `\`);
+// - a section name runs to the next `]`, even across lines; anything but spaces after it on the
+//   line is an error;
+// - inside a section, whitespace is skipped, `[` starts a section, and anything else starts an
+//   option name that must reach `=` before a newline or the end of the text;
+// - an option value runs to the end of the line, continued on the next while it ends in `\`;
+// - a stretch of 2048 bytes without \r or \n (SYSTEMD_LINE_MAX) may be an error (see below).
 const SYSTEMD_LINE_MAX = 2048;
+
+// Go's unicode.IsSpace.
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+const goTrim = (s: string): string => {
+  const chars = [...s];
+  while (chars.length && GO_SPACE.test(chars[0])) chars.shift();
+  while (chars.length && GO_SPACE.test(chars[chars.length - 1])) chars.pop();
+  return chars.join("");
+};
+
+/** The UTF-8 sequence length of the character whose lead byte is `b` (1 for stray bytes). */
+const utf8Length = (b: number): number => (b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1);
 
 export function checkUnitContents(value: unknown, field: string): Problem | undefined {
   if (value === undefined) return undefined;
   const t = checkString(value, field, "unit file text");
   if (t) return t;
-  const text = known(value as string);
-  const lines = text.split("\n");
-  let inSection = false;
-  let continued = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, "");
-    const where = `line ${i + 1}`;
-    if (Buffer.byteLength(line, "utf8") >= SYSTEMD_LINE_MAX - 1) {
-      return problem(field, `${where} is longer than systemd's line limit of ${SYSTEMD_LINE_MAX} bytes`, "split it with a trailing \\ continuation");
-    }
-    const trimmed = line.trim();
-    if (continued) {
-      continued = trimmed !== "" && line.replace(/ +$/, "").endsWith("\\");
-      continue;
-    }
-    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith(";")) {
-      // A comment ending in \ swallows the next line too (go-systemd ignoreLineFunc).
-      continued = trimmed !== "" && line.replace(/ +$/, "").endsWith("\\");
-      continue;
-    }
-    if (trimmed.startsWith("[")) {
-      const end = trimmed.indexOf("]");
-      if (end < 0) return problem(field, `${where}: the section header ${show(trimmed)} has no closing ]`, "write it as [Section]");
-      if (trimmed.slice(end + 1).trim() !== "") return problem(field, `${where}: text after the section header ${show(trimmed)}`, "put the section header alone on its line");
-      inSection = true;
-      continue;
-    }
-    if (!inSection) continue; // go-systemd skips text before the first section
-    if (!trimmed.includes("=")) {
-      return problem(field, `${where}: ${show(trimmed)} is not an option (Key=Value) line`, "write Key=Value, a comment (#) or a [Section] header");
-    }
-    continued = line.replace(/ +$/, "").endsWith("\\");
+  const bytes = Buffer.from(known(value as string), "utf8");
+  const fix = "write [Section] headers and Key=Value lines (systemd.syntax(7))";
+  const lineAt = (i: number) => bytes.subarray(0, i).toString("utf8").split("\n").length;
+  const at = (i: number, what: string): Problem => problem(field, `line ${lineAt(i)}: ${what}`, fix);
+  let i = 0;
+  /** The rest of the line from i, as go-systemd's toEOL returns it; moves i past the newline. */
+  const toEOL = (): string => {
+    const nl = bytes.indexOf(0x0a, i);
+    const line = bytes.subarray(i, nl < 0 ? bytes.length : nl).toString("utf8");
+    i = nl < 0 ? bytes.length : nl + 1;
+    // It trims "\r" and then "\n": a "\r" before a newline stays, one at the very end goes.
+    return nl < 0 ? line.replace(/\r$/, "") : line;
+  };
+  // go-systemd refuses 2048 bytes without \r or \n when it meets them at the start of a lexer
+  // step with that much buffered; which long lines it meets depends on its read buffer, so we
+  // refuse every one (systemd would truncate them anyway).
+  let run = 0;
+  for (let j = 0; j < bytes.length; j++) {
+    run = bytes[j] === 0x0a || bytes[j] === 0x0d ? 0 : run + 1;
+    if (run >= SYSTEMD_LINE_MAX) return problem(field, `line ${lineAt(j)} is longer than systemd's limit of ${SYSTEMD_LINE_MAX} bytes`, "split it with a trailing \\ continuation");
   }
-  return undefined;
+  let inSection = false;
+  for (;;) {
+    if (i >= bytes.length) return undefined;
+    const start = i;
+    const ch = bytes.subarray(i, i + utf8Length(bytes[i])).toString("utf8");
+    i += utf8Length(bytes[i]);
+    if (ch === "[") {
+      const close = bytes.indexOf(0x5d, i);
+      if (close < 0) return at(start, "a section header has no closing ]");
+      i = close + 1;
+      const rest = goTrim(toEOL());
+      if (rest !== "") return at(start, `text ${show(rest)} after a section header`);
+      inSection = true;
+    } else if (ch === "#" || ch === ";") {
+      // A comment line, continued while it ends in "\" (one trailing space allowed).
+      for (;;) {
+        const eof = i >= bytes.length;
+        if (eof || !toEOL().replace(/ $/, "").endsWith("\\")) break;
+      }
+    } else if (inSection && !GO_SPACE.test(ch)) {
+      // An option: its name must reach "=" before a newline or the end.
+      const stop = [0x0a, 0x0d].map((b) => bytes.indexOf(b, start)).filter((n) => n >= 0);
+      const lineEnd = stop.length ? Math.min(...stop) : bytes.length;
+      const eq = bytes.indexOf(0x3d, start);
+      if (eq < 0 || eq > lineEnd) return at(start, `${show(bytes.subarray(start, lineEnd).toString("utf8"))} is not an option (Key=Value) line`);
+      i = eq + 1;
+      for (;;) {
+        const line = toEOL();
+        if (goTrim(line) === "" || !line.endsWith("\\") || i >= bytes.length) break;
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
