@@ -267,6 +267,20 @@ describe("images", () => {
   });
 });
 
+describe("determinism", () => {
+  test("synthesizing the same cluster twice gives byte-identical output", () => {
+    const build = () =>
+      JSON.stringify(
+        buildCluster(AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], apiCidrs: ["203.0.113.0/24"] }), [
+          ...controllers(2),
+          ...workers("general", 2),
+          ...workers("big", 1, { config: () => flatcarConfig(undefined, { padBytes: 20_000 }) }),
+        ]).json,
+      );
+    expect(build()).toBe(build());
+  });
+});
+
 describe("requests", () => {
   test("a second addMachines call is refused", () => {
     const built = buildCluster(ONE_ZONE(), controllers(1));
