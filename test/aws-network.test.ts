@@ -135,6 +135,11 @@ describe("security groups", () => {
     }
   });
 
+  test("the API is open to the world only when apiCidrs asks for 0.0.0.0/0", () => {
+    const world = ingress(opened.build().json).filter((r) => r.cidr_ipv4 === "0.0.0.0/0");
+    expect(world).toEqual([expect.objectContaining({ from_port: 6443, to_port: 6443, ip_protocol: "tcp" })]);
+  });
+
   test("given sshCidrs open port 22 on controllers and workers from them only", () => {
     const ssh = ingress(opened.build().json).filter((r) => r.from_port === 22);
     expect(ssh).toHaveLength(2);
