@@ -6,6 +6,8 @@
  * and vitest refuses to be loaded with require() (vitest/index.cjs throws), so a runtime import
  * here would break every user's test.
  */
+// Type-only: brings vitest's declarations in for the augmentation below, emits no require().
+import type {} from "vitest";
 import {
   type FileExpectation,
   type MatchContext,
