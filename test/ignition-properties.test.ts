@@ -48,6 +48,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.tuple(path, hex(128), fc.boolean()).map(([p, h, gz]): Op => call("addRemoteFile", p, { source: `https://example.com/files${p}`, hash: { algorithm: "sha512", hex: h }, gzip: gz })),
   fc.tuple(path, hex(64)).map(([p, h]): Op => call("addRemoteFile", p, { source: `s3://bucket${p}`, hash: { algorithm: "sha256", hex: h } })),
   fc.tuple(path, mode).map(([p, m]): Op => call("addDirectory", p, { mode: m })),
+  fc.tuple(path, fc.oneof(text.map((t) => ({ text: t })), bytes.map((b) => ({ bytes: b })))).map(([p, content]): Op => call("appendToFile", p, content)),
   fc.tuple(path, path, fc.boolean()).map(([p, t, hard]): Op => call("addLink", p, t, { hard })),
   fc.tuple(unitName, fc.option(unitText, { nil: undefined }), fc.option(fc.boolean(), { nil: undefined })).map(([n, t, e]): Op => call("addUnit", n, { contents: t, enabled: e })),
   fc.tuple(unitName, fc.stringMatching(/^[0-9]{2}-[a-z]{1,8}$/), unitText).map(([u, d, t]): Op => call("addDropin", u, `${d}.conf`, t)),
@@ -155,7 +156,7 @@ describe("unit contents", () => {
         if (/[^\r\n]{2048}/.test(contents)) expect(ours, why).toBe(false);
         else expect(ours, why).toBe(theirs.ok);
       }),
-      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 60), seed: Number(process.env.IGNITION_FC_SEED ?? 2048) },
+      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 40), seed: Number(process.env.IGNITION_FC_SEED ?? 2048) },
     );
   });
 });
@@ -168,6 +169,7 @@ const METHODS = [
   "addBinaryFile",
   "addRemoteFile",
   "addDirectory",
+  "appendToFile",
   "addLink",
   "addUnit",
   "addDropin",

@@ -268,6 +268,38 @@ describe("the model", () => {
   });
 });
 
+describe("appends", () => {
+  it("appends to a file the image has, leaving its mode and owner alone", (ctx) => {
+    const c = new IgnitionConfig().appendToFile("/etc/hosts", { text: "10.0.0.10 api.cluster.internal\n" });
+    expect(c.toSpec().storage?.files).toEqual([{ path: "/etc/hosts", append: [{ source: "data:,10.0.0.10%20api.cluster.internal%0A" }] }]);
+    expectValid(ctx, c.render());
+  });
+
+  it("appends after a file's contents, whichever call comes first, and across merged configs", (ctx) => {
+    const c = new IgnitionConfig()
+      .appendToFile("/etc/motd", { text: "second\n" })
+      .addFile("/etc/motd", "first\n", { mode: 0o600 })
+      .merge(new IgnitionConfig({ name: "extra" }).appendToFile("/etc/motd", { bytes: Buffer.from("third\n") }));
+    const [file] = c.toSpec().storage!.files!;
+    expect(file.mode).toBe(0o600);
+    expect(file.append?.map((a) => decodeDataUrl(a.source!)?.toString())).toEqual(["second\n", "third\n"]);
+    expectValid(ctx, c.render());
+  });
+
+  it("writes contents then appends through the real Ignition", async (ctx) => {
+    need(ctx, ignitionProgramTool());
+    need(ctx, rootPrivilegeTool());
+    const c = new IgnitionConfig().addFile("/etc/motd", "first\n").appendToFile("/etc/motd", { text: "second ✓\n" });
+    const result = await bootIgnition(c.render());
+    expect(result.ok, result.ok ? "" : result.error).toBe(true);
+    if (result.ok) expect(result.tree.file("/etc/motd")?.text).toBe("first\nsecond ✓\n");
+  });
+
+  it("refuses appending to a directory", () => {
+    expect(() => new IgnitionConfig().addDirectory("/etc/d").appendToFile("/etc/d", { text: "x" })).toThrow(/storage\.files\[\/etc\/d\]\.path: \/etc\/d is already a directory; a path cannot be both a directory and a file/);
+  });
+});
+
 describe("merge", () => {
   it("combines files, dropins of one unit, a user's keys and kernel arguments", (ctx) => {
     const base = flatcarNode();

@@ -305,7 +305,10 @@ interface NodeBase {
 }
 interface FileRecord extends NodeBase {
   readonly kind: "file";
-  readonly content: Content;
+  /** Undefined for a file only appended to (one the image already has). */
+  readonly content?: Content;
+  /** Appended after the contents, in order. */
+  readonly append?: readonly Content[];
 }
 interface DirectoryRecord extends NodeBase {
   readonly kind: "directory";
@@ -447,6 +450,19 @@ export class IgnitionConfig {
   public addRemoteFile(path: string, options: RemoteFileOptions): this {
     const resource = this.remoteResource(options, `storage.files[${k(path)}].contents`);
     this.putNode({ kind: "file", path, content: { kind: "remote", resource }, origin: this.name, ...this.nodeOptions(path, "files", options, 0o644) }, false);
+    return this;
+  }
+
+  /**
+   * Appends to a file: one added here (after its contents), or one the image already has (for
+   * example `/etc/hosts`), whose mode and owner then stay as they are. Text, bytes or a remote
+   * resource; appends to one file combine across merged configs.
+   */
+  public appendToFile(path: string, content: ResourceInput): this {
+    const field = `storage.files[${k(path)}]`;
+    this.check(C.checkNodePath(path, `${field}.path`));
+    const c = this.content(content, `${field}.append`);
+    this.putNode({ kind: "file", path, append: [c], origin: this.name }, false);
     return this;
   }
 
@@ -998,6 +1014,15 @@ export class IgnitionConfig {
     const list = n.kind === "file" ? "files" : n.kind === "directory" ? "directories" : "links";
     const field = `storage.${list}[${n.path}].path`;
     const prev = this.r.nodes.get(n.path);
+    if (prev?.kind === "file" && n.kind === "file" && (!prev.content || !n.content)) {
+      // One of them only appends: the file keeps the contents and options of the other, and
+      // both lists of appends in order.
+      const main = prev.content ? prev : n;
+      const append = [...(prev.append ?? []), ...(n.append ?? [])];
+      for (const c of append) this.checkContentVersion(c, `storage.files[${n.path}].append`);
+      this.r.nodes.set(n.path, { ...main, append: append.length ? append : undefined });
+      return;
+    }
     if (prev) {
       if (merging && prev.origin !== n.origin) {
         this.fail(field, `${n.path} is ${KIND_WORD[prev.kind]} in ${prev.origin} and ${KIND_WORD[n.kind]} in ${n.origin}`, "define each path in one of the configs");
@@ -1119,7 +1144,7 @@ export class IgnitionConfig {
   private absorb(src: Records, merging: boolean): void {
     const label = (origin: string) => (merging && origin === this.name ? `${origin} (merged)` : origin);
     for (const n of src.nodes.values()) {
-      if (n.kind === "file" && n.content.kind === "remote") this.checkContentVersion(n.content, `storage.files[${n.path}].contents`);
+      if (n.kind === "file" && n.content) this.checkContentVersion(n.content, `storage.files[${n.path}].contents`);
       this.putNode({ ...n, origin: label(n.origin) }, merging);
     }
     for (const u of src.units.values()) {
@@ -1200,7 +1225,14 @@ function owners(n: NodeBase): { user?: Owner; group?: Owner } {
 }
 
 function renderFile(f: FileRecord, encoder: Encoder): FileSpec {
-  return prune({ path: f.path, overwrite: f.overwrite, contents: renderContent(f.content, encoder), mode: f.mode, ...owners(f) });
+  return prune({
+    path: f.path,
+    overwrite: f.overwrite,
+    contents: f.content ? renderContent(f.content, encoder) : undefined,
+    mode: f.mode,
+    ...owners(f),
+    append: f.append?.length ? f.append.map((c) => renderContent(c, encoder)) : undefined,
+  });
 }
 
 function renderDirectory(d: DirectoryRecord): DirectorySpec {
