@@ -207,6 +207,11 @@ describe("toHaveResourceWithProperties", () => {
     expect(msg).toMatch(/^expected a aws_vpc_security_group_ingress_rule with \{"fromPort":6443,"cidrIpv4":"10\.9\.0\.0\/16"\}; none of \d+ has them\. Closest: aws_vpc_security_group_ingress_rule\.\S+\n {2}at cidr_ipv4:\n {4}- expected: "10\.9\.0\.0\/16"\n {4}\+ actual: {3}"10\.0\.0\.0\/16"/);
   });
 
+  it("shows numbers as numbers in the difference", () => {
+    const msg = failure(() => expect(fa).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { fromPort: 22, cidrIpv4: "10.0.0.0/16" }));
+    expect(msg).toContain("  at from_port:\n    - expected: 22\n    + actual:   6443");
+  });
+
   it("fails when the stack has no resource of the type", () => {
     expect(failure(() => expect(fl).toHaveResourceWithProperties(SecurityGroup, { name: "x" }))).toBe('expected a aws_security_group with {"name":"x"}, but the stack has no aws_security_group');
   });

@@ -36,6 +36,10 @@ describe("synthStack", () => {
     expect(sg.name).toContain("security_workers");
   });
 
+  it("lists data sources with their data. addresses", () => {
+    expect(fa.dataSources("aws_ami").map((d) => d.address)).toEqual([expect.stringMatching(/^data\.aws_ami\..*flatcar-stable-amd64/)]);
+  });
+
   it("finds one resource by a predicate", () => {
     const r = fa.resource("aws_instance", (x) => (x.values.tags as Record<string, string>)["microos/node"] === "demo-general-1");
     expect(r.values.instance_type).toBe("t3.large");

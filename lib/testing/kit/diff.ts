@@ -16,7 +16,6 @@ export function show(x: unknown): string {
   if (isAsymmetric(x)) return `expect.${x.toString()}`;
   if (x instanceof RegExp) return String(x);
   if (x === undefined) return "(none)";
-  if (typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 0o7777 && x > 7) return `${x} (0o${x.toString(8)})`;
   const text = typeof x === "string" ? JSON.stringify(x) : safeJson(x);
   return text.length > WIDTH ? `${text.slice(0, WIDTH - 1)}…` : text;
 }
