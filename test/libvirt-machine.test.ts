@@ -156,7 +156,7 @@ describe("Flatcar machines on libvirt", () => {
   test("each node has a fixed address, its host name and a stable MAC on the network", () => {
     const domain = byName(synth, "libvirt_domain", "demo-w2");
     expect(domain.network_interface).toEqual([
-      { network_id: expect.stringMatching(/^\$\{libvirt_network\./), hostname: "w2", addresses: ["10.17.3.12"], mac: libvirtMac("demo-w2"), wait_for_lease: false },
+      { network_id: expect.stringMatching(/^\$\{libvirt_network\./), hostname: "w2", addresses: ["10.17.3.185"], mac: libvirtMac("demo-w2"), wait_for_lease: false },
     ]);
     expect(libvirtMac("demo-w2")).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
   });
@@ -165,8 +165,8 @@ describe("Flatcar machines on libvirt", () => {
     const output = Object.values(synth.output as Record<string, { value: unknown }>)[0];
     expect(output.value).toEqual({
       c1: { address: "10.17.3.10", ssh: "ssh core@10.17.3.10" },
-      w1: { address: "10.17.3.11", ssh: "ssh core@10.17.3.11" },
-      w2: { address: "10.17.3.12", ssh: "ssh core@10.17.3.12" },
+      w1: { address: "10.17.3.44", ssh: "ssh core@10.17.3.44" },
+      w2: { address: "10.17.3.185", ssh: "ssh core@10.17.3.185" },
     });
   });
 
@@ -253,7 +253,7 @@ describe("k3OS machines on libvirt", () => {
 
   test("outputs ssh commands as rancher", () => {
     const output = Object.values(synth.output as Record<string, { value: Record<string, { ssh: string }> }>)[0];
-    expect(output.value.w2.ssh).toBe("ssh rancher@10.17.3.12");
+    expect(output.value.w2.ssh).toBe("ssh rancher@10.17.3.185");
   });
 
   test("snapshot of one k3OS machine", async () => {
@@ -335,10 +335,10 @@ describe("LibvirtPlatform", () => {
     expect(LibvirtPlatform.local().kind).toBe(PlatformKind.LIBVIRT);
   });
 
-  test("fixes addresses at bind time, controllers first, and the API endpoint is the first controller", () => {
+  test("fixes addresses at bind time: controllers in order from .10, workers at a slot derived from their name; the API endpoint is the first controller", () => {
     const stack = new TerraformStack(new App(), "t");
     const binding = LibvirtPlatform.local({ cidr: "192.168.50.0/24" }).bind(stack, "demo", [spec("w1"), spec("c1", NodeRole.CONTROLLER), spec("c2", NodeRole.CONTROLLER)]);
-    expect([binding.addressOf("c1"), binding.addressOf("c2"), binding.addressOf("w1")]).toEqual(["192.168.50.10", "192.168.50.11", "192.168.50.12"]);
+    expect([binding.addressOf("c1"), binding.addressOf("c2"), binding.addressOf("w1")]).toEqual(["192.168.50.10", "192.168.50.11", "192.168.50.44"]);
     expect(binding.apiEndpoint).toBe("192.168.50.10");
     expect(binding.apiTlsSans).toEqual(["c1.demo.internal"]);
   });
@@ -499,10 +499,10 @@ describe("k3OS on arm64", () => {
 });
 
 describe("fixed addresses", () => {
-  test("a node keeps the address it is given, and the others fill in around it", () => {
+  test("a node keeps the address it is given, and the others keep theirs", () => {
     const stack = new TerraformStack(new App(), "t");
     const binding = LibvirtPlatform.local({ addresses: { w1: "10.17.3.50" } }).bind(stack, "demo", NODES);
-    expect([binding.addressOf("c1"), binding.addressOf("w1"), binding.addressOf("w2")]).toEqual(["10.17.3.10", "10.17.3.50", "10.17.3.11"]);
+    expect([binding.addressOf("c1"), binding.addressOf("w1"), binding.addressOf("w2")]).toEqual(["10.17.3.10", "10.17.3.50", "10.17.3.185"]);
   });
 
   test("refuses an address for a node that does not exist", () => {

@@ -1,7 +1,7 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, it, test } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { MicroOsError } from "../lib/core/errors";
-import { LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider } from "../lib/platform/libvirt";
+import { AddressPlacement, LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider } from "../lib/platform/libvirt";
 import { overlaps, parseIpv4Cidr } from "../lib/platform/libvirt/addressing";
 import { assertConforms } from "./libvirt-helpers";
 
@@ -141,5 +141,34 @@ describe("addressing", () => {
     expect(overlaps(parseIpv4Cidr("", "cidr", "10.0.5.0/24"), a)).toBe(true);
     expect(overlaps(a, a)).toBe(true);
     expect(overlaps(a, parseIpv4Cidr("", "cidr", "10.1.0.0/16"))).toBe(false);
+  });
+});
+
+describe("worker addresses by name", () => {
+  it("keep every other worker's address when a worker is added or removed", () => {
+    const plan = (names: string[]) => {
+      const stack = new TerraformStack(new App(), "t");
+      const net = new LibvirtNetwork(stack, "n", {
+        name: "n",
+        hosts: [{ name: "c0" }, ...names.map((name) => ({ name, placement: AddressPlacement.BY_NAME }))],
+      });
+      return new Map(names.map((n) => [n, net.addressOf(n)]));
+    };
+    const names = Array.from({ length: 12 }, (_, i) => `pool-${i}`);
+    const all = plan(names);
+    const fewer = plan(names.filter((n) => n !== "pool-5"));
+    const more = plan([...names, "pool-12", "pool-13"]);
+    for (const n of names) {
+      if (n !== "pool-5") expect(fewer.get(n), n).toBe(all.get(n));
+      expect(more.get(n), n).toBe(all.get(n));
+    }
+  });
+
+  it("probe past a taken slot instead of sharing it", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const hosts = Array.from({ length: 40 }, (_, i) => ({ name: `w${i}`, placement: AddressPlacement.BY_NAME }));
+    const net = new LibvirtNetwork(stack, "n", { name: "n", cidr: "10.9.0.0/26", hosts });
+    const addresses = hosts.map((h) => net.addressOf(h.name));
+    expect(new Set(addresses).size).toBe(40);
   });
 });

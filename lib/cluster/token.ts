@@ -1,5 +1,7 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { isDeferred } from "../core/deferred";
+import { MicroOsError } from "../core/errors";
 import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
 
 /**
@@ -67,7 +69,15 @@ class ValueToken extends ClusterToken {
   constructor(private readonly value: string) {
     super();
   }
-  public _bind(): string {
+  public _bind(scope: Construct): string {
+    if (!isDeferred(this.value)) {
+      throw new MicroOsError(
+        scope.node.path,
+        "kubernetes.token",
+        "the token is a literal string, which would sit in the program and in plain state",
+        "pass a Terraform reference (a secret data source's attribute), or use ClusterToken.fromVariable()",
+      );
+    }
     return this.value;
   }
 }

@@ -2,6 +2,7 @@
  * A libvirt NAT network with a fixed address plan: DHCP, a DNS domain, and a static host entry
  * (address and name) per node.
  */
+import { createHash } from "node:crypto";
 import { Construct, TerraformStack } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { isDnsLabel } from "../../core/node";
@@ -24,9 +25,27 @@ export const K3S_DEFAULT_CIDRS: readonly string[] = ["10.42.0.0/16", "10.43.0.0/
 export interface LibvirtHost {
   /** DNS label; also the DHCP host name. */
   readonly name: string;
-  /** Fixed IPv4 address inside the network. @default - the next free address in the plan */
+  /** Fixed IPv4 address inside the network. @default - assigned by {@link LibvirtHost.placement} */
   readonly address?: string;
+  /** How an address is picked when none is given. @default AddressPlacement.SEQUENTIAL */
+  readonly placement?: AddressPlacement;
 }
+
+/** How a host without a fixed address gets one. */
+export enum AddressPlacement {
+  /** The next free address from the first host offset, in the order hosts are listed (controllers: a short list that only grows at its end). */
+  SEQUENTIAL = "sequential",
+  /**
+   * A slot derived from a hash of the name, probing forward past taken slots (workers): adding or
+   * removing a node moves no other node unless their slots collide, which a larger block makes
+   * rarer; pin an address where it must never move.
+   */
+  BY_NAME = "by-name",
+}
+
+// Hashed placement starts this many slots after the first host offset, leaving the slots below it
+// to sequential hosts (controllers), so a controller added later rarely meets a worker.
+const SEQUENTIAL_SLOTS = 16;
 
 /** Props of {@link LibvirtNetwork}. */
 export interface LibvirtNetworkProps {
@@ -163,12 +182,26 @@ export class LibvirtNetwork extends Construct {
     if (automatic.length > capacity) {
       throw new MicroOsError(at, "hosts", `${hosts.length} nodes do not fit in ${this.cidr}: it has room for ${capacity} automatically addressed nodes from offset ${offset}`, "use a larger block (a shorter prefix) or fewer nodes");
     }
-    for (const host of automatic) {
+    for (const host of automatic.filter((h) => (h.placement ?? AddressPlacement.SEQUENTIAL) === AddressPlacement.SEQUENTIAL)) {
       while (taken.has(hostAt(this.parsed, offset))) offset++;
       const address = hostAt(this.parsed, offset);
       taken.add(address);
       this.addresses.set(host.name, address);
       offset++;
+    }
+    // Sorted by name, so the outcome does not depend on the order pools are listed in.
+    const hashed = automatic.filter((h) => h.placement === AddressPlacement.BY_NAME).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const first = Math.max(firstOffset, 2);
+    const freeFrom = (start: number) => last - start + 1 - [...taken].filter((a) => offsetOf(this.parsed, a) >= start).length;
+    // Leave the first slots to sequential hosts where the block has room for that.
+    const hashedFirst = freeFrom(first + SEQUENTIAL_SLOTS) >= hashed.length ? first + SEQUENTIAL_SLOTS : first;
+    const span = last - hashedFirst + 1;
+    for (const host of hashed) {
+      let slot = createHash("sha256").update(host.name).digest().readUInt32BE(0) % span;
+      while (taken.has(hostAt(this.parsed, hashedFirst + slot))) slot = (slot + 1) % span;
+      const address = hostAt(this.parsed, hashedFirst + slot);
+      taken.add(address);
+      this.addresses.set(host.name, address);
     }
   }
 }

@@ -16,7 +16,7 @@ import {
 import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
 import { LibvirtImage } from "./image";
 import { LibvirtMachine, type MachineMinimums, ReplacementPolicy } from "./machine";
-import { K3S_DEFAULT_CIDRS, LibvirtNetwork } from "./network";
+import { AddressPlacement, K3S_DEFAULT_CIDRS, LibvirtNetwork } from "./network";
 import { LIBVIRT_LOCAL_URI, ensureLibvirtProvider } from "./provider";
 
 /** Props of {@link LibvirtPlatform.local}. */
@@ -142,7 +142,11 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
       name: props.clusterName,
       cidr: props.cidr,
       domain: props.domain,
-      hosts: ordered.map((n) => ({ name: n.name, address: props.addresses?.[n.name] })),
+      hosts: ordered.map((n) => ({
+        name: n.name,
+        address: props.addresses?.[n.name],
+        placement: n.role === NodeRole.CONTROLLER ? AddressPlacement.SEQUENTIAL : AddressPlacement.BY_NAME,
+      })),
       firstHostOffset: props.firstHostOffset,
       avoidCidrs: props.avoidCidrs ?? K3S_DEFAULT_CIDRS,
     });
