@@ -10,6 +10,7 @@ import { Architecture, isDnsLabel, NodeRole, type NodeSpec, type Taint } from ".
 import { IgnitionConfig } from "../ignition/config";
 import { K3sComponent, K3sRole, type K3sNodeProps } from "../k3s/node";
 import type { IOperatingSystem, K3osCustomizer, NodeBootstrap } from "../os/os";
+import type { RenderedConfig } from "../os/types";
 import { type IPlatform, type MachineInfo, type MachineRequest, type PlatformBinding, PlatformKind } from "../platform/platform";
 import { ClusterToken } from "./token";
 
@@ -166,6 +167,7 @@ export class Cluster extends Construct {
   private readonly pools = new Map<string, ClusterPool>();
   private readonly specs = new Map<string, NodeSpec & { readonly size?: string; readonly diskGib?: number; readonly spot?: boolean }>();
   private built?: readonly MachineInfo[];
+  private readonly rendered = new Map<string, RenderedConfig>();
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -223,6 +225,14 @@ export class Cluster extends Construct {
     Aspects.of(this).add({ visit: (c: IConstruct) => { if (c === this) this.build(); } });
   }
 
+  /**
+   * Each node's rendered provisioning config, by node name; filled when the stack is synthesized
+   * (apply-time values appear as cdktf tokens).
+   */
+  public get renderedConfigs(): ReadonlyMap<string, RenderedConfig> {
+    return this.rendered;
+  }
+
   /** The escape hatches of a pool (`"controllers"` for the controllers). */
   public pool(name: string): ClusterPool {
     const p = this.pools.get(name);
@@ -258,11 +268,14 @@ export class Cluster extends Construct {
         ignitionExtras: pool._ignitionFor(nodeSpec.name),
         k3osExtras: pool._k3osCustomizers,
       };
+      const config = this.props.os.renderNode(boot, terraformEncoder);
+      this.rendered.set(nodeSpec.name, config);
       requests.push({
         spec: nodeSpec,
-        config: this.props.os.renderNode(boot, terraformEncoder),
+        config,
         image: this.props.platform.kind === PlatformKind.AWS ? this.props.os.awsImage(nodeSpec.architecture) : this.props.os.libvirtImage(nodeSpec.architecture),
         size: size ?? "",
+        minimums: this.props.os.minimums,
         diskGib,
         spot,
       });
