@@ -137,6 +137,12 @@ describe("an AWS pool in an autoscaling group", () => {
     expect(pool.describe()).toMatch(/^pool general \(aws_launch_template\..*, launch-template\)$/);
   });
 
+  it("is named in the error for a machine name the stack does not have as a node", () => {
+    expect(() => ka.node("demo-general-0")).toThrow(
+      'the stack has no node called "demo-general-0"; it has demo-controller-0, general (an AWS pool in an autoscaling group is one node named after the pool: general)',
+    );
+  });
+
   it("whose config goes through S3 is followed from the launch template's stub", () => {
     const json = oversize.build().json as unknown as Record<string, unknown>;
     const large = SynthResult.fromJson(json).node("large");

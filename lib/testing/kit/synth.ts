@@ -97,7 +97,11 @@ export class SynthResult {
   /** The node (or AWS pool) called `name`; throws listing the names when there is none. */
   public node(name: string): NodeConfig {
     const n = this.nodes().find((x) => x.name === name);
-    if (!n) throw new Error(`the stack has no node called "${name}"; it has ${this.nodes().map((x) => x.name).join(", ") || "none"}`);
+    if (!n) {
+      const pools = this.nodes().filter((x) => x.pool !== undefined);
+      const hint = pools.length ? ` (an AWS pool in an autoscaling group is one node named after the pool: ${pools.map((x) => x.name).join(", ")})` : "";
+      throw new Error(`the stack has no node called "${name}"; it has ${this.nodes().map((x) => x.name).join(", ") || "none"}${hint}`);
+    }
     return n;
   }
 
