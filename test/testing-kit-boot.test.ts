@@ -96,6 +96,18 @@ describe("bootNode on Flatcar and AWS", () => {
   });
 });
 
+describe("every Flatcar node of the kit's clusters", () => {
+  const all = [...fl.nodes().map((n) => ["libvirt", n.name] as const), ...fa.nodes().map((n) => ["aws", n.name] as const)];
+  it.for(all)("%s %s boots with its host name, k3s config and core's key", async ([platform, name], ctx) => {
+    ready(ctx);
+    const tree = await bootNode(platform === "libvirt" ? fl : fa, name, { test: ctx, remoteContents: REMOTE });
+    expect(tree).toHaveFile("/etc/hostname", { contents: `${name}\n` });
+    expect(tree).toHaveFile("/etc/rancher/k3s/config.yaml", { mode: 0o600, user: "root" });
+    expect(tree).toHaveUser("core", { sshKey: SSH_KEY });
+    expect(tree).toHaveUnit(name.includes("-controller-") ? "k3s.service" : "k3s-agent.service", { enabled: true });
+  });
+});
+
 describe("bootNode's matchers and errors", () => {
   it("fail with the booted node's name, the path and the difference", async (ctx) => {
     ready(ctx);
