@@ -5,7 +5,7 @@ import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
 import { IgnitionConfig } from "../lib/ignition";
 import { ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../lib/os/types";
-import type { MachineRequest } from "../lib/platform/platform";
+import type { MachineInfo, MachineRequest } from "../lib/platform/platform";
 import { LibvirtPlatform, type LibvirtLocalProps } from "../lib/platform/libvirt";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 
@@ -56,6 +56,8 @@ export function spec(name: string, role: NodeRole = NodeRole.WORKER, architectur
 export interface BuiltCluster {
   readonly stack: TerraformStack;
   readonly synth: Record<string, any>;
+  /** What addMachines reported: name, address, ssh command per node. */
+  readonly machines: readonly MachineInfo[];
 }
 
 /** Builds a stack with one cluster and synthesizes it (validations on); every libvirt stack is schema-checked. */
@@ -67,10 +69,10 @@ export function buildCluster(
   const app = new App();
   const stack = new TerraformStack(app, "test");
   const binding = LibvirtPlatform.local(props).bind(stack, "demo", nodes);
-  binding.addMachines(nodes.map((n) => ({ spec: n, ...request(n) })));
+  const machines = binding.addMachines(nodes.map((n) => ({ spec: n, ...request(n) })));
   const synth = JSON.parse(Testing.synth(stack, true));
   assertConforms(synth);
-  return { stack, synth };
+  return { stack, synth, machines };
 }
 
 /** Fails when the synthesized JSON breaks the libvirt 0.8.3 schema. */

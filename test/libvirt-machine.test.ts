@@ -53,7 +53,7 @@ function errorOf(fn: () => unknown): MicroOsError {
 }
 
 describe("Flatcar machines on libvirt", () => {
-  const { synth } = buildCluster(NODES, flatcarRequest);
+  const { synth, machines } = buildCluster(NODES, flatcarRequest);
 
   test("each node gets its Ignition through libvirt_ignition and Flatcar's fw_cfg key", () => {
     const domain = byName(synth, "libvirt_domain", "demo-w1");
@@ -161,13 +161,12 @@ describe("Flatcar machines on libvirt", () => {
     expect(libvirtMac("demo-w2")).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
   });
 
-  test("outputs every node's address and ssh command as core", () => {
-    const output = Object.values(synth.output as Record<string, { value: unknown }>)[0];
-    expect(output.value).toEqual({
-      c1: { address: "10.17.3.10", ssh: "ssh core@10.17.3.10" },
-      w1: { address: "10.17.3.44", ssh: "ssh core@10.17.3.44" },
-      w2: { address: "10.17.3.185", ssh: "ssh core@10.17.3.185" },
-    });
+  test("reports every node's address and ssh command as core", () => {
+    expect(machines).toEqual([
+      { name: "c1", address: "10.17.3.10", sshCommand: "ssh core@10.17.3.10" },
+      { name: "w1", address: "10.17.3.44", sshCommand: "ssh core@10.17.3.44" },
+      { name: "w2", address: "10.17.3.185", sshCommand: "ssh core@10.17.3.185" },
+    ]);
   });
 
   test("creates a storage pool under /var/lib/libvirt/images by default", () => {
@@ -195,7 +194,7 @@ describe("Flatcar machines on libvirt", () => {
 });
 
 describe("k3OS machines on libvirt", () => {
-  const { synth } = buildCluster(NODES, k3osRequest);
+  const { synth, machines } = buildCluster(NODES, k3osRequest);
 
   test("the installer boots from the ISO's kernel and initrd with unattended install arguments", () => {
     const domain = byName(synth, "libvirt_domain", "demo-w1");
@@ -251,9 +250,8 @@ describe("k3OS machines on libvirt", () => {
     for (const config of configs) expect(validateK3osConfig(config)).toEqual([]);
   });
 
-  test("outputs ssh commands as rancher", () => {
-    const output = Object.values(synth.output as Record<string, { value: Record<string, { ssh: string }> }>)[0];
-    expect(output.value.w2.ssh).toBe("ssh rancher@10.17.3.185");
+  test("reports ssh commands as rancher", () => {
+    expect(machines.find((m) => m.name === "w2")?.sshCommand).toBe("ssh rancher@10.17.3.185");
   });
 
   test("snapshot of one k3OS machine", async () => {

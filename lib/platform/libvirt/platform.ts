@@ -1,7 +1,7 @@
 /**
  * The libvirt platform for the Cluster: `LibvirtPlatform.local(props)`.
  */
-import { Construct, TerraformOutput } from "../../cdktf";
+import { Construct } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { NodeRole, type NodeSpec } from "../../core/node";
 import type { LibvirtImageSource } from "../../os/types";
@@ -94,7 +94,7 @@ export interface LibvirtClusterProps extends LibvirtLocalProps {
 
 /**
  * A cluster's libvirt resources: provider (when the stack has none), network (`Network`), pool
- * (`Pool`), images (`Image<n>` by image), machines (`Machine-<node name>`), and the `nodes` output.
+ * (`Pool`), images (`Image<n>` by image), and machines (`Machine-<node name>`). Outputs are the Cluster's.
  */
 export class LibvirtCluster extends Construct implements PlatformBinding {
   public readonly kind = PlatformKind.LIBVIRT;
@@ -220,11 +220,6 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
       this.machines.set(spec.name, machine);
       infos.push({ name: spec.name, address: machine.address, sshCommand: machine.sshCommand });
     }
-    const sorted = [...infos].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    new TerraformOutput(this, "nodes", {
-      description: `Nodes of ${this.props.clusterName}: address and ssh command by name`,
-      value: Object.fromEntries(sorted.map((i) => [i.name, { address: i.address, ssh: i.sshCommand }])),
-    });
     return infos;
   }
 
