@@ -1,59 +1,35 @@
 /**
  * k3OS on the local libvirt: one server and two agents, each installed unattended from the k3OS
- * ISO, with its config.yaml on a NoCloud disk. The Cluster construct will replace the wiring below.
+ * ISO with its config.yaml on a NoCloud config disk (see lib/platform/libvirt/README.md).
  */
-import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack, TerraformVariable, terraformEncoder } from "../../lib/cdktf";
-import { Architecture, type NodeSpec, NodeRole } from "../../lib/core/node";
-import { K3sRole } from "../../lib/k3s/node";
+import type { Construct } from "constructs";
+import { TerraformStack } from "../../lib/cdktf";
+import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3os } from "../../lib/os/k3os";
-import { type LibvirtCluster, LibvirtPlatform } from "../../lib/platform/libvirt";
-import type { MachineRequest } from "../../lib/platform/platform";
+import { LibvirtPlatform } from "../../lib/platform/libvirt";
+import { EXAMPLE_SSH_KEY } from "../shared";
 
 export interface K3osLibvirtStackProps {
-  /** OpenSSH public keys for `rancher`. */
-  readonly sshKeys: readonly string[];
+  /** Where the k3s token comes from. @default ClusterToken.random() */
+  readonly token?: ClusterToken;
   /** libvirt connection URI. @default "qemu:///system" */
   readonly uri?: string;
 }
 
 export class K3osLibvirtStack extends TerraformStack {
-  public readonly binding: LibvirtCluster;
+  public readonly cluster: Cluster;
 
-  constructor(scope: Construct, id: string, props: K3osLibvirtStackProps) {
+  constructor(scope: Construct, id: string, props: K3osLibvirtStackProps = {}) {
     super(scope, id);
-    const token = new TerraformVariable(this, "k3s_token", { type: "string", sensitive: true, description: "k3s cluster token" });
-    const os = K3os.release();
-    const platform = LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.4.0/24", domain: "k3os.internal" });
-    const nodes: NodeSpec[] = [
-      { name: "server", role: NodeRole.CONTROLLER, pool: "controllers", architecture: Architecture.AMD64 },
-      { name: "agent-0", role: NodeRole.WORKER, pool: "agents", architecture: Architecture.AMD64 },
-      { name: "agent-1", role: NodeRole.WORKER, pool: "agents", architecture: Architecture.AMD64 },
-    ];
-    this.binding = platform.bind(this, "k3os-demo", nodes) as LibvirtCluster;
-    const serverUrl = `https://${this.binding.apiEndpoint}:6443`;
-    const version = os.k3sVersion;
-    const requests: MachineRequest[] = nodes.map((spec) => ({
-      spec,
-      size: "2x2048",
-      diskGib: 10,
-      image: os.libvirtImage(spec.architecture),
-      minimums: os.minimums,
-      config: os.renderNode(
-        {
-          spec,
-          hostname: spec.name,
-          sshKeys: props.sshKeys,
-          k3s:
-            spec.role === NodeRole.CONTROLLER
-              ? { role: K3sRole.CLUSTER_INIT, token: token.stringValue, version, tlsSans: this.binding.apiTlsSans }
-              : { role: K3sRole.AGENT, token: token.stringValue, version, serverUrl },
-        },
-        terraformEncoder,
-      ),
-    }));
-    this.binding.addMachines(requests);
-
-    new TerraformOutput(this, "api_endpoint", { value: serverUrl });
+    this.cluster = new Cluster(this, "k3os", {
+      // The last k3OS release; it bundles k3s v1.22.2+k3s2, which the cluster runs.
+      os: K3os.release("v0.22.2-k3s2r0"),
+      platform: LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.4.0/24", domain: "k3os.internal" }),
+      controllers: { count: 1, size: "2x4096", diskGib: 20 },
+      pools: [{ name: "agents", count: 2, size: "2x2048", diskGib: 20 }],
+      kubernetes: { token: props.token },
+      sshKeys: [EXAMPLE_SSH_KEY],
+    });
+    this.cluster.pool("agents").customizeK3os((config) => config.addNtpServers("0.pool.ntp.org", "1.pool.ntp.org"));
   }
 }

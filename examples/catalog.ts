@@ -1,0 +1,17 @@
+/**
+ * Every example by name, each building its stack in an app and returning its cluster, for
+ * examples/main.ts (the README's synth command) and the benchmarks.
+ */
+import type { App } from "../lib/cdktf";
+import type { Cluster } from "../lib/cluster";
+import { FlatcarContainersStack } from "./flatcar-containers/stack";
+import { FlatcarLibvirtStack } from "./flatcar-libvirt/stack";
+import { K3osLibvirtStack } from "./k3os-libvirt/stack";
+
+export const EXAMPLES = {
+  "flatcar-libvirt": (app: App, id: string): Cluster => new FlatcarLibvirtStack(app, id).cluster,
+  "k3os-libvirt": (app: App, id: string): Cluster => new K3osLibvirtStack(app, id).cluster,
+  "flatcar-containers": (app: App, id: string): Cluster => new FlatcarContainersStack(app, id).cluster,
+} as const;
+
+export type ExampleName = keyof typeof EXAMPLES;

@@ -1,0 +1,52 @@
+/**
+ * The short report the README's synth command prints after `app.synth()`: the nodes, the number
+ * of resources, and each node's config size with the validators' verdict.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Cluster } from "../lib/cluster";
+import { ConfigFormat } from "../lib/os/types";
+import { checkIgnition, locateIgnitionValidate, substituteDeferred } from "../lib/testing/ignition";
+import { validateK3osConfig } from "../lib/testing/k3os";
+
+export interface SummaryLine {
+  readonly node: string;
+  readonly format: ConfigFormat;
+  readonly bytes: number;
+  readonly problems: readonly string[];
+}
+
+/** Checks every node's config with the validators that apply; apply-time values become placeholders. */
+export function checkClusterConfigs(cluster: Cluster, options: { readonly ignitionValidate?: boolean } = {}): SummaryLine[] {
+  const lines: SummaryLine[] = [];
+  for (const [node, config] of cluster.renderedConfigs) {
+    const text = substituteDeferred(config.content);
+    const problems =
+      config.format === ConfigFormat.IGNITION
+        ? checkIgnition(text, { ignitionValidate: options.ignitionValidate ?? true })
+        : validateK3osConfig(text);
+    lines.push({ node, format: config.format, bytes: Buffer.byteLength(config.content, "utf8"), problems });
+  }
+  return lines;
+}
+
+/** Prints the summary of one synthesized stack; returns false when a validator refused a config. */
+export function printSummary(outdir: string, stackName: string, cluster: Cluster): boolean {
+  const json = JSON.parse(readFileSync(join(outdir, "stacks", stackName, "cdk.tf.json"), "utf8")) as {
+    resource?: Record<string, Record<string, unknown>>;
+    data?: Record<string, Record<string, unknown>>;
+  };
+  const count = (block?: Record<string, Record<string, unknown>>) =>
+    Object.values(block ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  const validate = locateIgnitionValidate() !== undefined;
+  const lines = checkClusterConfigs(cluster, { ignitionValidate: validate });
+  const verdictOf = (l: SummaryLine) => (l.problems.length ? `REFUSED: ${l.problems[0]}` : "ok");
+  const checkers = (f: ConfigFormat) =>
+    f === ConfigFormat.IGNITION ? (validate ? "schema+semantic+ignition-validate" : "schema+semantic (ignition-validate not installed)") : "k3OS strict schema+semantic";
+  console.log(`\n${stackName}: ${cluster.nodes.length} node${cluster.nodes.length === 1 ? "" : "s"}, ${count(json.resource)} resources, ${count(json.data)} data sources -> ${join(outdir, "stacks", stackName)}`);
+  for (const l of lines) {
+    const spec = cluster.nodes.find((n) => n.name === l.node)!;
+    console.log(`  ${l.node.padEnd(24)} ${spec.role.padEnd(10)} ${l.format.padEnd(8)} ${String(l.bytes).padStart(6)} B  ${checkers(l.format)}: ${verdictOf(l)}`);
+  }
+  return lines.every((l) => l.problems.length === 0);
+}
