@@ -1,6 +1,6 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WorkerPlacement } from "../lib/platform/aws";
 import { installMatchers, SynthResult, synthStack } from "../lib/testing";
 import { CA_PATH, CA_TEXT, flatcarAws, flatcarLibvirt, k3osAws, k3osLibvirt, SSH_KEY } from "./testing-kit-clusters";
@@ -165,6 +165,25 @@ describe("toHaveK3osKey", () => {
 describe("toPassValidators", () => {
   it("passes for every node of the four clusters (S3 stub and full config alike)", () => {
     for (const s of [fl, fa, kl, ka]) expect(s).toPassValidators();
+  });
+
+  it("without ignition-validate checks the schema and semantic rules, with a note printed once", () => {
+    const saved = process.env.IGNITION_VALIDATE;
+    process.env.IGNITION_VALIDATE = "/nonexistent/ignition-validate";
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      expect(fl.node("demo-general-0")).toPassValidators();
+      expect(fl.node("demo-general-1")).toPassValidators();
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/ignition-validate not found \(apt-get install -y ignition.*checked the Ignition JSON schema and semantic rules only/)]);
+      const json = JSON.parse(fl.text);
+      const ign = Object.keys(json.resource.libvirt_ignition)[0];
+      json.resource.libvirt_ignition[ign].content = json.resource.libvirt_ignition[ign].content.replace('"mode":420', '"mode":"0644"');
+      expect(failure(() => expect(SynthResult.fromJson(json).nodes()[0]).toPassValidators())).toMatch(/problem\(s\) \(schema, semantic checks\):\n {2}schema: /);
+    } finally {
+      warn.mockRestore();
+      if (saved === undefined) delete process.env.IGNITION_VALIDATE;
+      else process.env.IGNITION_VALIDATE = saved;
+    }
   });
 
   it("fails for a broken Ignition config, naming the node and what each checker said", () => {
