@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { describe, expect, it } from "vitest";
 import { WorkerPlacement } from "../lib/platform/aws";
-import { DeliveryKind, NodeConfigKind, SynthResult, synthCluster, synthStack } from "../lib/testing";
+import { NodeDeliveryKind, NodeConfigKind, SynthResult, synthCluster, synthStack } from "../lib/testing";
 import { oversize } from "./fixtures/aws/scenarios";
 import { CA_PATH, CA_TEXT, flatcarAws, flatcarLibvirt, k3osAws, k3osLibvirt, SSH_KEY } from "./testing-kit-clusters";
 
@@ -66,7 +66,7 @@ describe("synthStack", () => {
 describe("nodes of Flatcar on libvirt", () => {
   it("are every machine, by name, read from libvirt_ignition", () => {
     expect(fl.nodes().map((n) => [n.name, n.kind, n.delivery.kind])).toEqual(
-      ["demo-controller-0", "demo-controller-1", "demo-controller-2", "demo-general-0", "demo-general-1"].map((n) => [n, NodeConfigKind.IGNITION, DeliveryKind.LIBVIRT_IGNITION]),
+      ["demo-controller-0", "demo-controller-1", "demo-controller-2", "demo-general-0", "demo-general-1"].map((n) => [n, NodeConfigKind.IGNITION, NodeDeliveryKind.LIBVIRT_IGNITION]),
     );
     expect(fl.node("demo-general-0").delivery.resource).toMatch(/^libvirt_ignition\.demo_Libvirt_Machine-demo-general-0_Ignition_/);
   });
@@ -105,13 +105,13 @@ describe("nodes of Flatcar on libvirt", () => {
 
 describe("nodes of Flatcar on AWS", () => {
   it("read each instance's user data, tagged with the node's name", () => {
-    expect(fa.node("demo-controller-1").delivery).toEqual({ kind: DeliveryKind.USER_DATA, resource: expect.stringMatching(/^aws_instance\..*demo-controller-1_machine_/) });
+    expect(fa.node("demo-controller-1").delivery).toEqual({ kind: NodeDeliveryKind.USER_DATA, resource: expect.stringMatching(/^aws_instance\..*demo-controller-1_machine_/) });
   });
 
   it("follow an S3 stub to the aws_s3_object holding the full config", () => {
     const n = fa.node("demo-controller-0");
     expect(n.delivery).toEqual({
-      kind: DeliveryKind.S3_OFFLOAD,
+      kind: NodeDeliveryKind.S3_OFFLOAD,
       resource: expect.stringMatching(/^aws_instance\./),
       object: expect.stringMatching(/^aws_s3_object\..*nodes-demo-controller-0-ign/),
       url: expect.stringMatching(/^s3:\/\/<apply-time: aws_s3_bucket\.[^>]+\.bucket>\/nodes\/demo-controller-0\.ign$/),
@@ -132,7 +132,7 @@ describe("nodes of Flatcar on AWS", () => {
 describe("an AWS pool in an autoscaling group", () => {
   it("is one node named after the pool, read from its launch template's base64 user data", () => {
     const pool = ka.node("general");
-    expect([pool.name, pool.pool, pool.delivery.kind]).toEqual(["general", "general", DeliveryKind.LAUNCH_TEMPLATE]);
+    expect([pool.name, pool.pool, pool.delivery.kind]).toEqual(["general", "general", NodeDeliveryKind.LAUNCH_TEMPLATE]);
     expect(pool.delivery.resource).toMatch(/^aws_launch_template\./);
     expect(pool.describe()).toMatch(/^pool general \(aws_launch_template\..*, launch-template\)$/);
   });
@@ -146,7 +146,7 @@ describe("an AWS pool in an autoscaling group", () => {
   it("whose config goes through S3 is followed from the launch template's stub", () => {
     const json = oversize.build().json as unknown as Record<string, unknown>;
     const large = SynthResult.fromJson(json).node("large");
-    expect(large.delivery.kind).toBe(DeliveryKind.S3_OFFLOAD);
+    expect(large.delivery.kind).toBe(NodeDeliveryKind.S3_OFFLOAD);
     expect(large.delivery.resource).toMatch(/^aws_launch_template\./);
     expect(large.file("/opt/padding.txt")?.contents).toHaveLength(24_000);
   });
@@ -155,7 +155,7 @@ describe("an AWS pool in an autoscaling group", () => {
 describe("nodes of k3OS", () => {
   it("on libvirt are read from the config ISO's user data", () => {
     expect(kl.nodes().map((n) => [n.name, n.kind, n.delivery.kind])).toEqual(
-      ["demo-controller-0", "demo-general-0", "demo-general-1"].map((n) => [n, NodeConfigKind.K3OS, DeliveryKind.CONFIG_ISO]),
+      ["demo-controller-0", "demo-general-0", "demo-general-1"].map((n) => [n, NodeConfigKind.K3OS, NodeDeliveryKind.CONFIG_ISO]),
     );
   });
 

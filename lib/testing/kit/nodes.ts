@@ -16,7 +16,7 @@ export enum NodeConfigKind {
 }
 
 /** How a node's config reaches it. */
-export enum DeliveryKind {
+export enum NodeDeliveryKind {
   /** EC2 instance `user_data`, the config as text. */
   USER_DATA = "user-data",
   /** A launch template's `user_data`, base64 (one config for every machine of an AWS pool). */
@@ -31,12 +31,12 @@ export enum DeliveryKind {
 
 /** Where a node's config was found. */
 export interface NodeDelivery {
-  readonly kind: DeliveryKind;
+  readonly kind: NodeDeliveryKind;
   /** Terraform address of the resource that carries the config (or the stub), for example `aws_instance.<key>`. */
   readonly resource: string;
-  /** For {@link DeliveryKind.S3_OFFLOAD}: address of the `aws_s3_object` holding the full config. */
+  /** For {@link NodeDeliveryKind.S3_OFFLOAD}: address of the `aws_s3_object` holding the full config. */
   readonly object?: string;
-  /** For {@link DeliveryKind.S3_OFFLOAD}: the URL the stub fetches, apply-time parts as placeholders. */
+  /** For {@link NodeDeliveryKind.S3_OFFLOAD}: the URL the stub fetches, apply-time parts as placeholders. */
   readonly url?: string;
 }
 
@@ -242,14 +242,14 @@ export function findNodes(json: Readonly<Record<string, unknown>>): NodeConfig[]
     const name = tags["microos/node"] ?? tags.Name ?? key;
     const userData = typeof r.user_data === "string" ? r.user_data : typeof r.user_data_base64 === "string" ? r.user_data_base64 : undefined;
     if (userData === undefined) continue;
-    const node = decode(ctx, { name, resource: `aws_instance.${key}`, kind: DeliveryKind.USER_DATA, text: userData, base64: r.user_data === undefined });
+    const node = decode(ctx, { name, resource: `aws_instance.${key}`, kind: NodeDeliveryKind.USER_DATA, text: userData, base64: r.user_data === undefined });
     if (node) nodes.push(node);
   }
   for (const [key, r] of Object.entries(resources.aws_launch_template ?? {})) {
     if (typeof r.user_data !== "string") continue;
     const tags = (r.tags ?? {}) as Record<string, string>;
     const pool = tags["microos/pool"] ?? key;
-    const node = decode(ctx, { name: pool, pool, resource: `aws_launch_template.${key}`, kind: DeliveryKind.LAUNCH_TEMPLATE, text: r.user_data, base64: true });
+    const node = decode(ctx, { name: pool, pool, resource: `aws_launch_template.${key}`, kind: NodeDeliveryKind.LAUNCH_TEMPLATE, text: r.user_data, base64: true });
     if (node) nodes.push(node);
   }
   const ignitions = resources.libvirt_ignition ?? {};
@@ -258,13 +258,13 @@ export function findNodes(json: Readonly<Record<string, unknown>>): NodeConfig[]
     const name = typeof d.name === "string" ? d.name : key;
     const ign = /^\$\{libvirt_ignition\.([^.]+)\.id\}$/.exec(String(d.coreos_ignition ?? ""));
     if (ign && typeof ignitions[ign[1]]?.content === "string") {
-      const node = decode(ctx, { name, resource: `libvirt_ignition.${ign[1]}`, kind: DeliveryKind.LIBVIRT_IGNITION, text: ignitions[ign[1]].content as string, base64: false });
+      const node = decode(ctx, { name, resource: `libvirt_ignition.${ign[1]}`, kind: NodeDeliveryKind.LIBVIRT_IGNITION, text: ignitions[ign[1]].content as string, base64: false });
       if (node) nodes.push(node);
       continue;
     }
     const iso = /^\$\{libvirt_cloudinit_disk\.([^.]+)\.id\}$/.exec(String(d.cloudinit ?? ""));
     if (iso && typeof isos[iso[1]]?.user_data === "string") {
-      const node = decode(ctx, { name, resource: `libvirt_cloudinit_disk.${iso[1]}`, kind: DeliveryKind.CONFIG_ISO, text: isos[iso[1]].user_data as string, base64: false });
+      const node = decode(ctx, { name, resource: `libvirt_cloudinit_disk.${iso[1]}`, kind: NodeDeliveryKind.CONFIG_ISO, text: isos[iso[1]].user_data as string, base64: false });
       if (node) nodes.push(node);
     }
   }
@@ -281,7 +281,7 @@ interface Found {
   readonly name: string;
   readonly pool?: string;
   readonly resource: string;
-  readonly kind: DeliveryKind;
+  readonly kind: NodeDeliveryKind;
   /** The attribute as synthesized. */
   readonly text: string;
   /** The attribute is base64 of the config. */
@@ -311,7 +311,7 @@ function decode(ctx: Ctx, found: Found): NodeConfig | undefined {
         subs.push(...full.substitutions, ...resolveApplyTimeReport(url, options).substitutions);
         stub = delivered;
         fullText = full.text;
-        delivery = { kind: DeliveryKind.S3_OFFLOAD, resource: found.resource, object: object.address, url: readable(replace, placeholders(subs)) };
+        delivery = { kind: NodeDeliveryKind.S3_OFFLOAD, resource: found.resource, object: object.address, url: readable(replace, placeholders(subs)) };
       }
     }
   }
