@@ -2,7 +2,7 @@ import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
 import { decodeDataUrl, FilesystemFormat, IgnitionConfig, IgnitionVersion, RaidLevel } from "../lib/ignition";
-import { checkUnitContents } from "../lib/ignition/checks";
+import { checkDataUrl, checkUnitContents } from "../lib/ignition/checks";
 import { checkIgnition, ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import { need } from "./helpers/external";
 
@@ -157,6 +157,37 @@ describe("unit contents", () => {
         else expect(ours, why).toBe(theirs.ok);
       }),
       { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 40), seed: Number(process.env.IGNITION_FC_SEED ?? 2048) },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// data: URLs: our check against Ignition's decoder (vincent-petithory/dataurl)
+
+// Weighted towards forms the decoder accepts, so both verdicts come up often.
+const dataHeader = fc.oneof(
+  { arbitrary: fc.constantFrom("", ";base64", "text/plain", "text/plain;charset=utf-8", "application/octet-stream;base64", 'text/plain;name="a,b";base64', "x-custom/y"), weight: 4 },
+  { arbitrary: fc.constantFrom("bogus/type", ";", ";=x", ";a=", "text", "text/plain;base64x", 'text/plain;q="open'), weight: 1 },
+  { arbitrary: fc.stringMatching(/^[a-z;=/"",-]{0,12}$/), weight: 1 },
+);
+const dataBody = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9+/=\n]{0,16}$/),
+  fc.array(fc.constantFrom("a", "Z", "0", "-", "_", ".", "~", "%20", "?", "&", "/", ":", "@", "!", "*", "'", "(", ")", "+", "=", ",", ";"), { maxLength: 10 }).map((a) => a.join("")),
+  fc.array(fc.constantFrom("a", "%20", "%", "%zz", "%4", " ", "#", "é", "\t", "[", "`", '"'), { maxLength: 6 }).map((a) => a.join("")),
+);
+
+describe("data: URLs", () => {
+  it("are refused by our check exactly when ignition-validate refuses them", (ctx) => {
+    need(ctx, ignitionValidateTool());
+    fc.assert(
+      fc.property(dataHeader, dataBody, (header, body) => {
+        const source = `data:${header},${body}`;
+        const ours = checkDataUrl(source, "source") === undefined;
+        const theirs = runIgnitionValidate(JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "/a", contents: { source } }] } }));
+        checked++;
+        expect(ours, `${JSON.stringify(source)}: ignition-validate says ${theirs.output}`).toBe(theirs.ok);
+      }),
+      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 40), seed: Number(process.env.IGNITION_FC_SEED ?? 2397) },
     );
   });
 });

@@ -449,18 +449,69 @@ export function checkSource(value: unknown, field: string, ctx: SourceContext): 
   }
 }
 
+// RFC 2045 tokens as vincent-petithory/dataurl lexes them (lex.go isTokenRune): ASCII, not a
+// control character, not a space, not one of ()<>@,;:\"/[]?=
+const isTokenChar = (c: string | undefined): boolean => c !== undefined && c.length === 1 && c.charCodeAt(0) < 0x7f && c.charCodeAt(0) > 0x20 && !'()<>@,;:\\"/[]?='.includes(c);
+
 /**
- * A `data:` URL that vincent-petithory/dataurl (Ignition's decoder) accepts: ASCII only; in the
- * plain form no space, control character, `<>#"{}|\^[]` or backquote, and `%` only before two hex
- * digits (dataurl lex.go isURLCharRune, rfc2396.go Unescape); in the base64 form standard
- * padded base64.
+ * Reads the header of a data: URL (after `data:`) the way dataurl's lexer does, for the forms
+ * it accepts without quirks: an optional `type/subtype` (type text, image, audio, video,
+ * application, message, multipart or x-...), `;attr=value` parameters (value a token or a
+ * quoted string), and a final `;base64`. Returns where the data starts, or what is wrong.
+ */
+function readDataUrlHeader(s: string): { readonly data: number; readonly base64: boolean } | string {
+  let i = 5;
+  const tokens = () => {
+    const from = i;
+    while (isTokenChar(s[i])) i++;
+    return s.slice(from, i);
+  };
+  if (s[i] !== ";" && s[i] !== ",") {
+    const type = tokens();
+    if (!/^(x-|X-|text|image|audio|video|application|message|multipart)/.test(type)) return `the media type ${show(type)} is not one the data: URL decoder knows`;
+    if (s[i] !== "/") return "the media type has no /";
+    i++;
+    tokens();
+  }
+  for (;;) {
+    if (s[i] === ",") return { data: i + 1, base64: false };
+    if (s[i] !== ";") return i >= s.length ? "the data: URL has no comma before its data" : `unexpected ${show(s[i])} in the data: URL's media type`;
+    i++;
+    const attr = tokens();
+    if (attr === "") return "a data: URL parameter has no name";
+    if (s[i] === ",") return attr === "base64" ? { data: i + 1, base64: true } : `the data: URL parameter ${show(attr)} has no value`;
+    if (s[i] !== "=") return `unexpected ${show(s[i] ?? "end")} in the data: URL parameter ${show(attr)}`;
+    i++;
+    if (s[i] === '"') {
+      // Printable ASCII only: the decoder takes any ASCII, but Go's url.Parse, which Ignition
+      // runs first, refuses control characters.
+      const printable = (j: number) => s.charCodeAt(j) >= 0x20 && s.charCodeAt(j) < 0x7f;
+      for (i++; ; i++) {
+        if (i >= s.length) return "a quoted data: URL parameter is not closed";
+        if (s[i] === '"') break;
+        if (s[i] === "\\") i++;
+        if (i >= s.length || !printable(i)) return "a quoted data: URL parameter holds a character that is not printable ASCII";
+      }
+      i++;
+    } else if (tokens() === "") {
+      return `the data: URL parameter ${show(attr)} has no value`;
+    }
+  }
+}
+
+/**
+ * A `data:` URL that vincent-petithory/dataurl (Ignition's decoder) accepts. In the plain form the
+ * data is ASCII without spaces, control characters or `<>#"{}|\^[]` and backquote, and `%` comes
+ * before two hex digits (dataurl lex.go isURLCharRune, rfc2396.go Unescape); in the base64 form
+ * it is standard padded base64 (lex.go isBase64Rune, Go's base64.StdEncoding).
  */
 export function checkDataUrl(source: string, field: string): Problem | undefined {
-  const comma = source.indexOf(",");
-  if (comma < 0) return problem(field, "the data: URL has no comma before its data", "write data:,<percent-encoded text> or data:;base64,<base64>");
-  const header = source.slice(5, comma);
-  const data = source.slice(comma + 1);
-  if (/;base64$/i.test(header)) {
+  const header = readDataUrlHeader(source);
+  const fix = "write data:,<percent-encoded text> or data:;base64,<base64> (the builder does this for you)";
+  if (typeof header === "string") return problem(field, header, fix);
+  const data = source.slice(header.data);
+  if (header.base64) {
+    // The decoder would skip newlines, but Go's url.Parse (run first) refuses control characters.
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) {
       return problem(field, "the base64 data: URL holds characters that are not padded base64", "encode the bytes with standard base64 (with = padding)");
     }
@@ -470,10 +521,10 @@ export function checkDataUrl(source: string, field: string): Problem | undefined
     const c = data.charCodeAt(i);
     const ch = data[i];
     if (c > 0x7e || c <= 0x20 || '<>#"{}|\\^[]`'.includes(ch)) {
-      return problem(field, `the data: URL holds ${show(ch)} unescaped at position ${comma + 1 + i}`, "percent-encode it (the builder does this for you)");
+      return problem(field, `the data: URL holds ${show(ch)} unescaped at position ${header.data + i}`, "percent-encode it (the builder does this for you)");
     }
     if (ch === "%" && !/^[0-9A-Fa-f]{2}$/.test(data.slice(i + 1, i + 3))) {
-      return problem(field, `the data: URL has a % not followed by two hex digits at position ${comma + 1 + i}`, "write %25 for a literal %");
+      return problem(field, `the data: URL has a % not followed by two hex digits at position ${header.data + i}`, "write %25 for a literal %");
     }
   }
   return undefined;
