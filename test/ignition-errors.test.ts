@@ -1,9 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
 import { FilesystemFormat, IgnitionConfig, IgnitionVersion, RaidLevel, type LuksOptions, type RaidOptions } from "../lib/ignition";
+import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
+import { need } from "./helpers/external";
 
 // Every kind of bad input the builder refuses, at the call that introduces it, with the field
 // and a fix in the message.
+
+let checked = 0;
+afterAll(() => {
+  console.log(`ignition-validate: ${checked} configs checked`);
+});
 
 const KEY_BLOB = (type: string) => {
   const str = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
@@ -182,12 +189,15 @@ describe("refused input", () => {
     expect(refused(() => new IgnitionConfig({ name: "cluster/node-1" }).addFile("x", "y")).message).toMatch(/^cluster\/node-1: storage\.files\[x\]\.path: /);
   });
 
-  it("leaves the config as it was when a call is refused", () => {
+  it("leaves the config as it was when a call is refused", (ctx) => {
+    need(ctx, ignitionValidateTool());
     const c = c33().addFile("/etc/a", "1");
     const before = c.render();
     refused(() => c.addFile("/etc/a/b", "2"));
     refused(() => c.addUser("ops", { sshAuthorizedKeys: ["bad"] }));
     refused(() => c.addDisk("/dev/vdb", { partitions: [{ number: 1 }, { number: 1 }] }));
     expect(c.render()).toBe(before);
+    expect(checkIgnition(before)).toEqual([]);
+    checked++;
   });
 });

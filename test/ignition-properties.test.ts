@@ -111,12 +111,16 @@ describe("random valid call sequences", () => {
     );
   });
 
-  it("render the same bytes when the same calls are made again", () => {
+  it("render the same bytes when the same calls are made again", (ctx) => {
+    need(ctx, ignitionValidateTool());
     fc.assert(
       fc.property(fc.array(op, { maxLength: 12 }), (ops) => {
-        expect(build(IgnitionVersion.V3_3_0, ops).render()).toBe(build(IgnitionVersion.V3_3_0, ops).render());
+        const json = build(IgnitionVersion.V3_3_0, ops).render();
+        expect(build(IgnitionVersion.V3_3_0, ops).render()).toBe(json);
+        checked++;
+        expect(checkIgnition(json, { allowWarnings: true })).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 30), seed: Number(process.env.IGNITION_FC_SEED ?? 1) },
     );
   });
 
@@ -231,7 +235,9 @@ const junk = fc.oneof(
 );
 
 describe("random invalid input", () => {
-  it("raises MicroOsError or is accepted, never another exception", () => {
+  it("raises MicroOsError or is accepted, never another exception, and what is accepted is valid", (ctx) => {
+    need(ctx, ignitionValidateTool());
+    let runs = 0;
     fc.assert(
       fc.property(fc.constantFrom(IgnitionVersion.V3_3_0, IgnitionVersion.V3_4_0), fc.array(fc.tuple(fc.constantFrom(...METHODS), fc.array(junk, { maxLength: 3 })), { minLength: 1, maxLength: 6 }), (version, calls) => {
         const c = new IgnitionConfig({ version });
@@ -242,8 +248,12 @@ describe("random invalid input", () => {
             if (!(e instanceof MicroOsError)) throw new Error(`${method}(${args.map((a) => fc.stringify(a)).join(", ")}) threw ${String(e)}`);
           }
         }
-        // Whatever was accepted still renders.
-        expect(() => c.render()).not.toThrow();
+        // Whatever was accepted renders to a valid config: schema and semantic checks on every
+        // run, ignition-validate on every tenth (each run of it costs a process).
+        const json = c.render();
+        runs++;
+        expect(checkIgnition(json, { ignitionValidate: runs % 10 === 0, allowWarnings: true })).toEqual([]);
+        if (runs % 10 === 0) checked++;
       }),
       { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 400), seed: Number(process.env.IGNITION_FC_SEED ?? 7) },
     );

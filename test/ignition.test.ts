@@ -70,15 +70,17 @@ describe("rendering", () => {
     expectValid(ctx, json);
   });
 
-  it("renders the same bytes for the same calls", () => {
+  it("renders the same bytes for the same calls", (ctx) => {
     expect(flatcarNode().render()).toBe(flatcarNode().render());
     expect(flatcarNode().render({ pretty: true })).toBe(flatcarNode().render({ pretty: true }));
+    expectValid(ctx, flatcarNode().render());
   });
 
-  it("reports the rendered size in bytes, multibyte characters counted as bytes", () => {
-    const c = new IgnitionConfig().addFile("/etc/motd", "grüße ✓\n");
+  it("reports the rendered size in bytes, multibyte characters counted as bytes", (ctx) => {
+    const c = new IgnitionConfig().addFile("/etc/motd", "grüße ✓\n").addUnit("motd.service", { contents: "[Unit]\nDescription=grüße ✓\n" });
     expect(c.renderedSize()).toBe(Buffer.byteLength(c.render(), "utf8"));
-    expect(c.renderedSize()).toBeGreaterThan(c.render().length - 1);
+    expect(c.renderedSize()).toBeGreaterThan(c.render().length);
+    expectValid(ctx, c.render());
   });
 
   it("matches the golden Flatcar node", async (ctx) => {
@@ -108,10 +110,12 @@ describe("rendering", () => {
     expect(spec.storage?.directories?.map((d) => d.path)).toEqual(["/opt/extensions/kubernetes"]);
   });
 
-  it("gives files mode 0o644 and directories 0o755 unless told otherwise", () => {
-    const spec = new IgnitionConfig().addFile("/a", "x").addDirectory("/d").addFile("/opt/bin/tool", "#!/bin/sh\n", { mode: 0o755 }).toSpec();
+  it("gives files mode 0o644 and directories 0o755 unless told otherwise", (ctx) => {
+    const c = new IgnitionConfig().addFile("/a", "x").addDirectory("/d").addFile("/opt/bin/tool", "#!/bin/sh\n", { mode: 0o755 });
+    const spec = c.toSpec();
     expect(spec.storage?.files?.map((f) => f.mode)).toEqual([0o644, 0o755]);
     expect(spec.storage?.directories?.[0].mode).toBe(0o755);
+    expectValid(ctx, c.render());
   });
 });
 
@@ -251,9 +255,10 @@ describe("the model", () => {
     expectValid(ctx, c.render());
   });
 
-  it("keeps a key given twice once", () => {
+  it("keeps a key given twice once", (ctx) => {
     const c = new IgnitionConfig().addSshKeys("core", [CORE_KEY]).addSshKeys("core", [CORE_KEY, OPS_KEY]);
     expect(c.toSpec().passwd?.users?.[0].sshAuthorizedKeys).toEqual([CORE_KEY, OPS_KEY]);
+    expectValid(ctx, c.render());
   });
 
   it("accepts a dropin before the unit it belongs to", (ctx) => {
@@ -262,9 +267,10 @@ describe("the model", () => {
     expectValid(ctx, c.render());
   });
 
-  it("adds a user's keys to one declared later", () => {
+  it("adds a user's keys to one declared later", (ctx) => {
     const c = new IgnitionConfig().addSshKeys("ops", [OPS_KEY]).addUser("ops", { groups: ["sudo"] });
     expect(c.toSpec().passwd?.users).toEqual([{ name: "ops", groups: ["sudo"], sshAuthorizedKeys: [OPS_KEY] }]);
+    expectValid(ctx, c.render());
   });
 });
 
@@ -317,19 +323,23 @@ describe("merge", () => {
     expectValid(ctx, base.render());
   });
 
-  it("leaves the other config unchanged", () => {
+  it("leaves the other config unchanged", (ctx) => {
     const extra = new IgnitionConfig({ name: "extra" }).addFile("/etc/a", "a");
     const before = extra.render();
-    flatcarNode().merge(extra);
+    const merged = flatcarNode().merge(extra);
     expect(extra.render()).toBe(before);
+    expectValid(ctx, before);
+    expectValid(ctx, merged.render());
   });
 
-  it("leaves this config unchanged when the merge is refused", () => {
+  it("leaves this config unchanged when the merge is refused", (ctx) => {
     const base = flatcarNode();
     const before = base.render();
     const extra = new IgnitionConfig({ name: "extra" }).addFile("/etc/ok", "fine").addFile("/etc/hostname", "other\n");
     expect(() => base.merge(extra)).toThrow(MicroOsError);
     expect(base.render()).toBe(before);
+    expectValid(ctx, before);
+    expectValid(ctx, extra.render());
   });
 });
 

@@ -702,7 +702,11 @@ export class IgnitionConfig {
     return this;
   }
 
-  /** Adds kernel arguments that must be on the command line (Ignition reboots to apply them). */
+  /**
+   * Adds kernel arguments that must be on the command line (Ignition rewrites the boot config and
+   * reboots once). Flatcar applies them from release 3185 (flatcar/mantle kola test
+   * cl.ignition.kargs, MinVersion 3185).
+   */
   public addKernelArguments(...args: string[]): this {
     return this.kernelArguments(args, true);
   }
