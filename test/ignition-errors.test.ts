@@ -167,6 +167,7 @@ const cases: Case[] = [
     field: "storage.luks[d].discard",
     message: /needs Ignition spec 3\.4\.0/,
   },
+  { name: "rendering an apply-time value without an encoder", build: () => c33().addFile("/etc/k3s/token", "${TfToken[TOKEN.1]}").render(), field: "storage.files[/etc/k3s/token].contents", message: /a value known only at apply time \(a cdktf token\).*Fix: render through the platform/ },
   { name: "a config merged into itself", build: () => { const c = c33(); return c.merge(c); }, field: "merge", message: /cannot be merged into itself/ },
   { name: "merging something that is not a config", build: () => c33().merge({} as IgnitionConfig), field: "merge", message: /expected an IgnitionConfig/ },
 ];

@@ -1,4 +1,4 @@
-import { type Encoder, localEncoder } from "../core/deferred";
+import { type Encoder, isDeferred, localEncoder } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import * as C from "./checks";
 import { inlineContents, textContents } from "./encode";
@@ -803,6 +803,7 @@ export class IgnitionConfig {
   public toSpec(options: RenderOptions = {}): IgnitionSpec {
     const encoder = options?.encoder ?? localEncoder;
     const r = this.r;
+    if (encoder === localEncoder) this.refuseDeferred();
     const ignition: IgnitionSection = { version: this.version };
     if (r.mergeConfigs.size || r.replaceConfig) {
       ignition.config = prune({
@@ -882,6 +883,29 @@ export class IgnitionConfig {
 
   // -------------------------------------------------------------------------------------------
   // internals
+
+  /** Text holding apply-time values cannot be encoded locally: say which field holds it. */
+  private refuseDeferred(): void {
+    const contents: [Content | undefined, string][] = [];
+    for (const n of this.r.nodes.values()) {
+      if (n.kind !== "file") continue;
+      contents.push([n.content, `storage.files[${n.path}].contents`]);
+      for (const a of n.append ?? []) contents.push([a, `storage.files[${n.path}].append`]);
+    }
+    for (const c of this.r.mergeConfigs.values()) contents.push([c.content, "ignition.config.merge"]);
+    contents.push([this.r.replaceConfig?.content, "ignition.config.replace"]);
+    for (const c of this.r.certificateAuthorities.values()) contents.push([c.content, "ignition.security.tls.certificateAuthorities"]);
+    for (const [name, l] of this.r.luks) contents.push([l.keyFile, `storage.luks[${name}].keyFile`]);
+    for (const [c, field] of contents) {
+      if (c?.kind === "text" && isDeferred(c.text)) {
+        this.fail(
+          field,
+          "the text holds a value known only at apply time (a cdktf token), which rendering without an encoder cannot encode",
+          "render through the platform, which passes a Terraform encoder (render({ encoder })); in tests, render with a stand-in encoder and pass the result through substituteDeferred()",
+        );
+      }
+    }
+  }
 
   private fail(field: string, problem: string, fix: string): never {
     throw new MicroOsError(this.name, field, problem, fix);
