@@ -28,13 +28,44 @@ import { Fn } from "cdktf";
 import { type Encoder, isDeferred, localEncoder } from "./core/deferred";
 
 /**
+ * Text as the body of an HCL quoted string, for a cdktf function argument: cdktf refuses an
+ * argument with unescaped double quotes and passes backslashes, control characters and `%{`
+ * through as they are, while it escapes a literal `${` itself (cdktf lib/functions/helpers.ts).
+ * Escapes per the HCL native syntax spec ("Template Literals"); cdktf's token markers hold none of
+ * these characters, so they stay intact.
+ */
+function hclStringBody(text: string): string {
+  return text
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t")
+    .replace(/%\{/g, "%%{");
+}
+
+/**
  * An encoder that computes in TypeScript when content is known at synth time and emits the
  * equivalent Terraform function (`base64encode`, `base64gzip`, `sha512`, `sha256`) when it holds
  * an apply-time value, so tokens survive every encoding step.
  */
 export const terraformEncoder: Encoder = {
-  base64: (t) => (isDeferred(t) ? Fn.base64encode(t) : localEncoder.base64(t)),
-  base64gzip: (t) => (isDeferred(t) ? Fn.base64gzip(t) : localEncoder.base64gzip(t)),
-  sha512hex: (t) => (isDeferred(t) ? Fn.sha512(t) : localEncoder.sha512hex(t)),
-  sha256hex: (t) => (isDeferred(t) ? Fn.sha256(t) : localEncoder.sha256hex(t)),
+  base64: (t) => (isDeferred(t) ? Fn.base64encode(hclStringBody(t)) : localEncoder.base64(t)),
+  base64gzip: (t) => (isDeferred(t) ? Fn.base64gzip(hclStringBody(t)) : localEncoder.base64gzip(t)),
+  sha512hex: (t) => (isDeferred(t) ? Fn.sha512(hclStringBody(t)) : localEncoder.sha512hex(t)),
+  sha256hex: (t) => (isDeferred(t) ? Fn.sha256(hclStringBody(t)) : localEncoder.sha256hex(t)),
 };
+
+// cdktf's string token markers (lib/tokens/private/encoding.ts); a `${` that starts one is a
+// reference, every other `${` or `%{` in text is literal.
+const TEMPLATE_SEQUENCE = /(\$\{TfToken\[[A-Za-z0-9_.-]+\]\})|\$\{|%\{/g;
+
+/**
+ * Text for a Terraform string attribute (user data, a config's content), with its literal `${`
+ * and `%{` escaped as `$${` and `%%{` so Terraform does not read them as template sequences
+ * (Terraform JSON syntax: strings are templates). cdktf passes plain strings through unescaped.
+ * cdktf tokens stay references.
+ */
+export function terraformLiteral(text: string): string {
+  return text.replace(TEMPLATE_SEQUENCE, (m, token: string | undefined) => (token ? token : m === "${" ? "$${" : "%%{"));
+}

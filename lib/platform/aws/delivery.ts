@@ -10,7 +10,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { Construct, TerraformLocal, terraformEncoder } from "../../cdktf";
+import { Construct, TerraformLocal, terraformEncoder, terraformLiteral } from "../../cdktf";
 import { deferredMarkers, isDeferred } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
 import { ConfigFormat, type RenderedConfig } from "../../os/types";
@@ -61,7 +61,7 @@ export function ignitionReplaceStub(version: string, source: string, sha512Hex: 
  * has; a reference to a local carries none, and Terraform sees the exact text.
  */
 export function terraformText(scope: Construct, id: string, text: string): string {
-  return isDeferred(text) ? new TerraformLocal(scope, id, text).asString : text;
+  return isDeferred(text) ? new TerraformLocal(scope, id, terraformLiteral(text)).asString : text;
 }
 
 /** Where a config is delivered. */
@@ -161,7 +161,7 @@ export class ConfigBucket extends Construct {
     new S3Object(this, id, {
       bucket: this.bucket.id,
       key,
-      content: text,
+      content: terraformLiteral(text),
       contentType: "application/json",
       serverSideEncryption: "AES256",
     });

@@ -5,7 +5,7 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Construct, Token, terraformEncoder } from "../../cdktf";
+import { Construct, Token, terraformEncoder, terraformLiteral } from "../../cdktf";
 import { terraformText } from "./delivery";
 import { NAME_LIMITS, awsName } from "./names";
 
@@ -71,7 +71,7 @@ export class NodeInstance extends Construct {
       vpcSecurityGroupIds: [...props.securityGroupIds],
       iamInstanceProfile: props.instanceProfileName,
       keyName: props.keyName,
-      userData: props.userData,
+      userData: terraformLiteral(props.userData),
       metadataOptions: { ...METADATA },
       rootBlockDevice: {
         volumeSize: props.rootVolume.sizeGib,

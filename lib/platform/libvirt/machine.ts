@@ -2,7 +2,7 @@
  * One libvirt machine: its disk, its provisioning config delivery, and its domain.
  */
 import { createHash } from "node:crypto";
-import { Construct, Fn } from "../../cdktf";
+import { Construct, Fn, terraformLiteral } from "../../cdktf";
 import { isDeferred } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
 import { Architecture, NodeRole } from "../../core/node";
@@ -142,13 +142,13 @@ export class LibvirtMachine extends Construct {
     let cloudInit: CloudinitDisk | undefined;
     let configRef: string;
     if (config.format === ConfigFormat.IGNITION) {
-      ignition = new Ignition(this, "Ignition", { name: `${domainName}.ign`, pool: props.pool, content: config.content });
+      ignition = new Ignition(this, "Ignition", { name: `${domainName}.ign`, pool: props.pool, content: terraformLiteral(config.content) });
       configRef = ignition.content;
     } else {
       cloudInit = new CloudinitDisk(this, "CloudInit", {
         name: `${domainName}-config.iso`,
         pool: props.pool,
-        userData: config.content,
+        userData: terraformLiteral(config.content),
         // NoCloud meta-data keys (cloud-init docs, datasource NoCloud).
         metaData: `instance-id: ${domainName}\nlocal-hostname: ${props.name}\n`,
       });
