@@ -129,6 +129,11 @@ export class ClusterPool {
     return this;
   }
 
+  /** @internal true when some node of the pool has an escape hatch of its own. */
+  public _hasNodeExtras(): boolean {
+    return [...this.perNode.values()].some((c) => !isEmpty(c));
+  }
+
   /** @internal the pool's and the node's Ignition escape hatches that hold anything. */
   public _ignitionFor(nodeName: string): IgnitionConfig[] {
     return [this.flatcar, this.perNode.get(nodeName)].filter((c): c is IgnitionConfig => c !== undefined && !isEmpty(c));
@@ -256,19 +261,29 @@ export class Cluster extends Construct {
     const controllers = this.pools.get(CONTROLLERS)!.nodeNames;
     const first = controllers[0];
     const requests: MachineRequest[] = [];
+    // A pool whose nodes share one config is rendered once: each rendering wraps apply-time values
+    // in fresh Terraform function tokens, so two renderings of the same content would differ.
+    const sharedConfigs = new Map<string, RenderedConfig>();
     for (const spec of this.specs.values()) {
       const { size, diskGib, spot, ...nodeSpec } = spec;
       const pool = this.pools.get(nodeSpec.pool)!;
       const shared = nodeSpec.role === NodeRole.WORKER && this.platform.poolsShareConfig === true;
-      const boot: NodeBootstrap = {
-        spec: nodeSpec,
-        hostname: shared ? undefined : nodeSpec.name,
-        sshKeys: this.props.sshKeys ?? [],
-        k3s: this.k3sFor(nodeSpec, first),
-        ignitionExtras: pool._ignitionFor(nodeSpec.name),
-        k3osExtras: pool._k3osCustomizers,
-      };
-      const config = this.props.os.renderNode(boot, terraformEncoder);
+      if (shared && pool._hasNodeExtras()) {
+        throw new MicroOsError(this.node.path, `pool(${pool.name}).node(...)`, "the platform boots every node of a pool from one config, so a node cannot have its own", "put the content in the pool's config, or place workers one machine each (AWS: workerPlacement: WorkerPlacement.INSTANCES)");
+      }
+      let config = shared ? sharedConfigs.get(pool.name) : undefined;
+      if (!config) {
+        const boot: NodeBootstrap = {
+          spec: nodeSpec,
+          hostname: shared ? undefined : nodeSpec.name,
+          sshKeys: this.props.sshKeys ?? [],
+          k3s: this.k3sFor(nodeSpec, first),
+          ignitionExtras: pool._ignitionFor(nodeSpec.name),
+          k3osExtras: pool._k3osCustomizers,
+        };
+        config = this.props.os.renderNode(boot, terraformEncoder);
+        if (shared) sharedConfigs.set(pool.name, config);
+      }
       this.rendered.set(nodeSpec.name, config);
       requests.push({
         spec: nodeSpec,
