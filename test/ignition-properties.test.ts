@@ -95,7 +95,7 @@ describe("random valid call sequences", () => {
         // An enabled unit without [Install] draws a warning only; the rest must be silent.
         expect(checkIgnition(json, { allowWarnings: true })).toEqual([]);
       }),
-      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 60), seed: Number(process.env.IGNITION_FC_SEED ?? 20261126) },
+      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 50), seed: Number(process.env.IGNITION_FC_SEED ?? 20261126) },
     );
   });
 
@@ -120,7 +120,7 @@ describe("random valid call sequences", () => {
         checked++;
         expect(checkIgnition(json, { allowWarnings: true })).toEqual([]);
       }),
-      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 30), seed: Number(process.env.IGNITION_FC_SEED ?? 1) },
+      { numRuns: Number(process.env.IGNITION_FC_RUNS ?? 20), seed: Number(process.env.IGNITION_FC_SEED ?? 1) },
     );
   });
 
