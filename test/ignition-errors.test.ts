@@ -129,7 +129,7 @@ const cases: Case[] = [
   { name: "a kernel argument both present and absent", build: () => c33().addKernelArguments("quiet").removeKernelArguments("quiet"), field: "kernelArguments[quiet]", message: /"quiet" is asked to be both present and absent/ },
   { name: "a kernel argument with whitespace", build: () => c33().addKernelArguments("console=ttyS0 quiet"), field: "kernelArguments.shouldExist[0]", message: /holds whitespace/ },
   // ignition section
-  { name: "a negative timeout", build: () => c33().setTimeouts({ httpTotal: -1 }), field: "ignition.timeouts.httpTotal", message: /expected an integer from 0 to 86400 seconds, got -1/ },
+  { name: "a negative timeout", build: () => c33().setTimeouts({ httpTotal: -1 }), field: "ignition.timeouts.httpTotal", message: /expected an integer from 0 to 2147483647 seconds, got -1/ },
   { name: "a timeout set twice to different values", build: () => c33().setTimeouts({ httpTotal: 10 }).setTimeouts({ httpTotal: 20 }), field: "ignition.timeouts.httpTotal", message: /already set to 10/ },
   { name: "a socks proxy", build: () => c33().setProxy({ httpsProxy: "socks5://p:1080" }), field: "ignition.proxy.httpsProxy", message: /is not an http or https URL/ },
   { name: "a certificate authority that is not PEM", build: () => c33().addCertificateAuthority({ text: "MIIB..." }), field: "ignition.security.tls.certificateAuthorities", message: /not a PEM certificate/ },

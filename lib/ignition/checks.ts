@@ -45,6 +45,12 @@ function known(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Types
 
+/** Ignition reads counts and timeouts into Go ints; we keep them within 32 bits. */
+export const GO_INT32_MAX = 2147483647;
+
+/** A GPT partition table holds 128 entries unless made larger (sgdisk(8), --resize-table). */
+export const GPT_MAX_PARTITIONS = 128;
+
 export function checkString(value: unknown, field: string, what = "a string"): Problem | undefined {
   if (typeof value !== "string") return problem(field, `expected ${what}, got ${show(value)}`, `pass ${what}`);
   return undefined;

@@ -625,7 +625,7 @@ export class IgnitionConfig {
     if (!o.devices || o.devices.length === 0) this.fail(`${field}.devices`, "the array has no member devices", "list at least one device, for example /dev/disk/by-id/...");
     o.devices.forEach((d, i) => this.check(C.checkNodePath(d, `${field}.devices[${i}]`)));
     this.check(C.checkNoDuplicates(o.devices, `${field}.devices`));
-    this.check(C.checkInteger(o.spares, `${field}.spares`, 0, 1024));
+    this.check(C.checkInteger(o.spares, `${field}.spares`, 0, C.GO_INT32_MAX));
     if (o.spares && C.RAID_LEVELS_WITHOUT_SPARES.includes(o.level)) {
       this.fail(`${field}.spares`, `level ${o.level} cannot have spares`, "drop spares, or choose a mirrored or parity level");
     }
@@ -741,7 +741,7 @@ export class IgnitionConfig {
   /** Sets Ignition's HTTP timeouts, in seconds. */
   public setTimeouts(timeouts: TimeoutOptions): this {
     const o = (timeouts ?? {}) as TimeoutOptions;
-    for (const k of ["httpResponseHeaders", "httpTotal"] as const) this.check(C.checkInteger(o[k], `ignition.timeouts.${k}`, 0, 86400, " seconds"));
+    for (const k of ["httpResponseHeaders", "httpTotal"] as const) this.check(C.checkInteger(o[k], `ignition.timeouts.${k}`, 0, C.GO_INT32_MAX, " seconds"));
     for (const k of ["httpResponseHeaders", "httpTotal"] as const) if (o[k] !== undefined) this.putSetting(this.r.timeouts, k, o[k]!, `ignition.timeouts.${k}`, this.name, false);
     return this;
   }
@@ -975,7 +975,7 @@ export class IgnitionConfig {
 
   private partition(p: PartitionOptions, field: string): PartitionSpec {
     if (typeof p !== "object" || p === null) this.fail(field, `expected a partition, got ${C.show(p)}`, "pass { number, label, sizeMiB, ... }");
-    this.check(C.checkInteger(p.number, `${field}.number`, 0, 128));
+    this.check(C.checkInteger(p.number, `${field}.number`, 0, C.GPT_MAX_PARTITIONS));
     this.check(C.checkPartitionLabel(p.label, `${field}.label`));
     if (!p.number && p.label === undefined) this.fail(field, "the partition has neither a number nor a label", "give it a number (1, 2, ...) or a label");
     this.check(C.checkInteger(p.sizeMiB, `${field}.sizeMiB`, 0, Number.MAX_SAFE_INTEGER));

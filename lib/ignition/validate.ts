@@ -136,7 +136,7 @@ class SpecValidator {
     }
     if (given(ign.timeouts)) {
       const t = this.obj(ign.timeouts, "ignition.timeouts");
-      for (const k of ["httpResponseHeaders", "httpTotal"]) if (given(t[k])) this.add(C.checkInteger(t[k], `ignition.timeouts.${k}`, 0, 86400, " seconds"));
+      for (const k of ["httpResponseHeaders", "httpTotal"]) if (given(t[k])) this.add(C.checkInteger(t[k], `ignition.timeouts.${k}`, 0, C.GO_INT32_MAX, " seconds"));
     }
     if (given(ign.security)) {
       const tls = this.obj(this.obj(ign.security, "ignition.security").tls ?? {}, "ignition.security.tls");
@@ -252,7 +252,7 @@ class SpecValidator {
       const devices = this.strings(x.devices, `${field}.devices`);
       if (devices.length === 0) this.add({ field: `${field}.devices`, problem: "the array has no member devices", fix: "list at least one device" });
       devices.forEach((dev, j) => this.add(C.checkNodePath(dev, `${field}.devices[${j}]`)));
-      if (given(x.spares)) this.add(C.checkInteger(x.spares, `${field}.spares`, 0, 1024));
+      if (given(x.spares)) this.add(C.checkInteger(x.spares, `${field}.spares`, 0, C.GO_INT32_MAX));
       if (typeof x.spares === "number" && x.spares > 0 && C.RAID_LEVELS_WITHOUT_SPARES.includes(x.level as string)) {
         this.add({ field: `${field}.spares`, problem: `level ${x.level} cannot have spares`, fix: "drop spares" });
       }
@@ -315,7 +315,7 @@ class SpecValidator {
       const field = `${disk}.partitions[${j}]`;
       const p = this.obj(q, field);
       const number = given(p.number) ? p.number : 0;
-      this.add(C.checkInteger(number, `${field}.number`, 0, 128));
+      this.add(C.checkInteger(number, `${field}.number`, 0, C.GPT_MAX_PARTITIONS));
       const label = given(p.label) ? p.label : undefined;
       this.add(C.checkPartitionLabel(label, `${field}.label`));
       if (!number && label === undefined) this.add({ field, problem: "the partition has neither a number nor a label", fix: "give it a number or a label" });
