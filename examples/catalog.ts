@@ -4,11 +4,15 @@
  */
 import type { App } from "../lib/cdktf";
 import type { Cluster } from "../lib/cluster";
+import { FlatcarAwsStack } from "./flatcar-aws/stack";
 import { FlatcarContainersStack } from "./flatcar-containers/stack";
 import { FlatcarLibvirtStack } from "./flatcar-libvirt/stack";
+import { K3osAwsStack } from "./k3os-aws/stack";
 import { K3osLibvirtStack } from "./k3os-libvirt/stack";
 
 export const EXAMPLES = {
+  "flatcar-aws": (app: App, id: string): Cluster => new FlatcarAwsStack(app, id).cluster,
+  "k3os-aws": (app: App, id: string): Cluster => new K3osAwsStack(app, id).cluster,
   "flatcar-libvirt": (app: App, id: string): Cluster => new FlatcarLibvirtStack(app, id).cluster,
   "k3os-libvirt": (app: App, id: string): Cluster => new K3osLibvirtStack(app, id).cluster,
   "flatcar-containers": (app: App, id: string): Cluster => new FlatcarContainersStack(app, id).cluster,

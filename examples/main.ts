@@ -1,13 +1,13 @@
 /**
  * The README's synth command (`npm run synth`, and `npx cdktf synth` through cdktf.json):
- * synthesizes one example (EXAMPLE, default `flatcar-libvirt`) and prints a summary of its nodes.
+ * synthesizes one example (EXAMPLE, default `flatcar-aws`) and prints a summary of its nodes.
  * EXAMPLE=all synthesizes every example.
  */
 import { App } from "../lib/cdktf";
 import { EXAMPLES, type ExampleName } from "./catalog";
 import { printSummary } from "./summary";
 
-const requested = process.env.EXAMPLE ?? "flatcar-libvirt";
+const requested = process.env.EXAMPLE ?? "flatcar-aws";
 const names = requested === "all" ? (Object.keys(EXAMPLES) as ExampleName[]) : [requested as ExampleName];
 for (const name of names) {
   if (!(name in EXAMPLES)) {

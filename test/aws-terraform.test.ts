@@ -4,16 +4,15 @@
  */
 import { afterAll, describe, expect, test } from "vitest";
 import { Testing } from "../lib/cdktf";
+import { ClusterToken } from "../lib/cluster";
 import { offlineAwsProviderConfig, terraformTools, terraformValidateAndPlan } from "../lib/testing/terraform";
 import { FlatcarAwsStack } from "../examples/flatcar-aws/stack";
 import { K3osAwsStack } from "../examples/k3os-aws/stack";
 import { need } from "./helpers/external";
-import { testSshKey } from "./fixtures/aws/cluster";
 import { ALL_SCENARIOS } from "./fixtures/aws/scenarios";
 import { checkRecordedStacks, checkStack, recordStack, tallyLine } from "./fixtures/aws/terraform";
 
 const TOKEN_VAR = { k3s_token: "offline-test-token-0123456789abcdef" };
-const SHA = "a".repeat(64);
 
 afterAll(() => {
   console.log(tallyLine(checkRecordedStacks()));
@@ -23,14 +22,17 @@ function flatcarExample(pinnedAmi?: string) {
   const stack = new FlatcarAwsStack(Testing.app(), "flatcar-aws", {
     provider: offlineAwsProviderConfig(),
     pinnedAmi,
-    k3sSysextSha256: SHA,
-    sshKeys: [testSshKey()],
+    token: ClusterToken.fromVariable({ name: "k3s_token" }),
   });
   return { stack, json: JSON.parse(Testing.synth(stack)) };
 }
 
 function k3osExample() {
-  const stack = new K3osAwsStack(Testing.app(), "k3os-aws", { amiId: "ami-0123456789abcdef0", provider: offlineAwsProviderConfig(), sshKeys: [testSshKey()] });
+  const stack = new K3osAwsStack(Testing.app(), "k3os-aws", {
+    amiId: "ami-0123456789abcdef0",
+    provider: offlineAwsProviderConfig(),
+    token: ClusterToken.fromVariable({ name: "k3s_token" }),
+  });
   return { stack, json: JSON.parse(Testing.synth(stack)) };
 }
 
@@ -87,8 +89,8 @@ describe("examples", () => {
 
   test("k3os-aws controllers carry the k3OS config as user data", () => {
     const { json } = k3osExample();
-    const server = Object.entries(json.resource.aws_instance as Record<string, { user_data: string }>).find(([k]) => k.includes("_server_"))![1];
-    expect(server.user_data).toContain("hostname: server");
+    const server = Object.entries(json.resource.aws_instance as Record<string, { user_data: string }>).find(([k]) => k.includes("k3os-controller-0"))![1];
+    expect(server.user_data).toContain("hostname: k3os-controller-0");
     expect(server.user_data).toContain("k3os:");
   });
 });

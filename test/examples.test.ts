@@ -11,18 +11,33 @@ import { ClusterToken } from "../lib/cluster";
 import { ignitionValidateTool } from "../lib/testing/ignition";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 import { checkClusterConfigs } from "../examples/summary";
+import { FlatcarAwsStack } from "../examples/flatcar-aws/stack";
 import { FlatcarContainersStack } from "../examples/flatcar-containers/stack";
 import { FlatcarLibvirtStack } from "../examples/flatcar-libvirt/stack";
+import { K3osAwsStack } from "../examples/k3os-aws/stack";
 import { K3osLibvirtStack } from "../examples/k3os-libvirt/stack";
+import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 import { need } from "./helpers/external";
 
 let configsChecked = 0;
 afterAll(() => console.log(`examples: ${configsChecked} node configs passed every validator that applies`));
 
 interface Built {
-  readonly stack: FlatcarLibvirtStack | K3osLibvirtStack | FlatcarContainersStack;
+  readonly stack: FlatcarLibvirtStack | K3osLibvirtStack | FlatcarContainersStack | FlatcarAwsStack | K3osAwsStack;
   readonly cluster: Cluster;
 }
+
+// terraform validate and plan of the AWS examples: test/aws-terraform.test.ts.
+const awsExamples: Record<string, () => Built> = {
+  "flatcar-aws": () => {
+    const stack = new FlatcarAwsStack(Testing.app(), "flatcar-aws", { provider: offlineAwsProviderConfig(), token: ClusterToken.fromVariable() });
+    return { stack, cluster: stack.cluster };
+  },
+  "k3os-aws": () => {
+    const stack = new K3osAwsStack(Testing.app(), "k3os-aws", { provider: offlineAwsProviderConfig(), token: ClusterToken.fromVariable() });
+    return { stack, cluster: stack.cluster };
+  },
+};
 
 const libvirtExamples: Record<string, () => Built> = {
   "flatcar-libvirt": () => {
@@ -39,7 +54,7 @@ const libvirtExamples: Record<string, () => Built> = {
   },
 };
 
-for (const [name, build] of Object.entries(libvirtExamples)) {
+for (const [name, build] of Object.entries({ ...awsExamples, ...libvirtExamples })) {
   describe(`examples/${name}`, () => {
     const { stack, cluster } = build();
     const text = Testing.synth(stack, true);
@@ -49,9 +64,11 @@ for (const [name, build] of Object.entries(libvirtExamples)) {
       expect(Testing.synth(build().stack, true)).toBe(text);
     });
 
-    it("passes the libvirt 0.8.3 schema check", () => {
-      expect(checkLibvirtResources(json)).toEqual([]);
-    });
+    if (name in libvirtExamples) {
+      it("passes the libvirt 0.8.3 schema check", () => {
+        expect(checkLibvirtResources(json)).toEqual([]);
+      });
+    }
 
     it("renders node configs that pass every validator", (ctx) => {
       const hasIgnition = [...cluster.renderedConfigs.values()].some((c) => c.format === "ignition");

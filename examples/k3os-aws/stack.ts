@@ -1,65 +1,44 @@
 /**
- * k3OS on AWS. k3OS publishes no AMIs (rancher/k3os README; build one with its packer template,
- * package/packer/aws), so the AMI id is a prop. Its config travels as YAML in user data. Workers
- * are placed as instances, one config each, since k3OS names the host from its config.
+ * k3OS on AWS: one server and a pool of two agents. k3OS publishes no AMIs (rancher/k3os README;
+ * build one with its packer template, package/packer/aws), so the AMI id is a prop. Each node's
+ * config travels as YAML in user data; agents of the pool share one launch template, and k3OS
+ * names each host itself.
  */
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
-import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack, TerraformVariable, terraformEncoder } from "../../lib/cdktf";
-import { Architecture, type NodeSpec, NodeRole } from "../../lib/core/node";
-import { K3sRole } from "../../lib/k3s/node";
+import type { Construct } from "constructs";
+import { TerraformStack } from "../../lib/cdktf";
+import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3os } from "../../lib/os/k3os";
-import { type AwsClusterBinding, AwsPlatform, WorkerPlacement } from "../../lib/platform/aws";
-import type { MachineRequest } from "../../lib/platform/platform";
+import { type AwsClusterBinding, AwsPlatform } from "../../lib/platform/aws";
+import { EXAMPLE_SSH_KEY } from "../shared";
 
 export interface K3osAwsStackProps {
-  /** An amd64 AMI with k3OS installed. */
-  readonly amiId: string;
+  /** An amd64 AMI with k3OS v0.22.2-k3s2r0 installed. @default - a stand-in id: replace it */
+  readonly amiId?: string;
   /** @default { region: "eu-central-1" } */
   readonly provider?: AwsProviderConfig;
-  /** OpenSSH public keys for `rancher`. */
-  readonly sshKeys: readonly string[];
+  /** Where the k3s token comes from. @default ClusterToken.random() */
+  readonly token?: ClusterToken;
 }
 
 export class K3osAwsStack extends TerraformStack {
-  public readonly binding: AwsClusterBinding;
+  public readonly cluster: Cluster;
 
-  constructor(scope: Construct, id: string, props: K3osAwsStackProps) {
+  constructor(scope: Construct, id: string, props: K3osAwsStackProps = {}) {
     super(scope, id);
     new AwsProvider(this, "aws", props.provider ?? { region: "eu-central-1" });
-    const token = new TerraformVariable(this, "k3s_token", { type: "string", sensitive: true, description: "k3s cluster token" });
-    const os = K3os.release(undefined, { amis: { amd64: props.amiId } });
-    const platform = AwsPlatform.newVpc({
-      cidr: "10.10.0.0/16",
-      zones: ["eu-central-1a", "eu-central-1b"],
-      workerPlacement: WorkerPlacement.INSTANCES,
+    this.cluster = new Cluster(this, "k3os", {
+      os: K3os.release("v0.22.2-k3s2r0", { amis: { amd64: props.amiId ?? process.env.K3OS_AMI ?? "ami-0123456789abcdef0" } }),
+      platform: AwsPlatform.newVpc({ cidr: "10.10.0.0/16", zones: ["eu-central-1a", "eu-central-1b"] }),
+      controllers: { count: 1, size: "t3.medium" },
+      pools: [{ name: "agents", count: 2, size: "t3.medium" }],
+      kubernetes: { token: props.token },
+      sshKeys: [EXAMPLE_SSH_KEY],
     });
-    const nodes: NodeSpec[] = [
-      { name: "server", role: NodeRole.CONTROLLER, pool: "controllers", architecture: Architecture.AMD64 },
-      { name: "agent-0", role: NodeRole.WORKER, pool: "agents", architecture: Architecture.AMD64 },
-      { name: "agent-1", role: NodeRole.WORKER, pool: "agents", architecture: Architecture.AMD64 },
-    ];
-    this.binding = platform.bind(this, "k3os-demo", nodes) as AwsClusterBinding;
-    const serverUrl = `https://${this.binding.addressOf("server")}:6443`;
-    const version = os.k3sVersion;
-    const requests: MachineRequest[] = nodes.map((spec) => ({
-      spec,
-      size: "t3.medium",
-      image: os.awsImage(spec.architecture),
-      config: os.renderNode(
-        {
-          spec,
-          hostname: spec.name,
-          sshKeys: props.sshKeys,
-          k3s:
-            spec.role === NodeRole.CONTROLLER
-              ? { role: K3sRole.CLUSTER_INIT, token: token.stringValue, version, tlsSans: this.binding.apiTlsSans }
-              : { role: K3sRole.AGENT, token: token.stringValue, version, serverUrl },
-        },
-        terraformEncoder,
-      ),
-    }));
-    this.binding.addMachines(requests);
-    new TerraformOutput(this, "api_endpoint", { value: `https://${this.binding.apiEndpoint}:6443` });
+  }
+
+  /** The AWS side of the cluster. */
+  public get binding(): AwsClusterBinding {
+    return this.cluster.platform as AwsClusterBinding;
   }
 }
