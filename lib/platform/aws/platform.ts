@@ -8,6 +8,7 @@ import { MicroOsError } from "../../core/errors";
 import { type NodeSpec, NodeRole, isDnsLabel } from "../../core/node";
 import { ConfigFormat, type AwsImageSource, type RenderedConfig } from "../../os/types";
 import {
+  type BindOptions,
   type IPlatform,
   type MachineInfo,
   type MachineRequest,
@@ -119,8 +120,8 @@ export class AwsPlatform implements IPlatform {
 
   private constructor(private readonly network: NetworkChoice) {}
 
-  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[]): PlatformBinding {
-    return new AwsClusterBinding(scope, "aws-platform", { clusterName, nodes, network: this.network });
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): PlatformBinding {
+    return new AwsClusterBinding(scope, "aws-platform", { clusterName, nodes, network: this.network, access: options });
   }
 }
 
@@ -129,6 +130,8 @@ interface AwsClusterBindingProps {
   readonly clusterName: string;
   readonly nodes: readonly NodeSpec[];
   readonly network: NetworkChoice;
+  /** The cluster's `access` (API and SSH CIDRs), given instead of the platform's own options. @default {} */
+  readonly access?: BindOptions;
 }
 
 /**
@@ -164,7 +167,17 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
     super(scope, id);
     const at = this.node.path;
     this.clusterName = props.clusterName;
-    this.options = props.network.props;
+    // The cluster's access CIDRs stand in for the platform's; giving both is ambiguous.
+    for (const field of ["apiCidrs", "sshCidrs"] as const) {
+      if (props.access?.[field] !== undefined && props.network.props[field] !== undefined) {
+        throw new MicroOsError(at, field, "CIDRs are given both to the cluster's access and to the platform", `give ${field} in one place (the cluster's access)`);
+      }
+    }
+    this.options = {
+      ...props.network.props,
+      apiCidrs: props.access?.apiCidrs ?? props.network.props.apiCidrs,
+      sshCidrs: props.access?.sshCidrs ?? props.network.props.sshCidrs,
+    };
     const o = this.options;
     if (!isDnsLabel(props.clusterName) || props.clusterName.length > 28) {
       throw new MicroOsError(at, "clusterName", `"${props.clusterName}" is not a DNS label of at most 28 characters`, "use lower-case letters, digits and '-' (AWS load balancer names hold 32 characters)");
