@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import { checkLabel, isProblem, parseTaint } from "../k3s/kubernetes";
@@ -56,6 +56,10 @@ export function k3osSchema(): object {
 
 function schemaValidator(): ValidateFunction {
   if (!validator) {
+    // ajv (some 60 modules) loads at the first check, not when the package is imported: a
+    // Flatcar-only app imports this module through the package index but never checks k3OS.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = (require("ajv") as typeof import("ajv")).default;
     const ajv = new Ajv({ allErrors: true, strict: false });
     validator = ajv.compile(k3osSchema());
   }
