@@ -29,7 +29,7 @@ function area(url: string): string {
   return m ? m[1] : url;
 }
 
-const [file, topArg] = process.argv.slice(2);
+const [file, topArg, callersOf] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
@@ -53,3 +53,43 @@ console.log("\nself time by area:");
 for (const [k, v] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${fmt(v)}  ${k}`);
 console.log("\ntop functions by self time:");
 for (const [k, v] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${fmt(v)}  ${k}`);
+
+// Inclusive time (self and below) per function, each sample counted once per function on its stack.
+{
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const key = (n: ProfileNode) => `${n.callFrame.functionName || "(anonymous)"}  ${n.callFrame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/(\/work\/main|\/tmp\/[^/]+)\//, "")}:${n.callFrame.lineNumber + 1}`;
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of self) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = key(byId.get(cur)!);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      inclusive.set(k, (inclusive.get(k) ?? 0) + us / 1000);
+    }
+  }
+  console.log("\ninclusive time, functions of this repository (lib/, gen/, bench/, examples/) and cdktf's synth:");
+  const ours = [...inclusive].filter(([k]) => /  (lib|gen|bench|examples)\/|cdktf\/lib\/(synthesize|app|terraform-stack)/.test(k));
+  for (const [k, v] of ours.sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${fmt(v)}  ${k}`);
+}
+
+// Optional third argument: a function name; prints the call paths (4 frames up) that lead to it,
+// by total time spent in it and below.
+if (callersOf) {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (n: ProfileNode) => `${n.callFrame.functionName || "(anonymous)"}@${n.callFrame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/\/work\/main\//, "").replace(/^.*\//, "")}:${n.callFrame.lineNumber + 1}`;
+  const paths = new Map<string, number>();
+  for (const [id, us] of self) {
+    let cur: number | undefined = id;
+    while (cur !== undefined && byId.get(cur)!.callFrame.functionName !== callersOf) cur = parent.get(cur);
+    if (cur === undefined) continue;
+    const chain: string[] = [];
+    for (let p = parent.get(cur), i = 0; p !== undefined && i < 6; p = parent.get(p), i++) chain.push(label(byId.get(p)!));
+    const key = chain.join(" < ");
+    paths.set(key, (paths.get(key) ?? 0) + us / 1000);
+  }
+  console.log(`\ncallers of ${callersOf} (time in it and below):`);
+  for (const [k, v] of [...paths].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${fmt(v)}  ${k}`);
+}

@@ -36,6 +36,7 @@ interface Run {
   readonly note?: string;
   /** In-process split: module loading before the case runs, building constructs, app.synth(). */
   readonly startupMs?: number;
+  readonly cdktfMs?: number;
   readonly buildMs?: number;
   readonly synthMs?: number;
   readonly load1: number;
@@ -126,6 +127,7 @@ function runOnce(name: string, mode: Mode, jsDir: string | undefined): Run {
     nodes: Number(inner?.nodes ?? NaN),
     note: inner?.note as string | undefined,
     startupMs: inner?.startupMs as number | undefined,
+    cdktfMs: inner?.cdktfMs as number | undefined,
     buildMs: inner?.buildMs as number | undefined,
     synthMs: inner?.synthMs as number | undefined,
     load1: loadavg()[0],
@@ -146,6 +148,7 @@ interface Summary {
   readonly cpu: readonly [number, number, number];
   readonly rss: readonly [number, number, number];
   readonly startup: number;
+  readonly cdktf: number;
   readonly build: number;
   readonly synth: number;
   readonly outputBytes: number;
@@ -165,6 +168,7 @@ function summarize(runs: readonly Run[]): Summary {
     cpu: m3(runs.map((r) => r.cpuS)),
     rss: m3(runs.map((r) => r.rssMb)),
     startup: median(runs.map((r) => r.startupMs ?? NaN)),
+    cdktf: median(runs.map((r) => r.cdktfMs ?? NaN)),
     build: median(runs.map((r) => r.buildMs ?? NaN)),
     synth: median(runs.map((r) => r.synthMs ?? NaN)),
     outputBytes: r0.outputBytes,
@@ -214,16 +218,16 @@ function report(summaries: readonly Summary[], failures: readonly Failure[], sta
         ? "### `node --import tsx` (what `npm run synth` and `npx cdktf synth` pay)"
         : "### Compiled by tsc, plain `node` (what a user of the published package pays)",
       "",
-      "Median (min–max). Ratios are medians over the baseline's medians. load = 1-minute load average during the runs.",
+      "Median (min–max). Ratios are medians over the baseline's medians. The in-process split (medians, ms): start = Node, the loader and the runner; cdktf = importing cdktf; build = importing the library's modules (the baseline: the provider barrel) and constructing; synth = `app.synth()`, which for a Cluster includes rendering every node and building its machines (they are built at synth, so escape hatches added after construction count). load avg = 1-minute load average of the machine during the runs (2 cores).",
       "",
-      "| case | runs | wall s | CPU s | peak RSS MB | wall / baseline | RSS / baseline | start, build, synth ms | output KB | bytes / node | load avg |",
+      "| case | runs | wall s | CPU s | peak RSS MB | wall / baseline | RSS / baseline | start, cdktf, build, synth ms | output KB | bytes / node | load avg |",
       "|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const s of rows) {
       const label = s.note ? `${s.case} (${s.note})` : s.case;
       const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) : "-");
       lines.push(
-        `| ${label} | ${s.runs} | ${triple(s.wall, f1)} | ${triple(s.cpu, f1)} | ${triple(s.rss, f0)} | ${ratio(s.wall[0], base?.wall[0])} | ${ratio(s.rss[0], base?.rss[0])} | ${f0(s.startup)}, ${f0(s.build)}, ${f0(s.synth)} | ${(s.outputBytes / 1024).toFixed(0)} | ${Number.isFinite(s.nodes) ? f0(s.outputBytes / s.nodes) : "-"} | ${s.load[0].toFixed(1)}–${s.load[1].toFixed(1)} |`,
+        `| ${label} | ${s.runs} | ${triple(s.wall, f1)} | ${triple(s.cpu, f1)} | ${triple(s.rss, f0)} | ${ratio(s.wall[0], base?.wall[0])} | ${ratio(s.rss[0], base?.rss[0])} | ${f0(s.startup)}, ${f0(s.cdktf)}, ${f0(s.build)}, ${f0(s.synth)} | ${(s.outputBytes / 1024).toFixed(0)} | ${Number.isFinite(s.nodes) ? f0(s.outputBytes / s.nodes) : "-"} | ${s.load[0].toFixed(1)}–${s.load[1].toFixed(1)} |`,
       );
     }
     for (const f of failures.filter((x) => x.mode === mode)) lines.push(`| ${f.case} | failed: ${f.message.replace(/\|/g, "\\|")} | | | | | | | | | |`);
