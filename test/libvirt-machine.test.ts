@@ -18,7 +18,7 @@ import {
 import { PlatformKind } from "../lib/platform/platform";
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { need } from "./helpers/external";
-import { ignitionValidateTool, runIgnitionValidate } from "./fixtures/libvirt/validate";
+import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import {
   FLATCAR_IMAGE,
   K3OS_IMAGE,
@@ -66,27 +66,27 @@ describe("Flatcar machines on libvirt", () => {
   });
 
   test("the Ignition inside every libvirt_ignition passes ignition-validate", (ctx) => {
-    const bin = need(ctx, ignitionValidateTool());
+    need(ctx, ignitionValidateTool());
     const contents = all(synth, "libvirt_ignition").map((r) => r.content as string);
     expect(contents).toHaveLength(3);
     for (const content of contents) {
-      const result = runIgnitionValidate(bin, content);
+      const result = runIgnitionValidate(content);
       expect(result, result.output).toMatchObject({ ok: true });
     }
   });
 
   test("ignition-validate rejects a broken config taken through the same path", (ctx) => {
-    const bin = need(ctx, ignitionValidateTool());
+    need(ctx, ignitionValidateTool());
     const broken = buildCluster([spec("c1", NodeRole.CONTROLLER)], () => ({
       config: { format: ConfigFormat.IGNITION, content: JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "relative/path" }] } }) },
       image: FLATCAR_IMAGE,
       size: "2x2048",
     })).synth;
-    expect(runIgnitionValidate(bin, all(broken, "libvirt_ignition")[0].content).ok).toBe(false);
+    expect(runIgnitionValidate(all(broken, "libvirt_ignition")[0].content).ok).toBe(false);
   });
 
   test("a Flatcar OS config rendered for libvirt passes ignition-validate", (ctx) => {
-    const bin = need(ctx, ignitionValidateTool());
+    need(ctx, ignitionValidateTool());
     const os = Flatcar.channel(FlatcarChannel.STABLE);
     const nodes = [spec("c1", NodeRole.CONTROLLER)];
     const { synth: s } = buildCluster(nodes, (n) => ({
@@ -98,13 +98,13 @@ describe("Flatcar machines on libvirt", () => {
       size: "2x4096",
       minimums: os.minimums,
     }));
-    const result = runIgnitionValidate(bin, all(s, "libvirt_ignition")[0].content);
+    const result = runIgnitionValidate(all(s, "libvirt_ignition")[0].content);
     expect(result, result.output).toMatchObject({ ok: true });
     expect(all(s, "libvirt_volume").find((v) => v.source)?.source).toBe("https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_qemu_image.img");
   });
 
   test("Flatcar k3s nodes rendered for libvirt addresses pass ignition-validate", (ctx) => {
-    const bin = need(ctx, ignitionValidateTool());
+    need(ctx, ignitionValidateTool());
     const os = Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "a".repeat(64) } }) });
     const nodes = [spec("c1", NodeRole.CONTROLLER), spec("w1")];
     const app = new App();
@@ -130,7 +130,7 @@ describe("Flatcar machines on libvirt", () => {
     expect(contents).toHaveLength(2);
     for (const content of contents) {
       expect(content).not.toContain("${");
-      const result = runIgnitionValidate(bin, content);
+      const result = runIgnitionValidate(content);
       expect(result, result.output).toMatchObject({ ok: true });
     }
     expect(contents.join("\n")).toContain("10.17.3.10");

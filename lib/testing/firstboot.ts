@@ -17,7 +17,8 @@ import { ROOT_REASON, errorLines, locateIgnitionProgram, runStage, runningAsRoot
 import { seedRoot, type SeedFiles } from "./firstboot/seed";
 import { FirstBootTree, readTree } from "./firstboot/tree";
 
-export { ignitionProgramTool, rootPrivilegeTool, type FirstBootTool } from "./firstboot/program";
+export { ignitionProgramTool, rootPrivilegeTool } from "./firstboot/program";
+export type { ExternalTool } from "./external";
 export { StubKind, type Stub, type RemoteContents } from "./firstboot/prepare";
 export { resolveApplyTime, type ApplyTimeOptions, type ApplyTimeValues, type Substitution } from "./firstboot/applytime";
 export { CORE_UID, CORE_GID, type SeedFiles } from "./firstboot/seed";

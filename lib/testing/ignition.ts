@@ -17,14 +17,8 @@ import { deferredMarkers, gzipBytes } from "../core/deferred";
 import { validateIgnitionSpec } from "../ignition/validate";
 
 /** An external program a test needs (the shape test/helpers/external.ts `need()` takes). */
-export interface ExternalTool {
-  /** Short name for messages. */
-  readonly name: string;
-  /** Resolved location (a path), or undefined when missing. */
-  readonly location: string | undefined;
-  /** How to get it, for the skip message. */
-  readonly install: string;
-}
+export type { ExternalTool } from "./external";
+import type { ExternalTool } from "./external";
 
 /** What ignition-validate said about a config. */
 export interface IgnitionValidateResult {

@@ -5,3 +5,4 @@ export * from "./k3os";
 export * from "./libvirt-schema";
 export * from "./terraform";
 export * from "./firstboot";
+export * from "./external";

@@ -21,14 +21,7 @@ export const AWS_PROVIDER_VERSION = "5.100.0";
 // (developer.hashicorp.com/terraform/cli/config/config-file#filesystem_mirror).
 const AWS_MIRROR_SUBPATH = path.join("registry.terraform.io", "hashicorp", "aws");
 
-/** Where a tool was found, in the shape test/helpers/external.ts `need()` takes. */
-export interface ToolLocation {
-  readonly name: string;
-  /** Resolved location, or undefined when missing. */
-  readonly location: string | undefined;
-  /** How to get it. */
-  readonly install: string;
-}
+import type { ExternalTool } from "./external";
 
 /** Finds `terraform` on PATH (or `TERRAFORM_BIN`). */
 export function findTerraform(): string | undefined {
@@ -65,7 +58,7 @@ export function findAwsMirror(): string | undefined {
 }
 
 /** terraform plus the AWS mirror, as one tool for `need()`; located only when both are there. */
-export function terraformTools(): ToolLocation {
+export function terraformTools(): ExternalTool {
   const terraform = findTerraform();
   const mirror = findAwsMirror();
   return {

@@ -5,14 +5,7 @@ import { existsSync } from "node:fs";
  * A program the first-boot simulator needs, in the shape of the test kit's `ExternalTool`
  * (test/helpers/external.ts), so a test can pass it to `need(ctx, tool)`.
  */
-export interface FirstBootTool {
-  /** Short name for messages. */
-  readonly name: string;
-  /** Resolved location (a path), or undefined when missing. */
-  readonly location: string | undefined;
-  /** How to get it, for the skip message. */
-  readonly install: string;
-}
+import type { ExternalTool } from "../external";
 
 // Debian's `ignition` package ships the real Ignition program as its dracut module's binary
 // (`dpkg -L ignition` lists .../dracut/modules.d/30ignition/ignition).
@@ -42,7 +35,7 @@ export function locateIgnitionProgram(): string | undefined {
 }
 
 /** The real Ignition program, described for `need(ctx, tool)`. */
-export function ignitionProgramTool(): FirstBootTool {
+export function ignitionProgramTool(): ExternalTool {
   return { name: "Ignition program", location: locateIgnitionProgram(), install: "apt-get install -y ignition" };
 }
 
@@ -59,7 +52,7 @@ export const ROOT_REASON =
  * Root privileges, described as a tool for `need(ctx, tool)`: present when the process runs as
  * root, missing otherwise (with what to do).
  */
-export function rootPrivilegeTool(): FirstBootTool {
+export function rootPrivilegeTool(): ExternalTool {
   return {
     name: "root privileges",
     location: runningAsRoot() ? "uid 0" : undefined,
