@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { Architecture } from "../lib/core/node";
 import { AwsPlatform, instanceTypeArchitecture, zoneSubnetCidrs } from "../lib/platform/aws";
-import { hostAddress, parseIpv4Cidr } from "../lib/platform/aws/cidr";
+import { parseIpv4Cidr } from "../lib/core/ipv4";
+import { hostAddress } from "../lib/platform/aws/cidr";
 import { awsName } from "../lib/platform/aws/names";
 import { buildCluster, controllers, resourcesOf, workers } from "./fixtures/aws/cluster";
 import { defaults, existing, opened, standard } from "./fixtures/aws/scenarios";
@@ -45,15 +46,15 @@ describe("subnet layout", () => {
   });
 
   test("a CIDR with host bits names the network address to use", () => {
-    expect(() => parseIpv4Cidr("10.0.0.1/16", "here", "cidr")).toThrow('here: cidr: "10.0.0.1/16" has host bits set. Fix: use the network address, "10.0.0.0/16"');
+    expect(() => parseIpv4Cidr("here", "cidr", "10.0.0.1/16")).toThrow('here: cidr: "10.0.0.1/16" has host bits set. Fix: use the network address, "10.0.0.0/16"');
   });
 
   test("text that is not a CIDR is refused", () => {
-    expect(() => parseIpv4Cidr("10.0.0.0", "here", "cidr")).toThrow('here: cidr: "10.0.0.0" is not a CIDR block');
+    expect(() => parseIpv4Cidr("here", "cidr", "10.0.0.0")).toThrow('here: cidr: "10.0.0.0" is not an IPv4 CIDR block');
   });
 
   test("an IPv6 CIDR is refused", () => {
-    expect(() => parseIpv4Cidr("fd00::/64", "here", "cidr")).toThrow('here: cidr: "fd00::/64" is IPv6');
+    expect(() => parseIpv4Cidr("here", "cidr", "fd00::/64")).toThrow('here: cidr: "fd00::/64" is IPv6');
   });
 
   test("a host address inside EC2's reserved addresses is refused", () => {
@@ -148,7 +149,7 @@ describe("security groups", () => {
 
   test("a bad apiCidrs entry is refused with its index", () => {
     expect(() => buildCluster(AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"], apiCidrs: ["any"] }), controllers(1))).toThrow(
-      'test/aws-platform/security: apiCidrs[0]: "any" is not a CIDR block',
+      'test/aws-platform/security: apiCidrs[0]: "any" is not an IPv4 CIDR block',
     );
   });
 });

@@ -402,7 +402,7 @@ describe("LibvirtPlatform", () => {
   });
 
   test("refuses a malformed CIDR", () => {
-    expect(() => LibvirtPlatform.local({ cidr: "10.17.3.0/33" }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(/cidr: `10\.17\.3\.0\/33` is not an IPv4 CIDR/);
+    expect(() => LibvirtPlatform.local({ cidr: "10.17.3.0/33" }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(/cidr: "10\.17\.3\.0\/33" is not an IPv4 CIDR block/);
   });
 
   test("refuses a malformed size", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it, test } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { MicroOsError } from "../lib/core/errors";
 import { AddressPlacement, LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider } from "../lib/platform/libvirt";
-import { overlaps, parseIpv4Cidr } from "../lib/platform/libvirt/addressing";
+import { overlaps, parseIpv4Cidr } from "../lib/core/ipv4";
 import { assertConforms } from "./libvirt-helpers";
 
 function network(props: Partial<LibvirtNetworkProps> = {}, stack = new TerraformStack(new App(), "net")) {
@@ -70,19 +70,19 @@ describe("LibvirtNetwork", () => {
 
   test("refuses a malformed CIDR", () => {
     const e = errorOf(() => network({ cidr: "10.17.3/24" }));
-    expect(e.message).toBe("net/lan: cidr: `10.17.3/24` is not an IPv4 CIDR. Fix: give an IPv4 network in CIDR form with host bits clear, for example `10.17.3.0/24`");
+    expect(e.message).toBe('net/lan: cidr: "10.17.3/24" is not an IPv4 CIDR block. Fix: give a network in CIDR form, for example "10.0.0.0/16"');
   });
 
   test("refuses an IPv6 CIDR", () => {
-    expect(() => network({ cidr: "fd00::/64" })).toThrow(/cidr: `fd00::\/64` is not an IPv4 CIDR/);
+    expect(() => network({ cidr: "fd00::/64" })).toThrow(/cidr: "fd00::\/64" is IPv6/);
   });
 
   test("refuses a CIDR with host bits set", () => {
-    expect(() => network({ cidr: "10.17.3.5/24" })).toThrow("net/lan: cidr: `10.17.3.5/24` has host bits set (the network is 10.17.3.0/24)");
+    expect(() => network({ cidr: "10.17.3.5/24" })).toThrow('net/lan: cidr: "10.17.3.5/24" has host bits set. Fix: use the network address, "10.17.3.0/24"');
   });
 
   test("refuses a block too small for nodes", () => {
-    expect(() => network({ cidr: "10.17.3.0/30" })).toThrow(/`10\.17\.3\.0\/30` is too small .* Fix: use a prefix of \/29 or shorter/);
+    expect(() => network({ cidr: "10.17.3.0/30" })).toThrow(/"10\.17\.3\.0\/30" is too small .* Fix: use a prefix of \/29 or shorter/);
   });
 
   test("refuses a CIDR that overlaps k3s's pod network", () => {
@@ -99,7 +99,7 @@ describe("LibvirtNetwork", () => {
   });
 
   test("refuses an avoided block given as a malformed CIDR", () => {
-    expect(() => network({ avoidCidrs: ["nonsense"] })).toThrow(/avoidCidrs: `nonsense` is not an IPv4 CIDR/);
+    expect(() => network({ avoidCidrs: ["nonsense"] })).toThrow(/avoidCidrs: "nonsense" is not an IPv4 CIDR block/);
   });
 
   test("refuses more nodes than the block holds", () => {

@@ -12,7 +12,8 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Construct, Fn } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
-import { parseIpv4Cidr, zoneSubnetCidrs } from "./cidr";
+import { parseIpv4Cidr } from "../../core/ipv4";
+import { zoneSubnetCidrs } from "./cidr";
 
 /** How private subnets reach the internet. */
 export enum NatGateways {
@@ -181,7 +182,7 @@ export function existingNetwork(at: string, props: ExistingNetworkProps): IClust
   if (!/^vpc-[0-9a-f]{8,17}$/.test(props.vpcId)) {
     throw new MicroOsError(at, "vpcId", `"${props.vpcId}" is not a VPC id`, 'give the id as "vpc-" and 8 or 17 hex digits');
   }
-  parseIpv4Cidr(props.vpcCidr, at, "vpcCidr");
+  parseIpv4Cidr(at, "vpcCidr", props.vpcCidr);
   if (props.privateSubnets.length === 0) {
     throw new MicroOsError(at, "privateSubnets", "no subnet given", "give at least one private subnet (id and CIDR) for the nodes");
   }
@@ -189,7 +190,7 @@ export function existingNetwork(at: string, props: ExistingNetworkProps): IClust
     if (!/^subnet-[0-9a-f]{8,17}$/.test(s.id)) {
       throw new MicroOsError(at, `privateSubnets[${i}].id`, `"${s.id}" is not a subnet id`, 'give the id as "subnet-" and 8 or 17 hex digits');
     }
-    parseIpv4Cidr(s.cidr, at, `privateSubnets[${i}].cidr`);
+    parseIpv4Cidr(at, `privateSubnets[${i}].cidr`, s.cidr);
   });
   (props.publicSubnetIds ?? []).forEach((id, i) => {
     if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) {

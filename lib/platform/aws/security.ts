@@ -6,7 +6,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "../../cdktf";
-import { parseIpv4Cidr } from "./cidr";
+import { parseIpv4Cidr } from "../../core/ipv4";
 
 /** The k3s API port (docs.k3s.io/installation/requirements, "Inbound Rules for K3s Nodes"). */
 export const K3S_API_PORT = 6443;
@@ -50,8 +50,8 @@ export class ClusterSecurityGroups extends Construct {
   constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {
     super(scope, id);
     const at = this.node.path;
-    props.apiCidrs.forEach((c, i) => parseIpv4Cidr(c, at, `apiCidrs[${i}]`));
-    (props.sshCidrs ?? []).forEach((c, i) => parseIpv4Cidr(c, at, `sshCidrs[${i}]`));
+    props.apiCidrs.forEach((c, i) => parseIpv4Cidr(at, `apiCidrs[${i}]`, c));
+    (props.sshCidrs ?? []).forEach((c, i) => parseIpv4Cidr(at, `sshCidrs[${i}]`, c));
     const tags = props.tags ?? {};
     const group = (name: string, description: string) =>
       new SecurityGroup(this, name, {

@@ -16,6 +16,7 @@ import {
   offsetOf,
   overlaps,
   parseIpv4Cidr,
+  parseNetworkCidr,
 } from "./addressing";
 
 /** k3s's default pod and service networks (k3s docs, server flags `--cluster-cidr`, `--service-cidr`). */
@@ -96,7 +97,7 @@ export class LibvirtNetwork extends Construct {
   constructor(scope: Construct, id: string, props: LibvirtNetworkProps) {
     super(scope, id);
     const at = this.node.path;
-    this.parsed = parseIpv4Cidr(at, "cidr", props.cidr ?? "10.17.3.0/24");
+    this.parsed = parseNetworkCidr(at, "cidr", props.cidr ?? "10.17.3.0/24");
     this.cidr = this.parsed.cidr;
     this.domain = props.domain ?? `${props.name}.internal`;
     this.gateway = gatewayOf(this.parsed);
