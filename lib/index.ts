@@ -13,5 +13,3 @@ export * from "./platform/platform";
 export * from "./platform/aws";
 export * from "./platform/libvirt";
 export * from "./cluster";
-// Names both an earlier and a later module export; the explicit export settles which one is public.
-export type { Problem } from "./ignition";

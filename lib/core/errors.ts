@@ -20,3 +20,16 @@ export class MicroOsError extends Error {
     this.fix = fix;
   }
 }
+
+/** One thing wrong with a value, with where it is and how to fix it (what validators collect). */
+export interface Problem {
+  /** Where, for example `storage.files[/etc/hostname].mode` or `k3os.labels`. */
+  readonly field: string;
+  /** What is wrong. */
+  readonly problem: string;
+  /** What to do instead. */
+  readonly fix: string;
+}
+
+/** A problem found in a value before the caller knows which field held it. */
+export type Finding = Omit<Problem, "field">;

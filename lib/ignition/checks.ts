@@ -10,14 +10,8 @@ import { IgnitionVersion } from "./version";
  * Values that hold apply-time markers (cdktf tokens) are checked only as far as the known text
  * allows: a token may stand for anything.
  */
-export interface Problem {
-  /** Where in the config, for example `storage.files[/etc/hostname].mode`. */
-  readonly field: string;
-  /** What is wrong. */
-  readonly problem: string;
-  /** What to do instead. */
-  readonly fix: string;
-}
+export type { Problem } from "../core/errors";
+import type { Problem } from "../core/errors";
 
 const problem = (field: string, what: string, fix: string): Problem => ({ field, problem: what, fix });
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
+import type { Problem } from "../core/errors";
 import { checkLabel, isProblem, parseTaint } from "../k3s/kubernetes";
 import { decodeProblem } from "./decode";
 
@@ -27,11 +28,8 @@ export enum K3osDelivery {
 }
 
 /** One problem with a config: where, what, and how to fix it. */
-export interface K3osIssue {
-  readonly field: string;
-  readonly problem: string;
-  readonly fix: string;
-}
+/** A problem in a k3OS config. */
+export type K3osIssue = Problem;
 
 /** Options for checking. */
 export interface K3osCheckOptions {

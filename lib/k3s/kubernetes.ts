@@ -3,13 +3,8 @@
  * returns undefined when the input is good, else a problem and a fix for a MicroOsError.
  */
 import { isDeferred } from "../core/deferred";
+import type { Finding } from "../core/errors";
 import { type Taint, TaintEffect } from "../core/node";
-
-/** What is wrong with an input, and what to do instead. */
-export interface Problem {
-  readonly problem: string;
-  readonly fix: string;
-}
 
 // Label names and values: at most 63 characters, alphanumeric at both ends, `-`, `_`, `.` inside
 // (kubernetes.io/docs/concepts/overview/working-with-objects/labels, "Syntax and character set").
@@ -23,7 +18,7 @@ export function isDnsSubdomain(name: string): boolean {
 }
 
 /** Checks a label key (`[prefix/]name`). */
-export function checkLabelKey(key: string): Problem | undefined {
+export function checkLabelKey(key: string): Finding | undefined {
   if (isDeferred(key)) {
     return { problem: "the label key is a value known only at apply time", fix: "give label keys as literal strings" };
   }
@@ -46,7 +41,7 @@ export function checkLabelKey(key: string): Problem | undefined {
 }
 
 /** Checks a label value (may be empty). */
-export function checkLabelValue(value: string): Problem | undefined {
+export function checkLabelValue(value: string): Finding | undefined {
   if (isDeferred(value) || value === "") return undefined;
   if (value.length > 63 || !LABEL_NAME.test(value)) {
     return {
@@ -76,7 +71,7 @@ const ALLOWED_K8S_LABELS = new Set([
 ]);
 
 /** Checks that the kubelet lets a node give itself this label at registration. */
-export function checkSelfLabel(key: string): Problem | undefined {
+export function checkSelfLabel(key: string): Finding | undefined {
   const slash = key.indexOf("/");
   if (slash < 0) return undefined;
   const prefix = key.slice(0, slash);
@@ -90,14 +85,14 @@ export function checkSelfLabel(key: string): Problem | undefined {
 }
 
 /** Checks a whole label (key, value, self-labelling rule). */
-export function checkLabel(key: string, value: string): Problem | undefined {
+export function checkLabel(key: string, value: string): Finding | undefined {
   return checkLabelKey(key) ?? checkLabelValue(value) ?? checkSelfLabel(key);
 }
 
 const EFFECTS: readonly string[] = Object.values(TaintEffect);
 
 /** Checks a typed taint. */
-export function checkTaint(taint: Taint): Problem | undefined {
+export function checkTaint(taint: Taint): Finding | undefined {
   const key = checkLabelKey(taint.key);
   if (key) return { problem: `taint key: ${key.problem}`, fix: key.fix };
   if (taint.value !== undefined) {
@@ -115,8 +110,8 @@ export function formatTaint(taint: Taint): string {
   return taint.value !== undefined && taint.value !== "" ? `${taint.key}=${taint.value}:${taint.effect}` : `${taint.key}:${taint.effect}`;
 }
 
-/** Parses `key=value:Effect` (or `key:Effect`); a Problem when malformed. */
-export function parseTaint(text: string): Taint | Problem {
+/** Parses `key=value:Effect` (or `key:Effect`); a Finding when malformed. */
+export function parseTaint(text: string): Taint | Finding {
   const colon = text.lastIndexOf(":");
   if (colon < 0) {
     return { problem: `"${text}" has no effect`, fix: "write taints as key=value:Effect, for example dedicated=gpu:NoSchedule" };
@@ -132,7 +127,7 @@ export function parseTaint(text: string): Taint | Problem {
   return taint;
 }
 
-/** True when `x` is a Problem rather than a parsed value. */
-export function isProblem(x: unknown): x is Problem {
+/** True when `x` is a Finding rather than a parsed value. */
+export function isProblem(x: unknown): x is Finding {
   return typeof x === "object" && x !== null && "problem" in x && "fix" in x;
 }
