@@ -95,3 +95,12 @@ describe("Cluster on AWS", () => {
     expect(() => synth(props({ pools: [{ name: "general", count: 1, size: "t4g.large" }] }))).toThrow(/arm64|architecture/);
   });
 });
+
+describe("Cluster on AWS refuses", () => {
+  it("a VPC over k3s's pod or service network", () => {
+    expect(() => synth(props({}, { cidr: "10.42.0.0/16" }))).toThrow(/cidr: the VPC 10\.42\.0\.0\/16 overlaps k3s's pod or service network 10\.42\.0\.0\/16.*Fix: pick a VPC block outside/);
+  });
+  it("a libvirt size as an instance type", () => {
+    expect(() => synth(props({ controllers: { count: 1, size: "2x4096" } }))).toThrow(/2x4096/);
+  });
+});

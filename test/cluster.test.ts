@@ -244,3 +244,17 @@ describe("Cluster refuses", () => {
 
 // keep App referenced for typings of Testing.app()
 void App;
+
+describe("Cluster refuses platform options on the wrong platform", () => {
+  it("spot workers on libvirt", () => {
+    expect(() => synth(props({ pools: [{ name: "general", count: 1, size: "2x4096", spot: true }] }))).toThrow(
+      /requests\.demo-general-0\.spot: spot capacity is an AWS option.*Fix: leave spot out of pools on libvirt/,
+    );
+  });
+  it("an EC2 instance type as a libvirt size", () => {
+    expect(() => synth(props({ controllers: { count: 1, size: "t3.medium" } }))).toThrow(/`t3\.medium` is not a libvirt size.*<vcpu>x<memory MiB>/);
+  });
+  it("a libvirt network over k3s's pod network", () => {
+    expect(() => synth(props({ platform: LibvirtPlatform.local({ cidr: "10.42.0.0/24" }) }))).toThrow(/overlaps 10\.42\.0\.0\/16/);
+  });
+});

@@ -5,6 +5,9 @@
  */
 import type { Taint } from "../core/node";
 
+/** k3s's default pod and service networks (docs.k3s.io cli/server, `--cluster-cidr`, `--service-cidr`); a node network must not overlap them. */
+export const K3S_DEFAULT_CIDRS: readonly string[] = ["10.42.0.0/16", "10.43.0.0/16"];
+
 /** How a k3s node enters the cluster. */
 export enum K3sRole {
   /** The first server: starts embedded etcd with `--cluster-init`. */

@@ -15,6 +15,8 @@ import {
   type PlatformBinding,
   PlatformKind,
 } from "../platform";
+import { overlaps, parseIpv4Cidr } from "../../core/ipv4";
+import { K3S_DEFAULT_CIDRS } from "../../k3s/node";
 import { hostAddress } from "./cidr";
 import { ConfigBucket, DeliveryKind, EC2_USER_DATA_LIMIT, chooseDelivery, estimateUserDataBytes } from "./delivery";
 import { NodeIdentity } from "./iam";
@@ -203,6 +205,13 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       this.network = existingNetwork(at, props.network.props);
     }
 
+    // Pods and services get k3s's default networks; nodes inside them could not be reached.
+    const vpc = parseIpv4Cidr(at, "cidr", this.network.vpcCidr);
+    for (const reserved of K3S_DEFAULT_CIDRS) {
+      if (overlaps(vpc, parseIpv4Cidr(at, "cidr", reserved))) {
+        throw new MicroOsError(at, "cidr", `the VPC ${vpc.cidr} overlaps k3s's pod or service network ${reserved}`, "pick a VPC block outside 10.42.0.0/15, for example 10.0.0.0/16");
+      }
+    }
     const apiCidrs = o.apiCidrs ?? [this.network.vpcCidr];
     this.securityGroups = new ClusterSecurityGroups(this, "security", {
       vpcId: this.network.vpcId,

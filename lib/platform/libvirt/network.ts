@@ -19,8 +19,9 @@ import {
   parseNetworkCidr,
 } from "./addressing";
 
-/** k3s's default pod and service networks (k3s docs, server flags `--cluster-cidr`, `--service-cidr`). */
-export const K3S_DEFAULT_CIDRS: readonly string[] = ["10.42.0.0/16", "10.43.0.0/16"];
+import { K3S_DEFAULT_CIDRS } from "../../k3s/node";
+
+export { K3S_DEFAULT_CIDRS };
 
 /** One host the network knows by name. */
 export interface LibvirtHost {

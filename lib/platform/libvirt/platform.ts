@@ -193,6 +193,9 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
     }
     const infos: MachineInfo[] = [];
     for (const request of requests) {
+      if (request.spot) {
+        throw new MicroOsError(at, `requests.${request.spec.name}.spot`, "spot capacity is an AWS option; a libvirt host has none", "leave spot out of pools on libvirt");
+      }
       const image = this.imageFor(request.image);
       const size = request.size === "" ? (this.props.size ?? "2x2048") : request.size;
       const { vcpu, memoryMib } = parseLibvirtSize(at, `requests.${request.spec.name}.size`, size);
