@@ -7,7 +7,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsPlatform, Cluster, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall, WorkerPlacement } from "../../lib";
+import { AwsPlatform, Cluster, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall } from "../../lib";
 import { installMatchers, synthStack } from "../../lib/testing";
 
 installMatchers(expect);
@@ -23,13 +23,9 @@ function myStack(): TerraformStack {
       // sha256 of k3s-v1.31.4+k3s1-x86-64.raw from flatcar/sysext-bakery's release (a stand-in here).
       k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "0".repeat(64) } }),
     }),
-    platform: AwsPlatform.newVpc({
-      cidr: "10.0.0.0/16",
-      zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"],
-      // One instance per worker; leave this out for an autoscaling group per pool, which the kit
-      // shows as one node named after the pool.
-      workerPlacement: WorkerPlacement.INSTANCES,
-    }),
+    // Workers of a pool run in one autoscaling group: the kit shows the pool as one node named
+    // after it ("general"). With workerPlacement: WorkerPlacement.INSTANCES each worker is a node.
+    platform: AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"] }),
     controllers: { count: 3, size: "t3.medium" },
     pools: [{ name: "general", count: 2, size: "t3.large" }],
     kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable() },
