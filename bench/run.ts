@@ -134,6 +134,10 @@ function runOnce(name: string, mode: Mode, jsDir: string | undefined): Run {
   };
 }
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -270,7 +274,16 @@ function main(): void {
         const done: Run[] = [];
         try {
           for (let i = 0; i < n; i++) {
-            const r = runOnce(name, mode, jsDir);
+            let r: Run;
+            try {
+              r = runOnce(name, mode, jsDir);
+            } catch (e) {
+              // Others edit this tree while the bench runs, and tsx reads the sources live: a run
+              // that catches a file half-written fails once. Retry once; a second failure is real.
+              console.error(`${mode} ${name} #${i + 1} failed, retrying once: ${(e as Error).message.split("\n").slice(0, 6).join(" ")}`);
+              sleepSync(3000);
+              r = runOnce(name, mode, jsDir);
+            }
             done.push(r);
             console.error(`${mode} ${name} #${i + 1}: ${r.wallS.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.rssMb.toFixed(0)} MB, ${r.outputBytes} bytes (load ${r.load1.toFixed(1)})`);
           }
