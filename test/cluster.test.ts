@@ -258,3 +258,35 @@ describe("Cluster refuses platform options on the wrong platform", () => {
     expect(() => synth(props({ platform: LibvirtPlatform.local({ cidr: "10.42.0.0/24" }) }))).toThrow(/overlaps 10\.42\.0\.0\/16/);
   });
 });
+
+describe("Cluster on libvirt with shared worker configs", () => {
+  const shared = () => props({ platform: LibvirtPlatform.local({ shareWorkerConfigs: true }) });
+
+  it("writes one libvirt_ignition per pool, and one per controller", () => {
+    const s = synth(shared());
+    const names = Object.values(s.json.resource.libvirt_ignition).map((r) => r.name).sort();
+    expect(names).toEqual(["demo-controller-0.ign", "demo-controller-1.ign", "demo-controller-2.ign", "demo-general.ign"]);
+    const domains = Object.values(s.json.resource.libvirt_domain).filter((d) => String(d.name).startsWith("demo-general-"));
+    expect(new Set(domains.map((d) => d.coreos_ignition)).size).toBe(1);
+  });
+
+  it("leaves host and node names to DHCP in the shared config", () => {
+    const s = synth(shared());
+    const pool = String(Object.values(s.json.resource.libvirt_ignition).find((r) => r.name === "demo-general.ign")!.content);
+    expect(pool).not.toContain("/etc/hostname");
+    expect(pool).not.toContain("node-name");
+    expect(ignitionOf(s, "demo-controller-0")).toContain("/etc/hostname");
+  });
+
+  it("still replaces a worker when its pool's config changes: its disk name hashes the shared config", () => {
+    const s = synth(shared());
+    const [key] = Object.entries(s.json.resource.libvirt_ignition).find(([, r]) => r.name === "demo-general.ign")!;
+    const disk = Object.values(s.json.resource.libvirt_volume).map((v) => String(v.name)).find((n) => n.startsWith("demo-general-0-"));
+    // The token holds apply-time values, so Terraform computes the hash from the stored content.
+    expect(disk).toContain(`libvirt_ignition.${key}.content`);
+  });
+
+  it("passes the libvirt schema check", () => {
+    expect(checkLibvirtResources(synth(shared()).json)).toEqual([]);
+  });
+});

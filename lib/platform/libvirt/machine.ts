@@ -80,6 +80,11 @@ export interface LibvirtMachineProps {
   readonly uefiFirmware?: string;
   /** UEFI variables template on the host. @default - libvirt's default for the firmware */
   readonly uefiVarsTemplate?: string;
+  /**
+   * An Ignition resource the nodes of a pool share, with the hash of its content for disk names.
+   * @default - the machine makes its own from `config`
+   */
+  readonly sharedIgnition?: { readonly resource: Ignition; readonly hash: string };
 }
 
 const GIB = 1024 ** 3;
@@ -141,7 +146,10 @@ export class LibvirtMachine extends Construct {
     let ignition: Ignition | undefined;
     let cloudInit: CloudinitDisk | undefined;
     let configRef: string;
-    if (config.format === ConfigFormat.IGNITION) {
+    if (config.format === ConfigFormat.IGNITION && props.sharedIgnition) {
+      ignition = props.sharedIgnition.resource;
+      configRef = ignition.content;
+    } else if (config.format === ConfigFormat.IGNITION) {
       ignition = new Ignition(this, "Ignition", { name: `${domainName}.ign`, pool: props.pool, content: terraformLiteral(config.content) });
       configRef = ignition.content;
     } else {
@@ -159,7 +167,7 @@ export class LibvirtMachine extends Construct {
     // replaces the domain (flatcar/flatcar-terraform does this for #854).
     // The image URL is part of the hash: a k3OS worker on a new release must reinstall, since its
     // old disk would otherwise boot the new kernel over the old system.
-    const hash = isDeferred(config.content) ? Fn.substr(Fn.sha256(Fn.join("\n", [image.source.url, configRef])), 0, 8) : libvirtDiskHash(config.content, image.source.url);
+    const hash = props.sharedIgnition ? props.sharedIgnition.hash : isDeferred(config.content) ? Fn.substr(Fn.sha256(Fn.join("\n", [image.source.url, configRef])), 0, 8) : libvirtDiskHash(config.content, image.source.url);
     const diskName = keep ? `${domainName}.qcow2` : `${domainName}-${hash}.qcow2`;
 
     this.disk = new Volume(this, "Disk", {

@@ -1,6 +1,10 @@
 /**
  * The libvirt platform for the Cluster: `LibvirtPlatform.local(props)`.
  */
+import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
+import { Fn, terraformLiteral } from "../../cdktf";
+import { isDeferred } from "../../core/deferred";
+import { ConfigFormat } from "../../os/types";
 import { Construct } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { NodeRole, type NodeSpec } from "../../core/node";
@@ -15,7 +19,7 @@ import {
 } from "../platform";
 import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
 import { LibvirtImage } from "./image";
-import { LibvirtMachine, type MachineMinimums, ReplacementPolicy } from "./machine";
+import { LibvirtMachine, libvirtDiskHash, type MachineMinimums, ReplacementPolicy } from "./machine";
 import { AddressPlacement, K3S_DEFAULT_CIDRS, LibvirtNetwork } from "./network";
 import { LIBVIRT_LOCAL_URI, ensureLibvirtProvider } from "./provider";
 
@@ -51,6 +55,14 @@ export interface LibvirtLocalProps {
   readonly workerReplacement?: ReplacementPolicy;
   /** Smallest memory and disk the OS needs. @default - from the request, else LIBVIRT_DEFAULT_MINIMUMS */
   readonly minimums?: MachineMinimums;
+  /**
+   * Workers of a pool boot one shared Ignition (one `libvirt_ignition` per pool instead of per
+   * node) and take their host name from the network's DHCP host entry, as systemd-networkd does
+   * by default (systemd.network, `[DHCPv4] UseHostname=`). Smaller output and faster synth for
+   * large pools; per-node escape hatches are then refused.
+   * @default false - each node's config names its host
+   */
+  readonly shareWorkerConfigs?: boolean;
   /** UEFI firmware path on the host; required for arm64 nodes. @default - BIOS boot */
   readonly uefiFirmware?: string;
   /** UEFI variables template path on the host. @default - libvirt's default */
@@ -98,6 +110,7 @@ export interface LibvirtClusterProps extends LibvirtLocalProps {
  */
 export class LibvirtCluster extends Construct implements PlatformBinding {
   public readonly kind = PlatformKind.LIBVIRT;
+  public readonly poolsShareConfig: boolean;
   public readonly network: LibvirtNetwork;
   public readonly pool: Pool;
   public readonly apiEndpoint: string;
@@ -125,6 +138,7 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
         throw new MicroOsError(at, `access.${field}`, "libvirt's NAT network has no firewall to limit who reaches the nodes", "leave it empty on libvirt (only the host reaches the network)");
       }
     }
+    this.poolsShareConfig = props.shareWorkerConfigs ?? false;
     const controllers = props.nodes.filter((n) => n.role === NodeRole.CONTROLLER);
     if (controllers.length === 0) {
       throw new MicroOsError(at, "nodes", "no controller among the nodes", "list at least one node with role CONTROLLER");
@@ -192,6 +206,8 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
       }
     }
     const infos: MachineInfo[] = [];
+    // One Ignition resource per shared pool config (the cluster renders a shared pool once).
+    const shared = new Map<string, { readonly resource: Ignition; readonly hash: string }>();
     for (const request of requests) {
       if (request.spot) {
         throw new MicroOsError(at, `requests.${request.spec.name}.spot`, "spot capacity is an AWS option; a libvirt host has none", "leave spot out of pools on libvirt");
@@ -200,7 +216,16 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
       const size = request.size === "" ? (this.props.size ?? "2x2048") : request.size;
       const { vcpu, memoryMib } = parseLibvirtSize(at, `requests.${request.spec.name}.size`, size);
       const spec = request.spec;
+      const sharable = this.poolsShareConfig && spec.role !== NodeRole.CONTROLLER && request.config.format === ConfigFormat.IGNITION;
+      let sharedIgnition = sharable ? shared.get(request.config.content) : undefined;
+      if (sharable && !sharedIgnition) {
+        const resource = new Ignition(this, `Ignition-${spec.pool}`, { name: `${this.props.clusterName}-${spec.pool}.ign`, pool: this.pool.name, content: terraformLiteral(request.config.content) });
+        const hash = isDeferred(request.config.content) ? Fn.substr(Fn.sha256(Fn.join("\n", [image.source.url, resource.content])), 0, 8) : libvirtDiskHash(request.config.content, image.source.url);
+        sharedIgnition = { resource, hash };
+        shared.set(request.config.content, sharedIgnition);
+      }
       const machine = new LibvirtMachine(this, `Machine-${spec.name}`, {
+        sharedIgnition,
         name: spec.name,
         // Domain names are unique per host: prefix the cluster unless the node name carries it.
         domainName: spec.name.startsWith(`${this.props.clusterName}-`) ? spec.name : `${this.props.clusterName}-${spec.name}`,
