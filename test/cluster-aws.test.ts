@@ -8,7 +8,7 @@ import { TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
 import { K3sFlatcarInstall } from "../lib/k3s/ignition";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
-import { AwsImagePolicy, AwsPlatform, type AwsNewVpcProps } from "../lib/platform/aws";
+import { AwsImagePolicy, AwsPlatform, type AwsNewVpcProps, WorkerPlacement } from "../lib/platform/aws";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -102,5 +102,22 @@ describe("Cluster on AWS refuses", () => {
   });
   it("a libvirt size as an instance type", () => {
     expect(() => synth(props({ controllers: { count: 1, size: "2x4096" } }))).toThrow(/2x4096/);
+  });
+});
+
+describe("Cluster on AWS with workers as instances", () => {
+  it("removes only the named node's resources and keeps every other worker in its zone", () => {
+    const placed = (names: string[]) =>
+      synth(props({ pools: [{ name: "edge", nodeNames: names, size: "t3.large" }] }, { workerPlacement: WorkerPlacement.INSTANCES })).resource;
+    const before = placed(["a", "b", "c", "d"]);
+    const after = placed(["a", "c", "d"]);
+    for (const [type, byName] of Object.entries(after)) {
+      for (const [name, body] of Object.entries(byName)) {
+        if (/edge-(a|c|d)/.test(name)) expect(JSON.stringify(body), `${type}.${name}`).toBe(JSON.stringify(before[type][name]));
+      }
+    }
+    const removed = Object.entries(before).flatMap(([type, byName]) => Object.keys(byName).filter((n) => !after[type]?.[n]).map((n) => `${type}.${n}`));
+    expect(removed.length).toBeGreaterThan(0);
+    expect(removed.every((r) => r.includes("edge-b"))).toBe(true);
   });
 });

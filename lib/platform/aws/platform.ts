@@ -3,6 +3,7 @@
  * load balancer and the image lookups; the binding's `addMachines()` builds controllers as
  * instances with fixed private addresses and worker pools as autoscaling groups.
  */
+import { createHash } from "node:crypto";
 import { Construct } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { type NodeSpec, NodeRole, isDnsLabel } from "../../core/node";
@@ -374,10 +375,9 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
     const userData = this.userData(r.config, `nodes/${name}.ign`, identity, at);
     const fixed = controller ? this.controllerAddresses.get(name) : undefined;
     const subnets = this.network.privateSubnets;
-    // Workers placed as instances spread over zones by their index in their pool: new nodes are
-    // added at the end of a pool, so existing ones keep their zone.
-    const poolIndex = controller ? 0 : [...this.nodesByName.values()].filter((n) => n.pool === r.spec.pool).findIndex((n) => n.name === name);
-    const subnet = fixed?.subnet ?? subnets[poolIndex % subnets.length];
+    // Workers placed as instances spread over zones by a hash of their name, so adding or removing
+    // any node of the pool moves no other node to another zone.
+    const subnet = fixed?.subnet ?? subnets[createHash("sha256").update(name).digest().readUInt32BE(0) % subnets.length];
     const ignore: string[] = [];
     if (controller && !this.options.replaceControllersOnChange) ignore.push("ami", "user_data");
     else if (this.ignoresImageChanges()) ignore.push("ami");
