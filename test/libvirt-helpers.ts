@@ -3,6 +3,7 @@
  */
 import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
+import { MicroOsError } from "../lib/core/errors";
 import { IgnitionConfig } from "../lib/ignition";
 import { ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../lib/os/types";
 import type { MachineInfo, MachineRequest } from "../lib/platform/platform";
@@ -92,4 +93,15 @@ export function k3osRequest(n: NodeSpec): Omit<MachineRequest, "spec"> {
     size: "2x2048",
     diskGib: 10,
   };
+}
+
+/** The MicroOsError `fn` throws; fails when it throws nothing or something else. */
+export function errorOf(fn: () => unknown): MicroOsError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof MicroOsError) return e;
+    throw e;
+  }
+  throw new Error("expected a MicroOsError");
 }

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "vitest";
 import { App, Fn, TerraformStack, Testing, terraformEncoder } from "../lib/cdktf";
-import { MicroOsError } from "../lib/core/errors";
 import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
 import { K3sFlatcarInstall } from "../lib/k3s/ignition";
 import { K3sRole, type K3sNodeProps } from "../lib/k3s/node";
@@ -25,6 +24,7 @@ import {
   SSH_KEY,
   assertConforms,
   buildCluster,
+  errorOf,
   flatcarConfig,
   flatcarRequest,
   k3osConfig,
@@ -41,16 +41,6 @@ const byName = (synth: Record<string, any>, type: string, name: string): Record<
   return found;
 };
 const all = (synth: Record<string, any>, type: string): Record<string, any>[] => Object.values((synth.resource[type] ?? {}) as Resources);
-
-function errorOf(fn: () => unknown): MicroOsError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MicroOsError) return e;
-    throw e;
-  }
-  throw new Error("expected a MicroOsError");
-}
 
 describe("Flatcar machines on libvirt", () => {
   const { synth, machines } = buildCluster(NODES, flatcarRequest);

@@ -1,9 +1,8 @@
 import { describe, expect, it, test } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
-import { MicroOsError } from "../lib/core/errors";
 import { AddressPlacement, LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider } from "../lib/platform/libvirt";
 import { overlaps, parseIpv4Cidr } from "../lib/core/ipv4";
-import { assertConforms } from "./libvirt-helpers";
+import { assertConforms, errorOf } from "./libvirt-helpers";
 
 function network(props: Partial<LibvirtNetworkProps> = {}, stack = new TerraformStack(new App(), "net")) {
   ensureLibvirtProvider(stack);
@@ -15,16 +14,6 @@ function synthOf(stack: TerraformStack): Record<string, any> {
   const synth = JSON.parse(Testing.synth(stack, true));
   assertConforms(synth);
   return synth;
-}
-
-function errorOf(fn: () => unknown): MicroOsError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MicroOsError) return e;
-    throw e;
-  }
-  throw new Error("expected a MicroOsError");
 }
 
 describe("LibvirtNetwork", () => {

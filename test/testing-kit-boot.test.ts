@@ -3,7 +3,7 @@ import { WorkerPlacement } from "../lib/platform/aws";
 import { bootNode, FirstBootTree, ignitionProgramTool, installMatchers, rootPrivilegeTool, StubKind, SynthResult, synthStack } from "../lib/testing";
 import { oversize } from "./fixtures/aws/scenarios";
 import { need } from "./helpers/external";
-import { CA_PATH, CA_TEXT, flatcarAws, flatcarLibvirt, k3osLibvirt, SSH_KEY, SYSEXT_BYTES, SYSEXT_URL } from "./testing-kit-clusters";
+import { CA_PATH, CA_TEXT, failure, flatcarAws, flatcarLibvirt, k3osLibvirt, SSH_KEY, SYSEXT_BYTES, SYSEXT_URL } from "./testing-kit-clusters";
 
 installMatchers(expect);
 
@@ -17,15 +17,6 @@ const REMOTE = { [SYSEXT_URL]: SYSEXT_BYTES };
 function ready(ctx: Parameters<typeof need>[0]): void {
   need(ctx, ignitionProgramTool());
   need(ctx, rootPrivilegeTool());
-}
-
-function failure(assertion: () => void): string {
-  try {
-    assertion();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected the assertion to fail, and it passed");
 }
 
 describe("bootNode on Flatcar and libvirt", () => {

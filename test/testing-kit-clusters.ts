@@ -116,3 +116,13 @@ export function k3osAws(): KitCluster {
   });
   return { stack, cluster };
 }
+
+/** The message of a failing assertion; fails when the assertion passes. */
+export function failure(assertion: () => void): string {
+  try {
+    assertion();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected the assertion to fail, and it passed");
+}

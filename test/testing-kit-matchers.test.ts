@@ -3,7 +3,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { describe, expect, it, vi } from "vitest";
 import { WorkerPlacement } from "../lib/platform/aws";
 import { installMatchers, SynthResult, synthStack } from "../lib/testing";
-import { CA_PATH, CA_TEXT, flatcarAws, flatcarLibvirt, k3osAws, k3osLibvirt, SSH_KEY } from "./testing-kit-clusters";
+import { CA_PATH, CA_TEXT, failure, flatcarAws, flatcarLibvirt, k3osAws, k3osLibvirt, SSH_KEY } from "./testing-kit-clusters";
 
 installMatchers(expect);
 
@@ -13,15 +13,6 @@ const kl = synthStack(k3osLibvirt().stack);
 const ka = synthStack(k3osAws().stack);
 
 /** The message an assertion fails with; fails the test when it passes. */
-function failure(assertion: () => void): string {
-  try {
-    assertion();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected the assertion to fail, and it passed");
-}
-
 describe("installMatchers", () => {
   it("can be called again without harm", () => {
     installMatchers(expect);
