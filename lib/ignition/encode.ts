@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import { type Encoder, gzipBytes, isDeferred } from "../core/deferred";
 import type { ResourceSpec } from "./spec";
 
@@ -53,10 +54,7 @@ export function decodeDataUrl(source: string, compression?: string): Buffer | un
   if (!m) return undefined;
   const isB64 = /;base64$/.test(m[1]);
   let bytes = isB64 ? Buffer.from(m[2], "base64") : Buffer.from(decodeURIComponentBytes(m[2]));
-  if (compression === "gzip") {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    bytes = require("node:zlib").gunzipSync(bytes);
-  }
+  if (compression === "gzip") bytes = gunzipSync(bytes);
   return bytes;
 }
 

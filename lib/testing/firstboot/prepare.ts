@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type ApplyTimeValues, type Substitution, substituteApplyTime } from "./applytime";
+import { decodeDataUrl } from "../../ignition/encode";
 
 /**
  * Turns a config into what Debian's Ignition 2.14 can apply offline: spec 3.4.0 renamed to its
@@ -212,9 +213,7 @@ function dataUrl(bytes: Buffer): string {
 }
 
 function decodeData(source: string): Buffer {
-  const m = /^data:([^,]*),(.*)$/s.exec(source);
-  if (!m) return Buffer.alloc(0);
-  return /;base64$/.test(m[1]) ? Buffer.from(m[2], "base64") : Buffer.from(decodeURIComponent(m[2]), "utf8");
+  return decodeDataUrl(source) ?? Buffer.alloc(0);
 }
 
 function renameVersion(config: Json): boolean {

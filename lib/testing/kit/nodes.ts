@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { resolveApplyTimeReport, type ApplyTimeValues, type Substitution } from "../firstboot/applytime";
+import { decodeDataUrl } from "../../ignition/encode";
 
 /** Which config language a node reads. */
 export enum NodeConfigKind {
@@ -396,7 +397,7 @@ function readableIgnition(x: unknown, names: readonly [string, string][]): unkno
   const out: Json = {};
   for (const [k, v] of Object.entries(x)) {
     if (k === "source" && typeof v === "string" && v.startsWith("data:")) {
-      const bytes = decodeDataUrl(v, x.compression);
+      const bytes = decodeData(v, x.compression);
       const text = bytes && utf8(bytes);
       if (text !== undefined && names.some(([val]) => text.includes(val))) {
         out[k] = `data:,${encodeURIComponent(readable(text, names))}`;
@@ -413,18 +414,13 @@ function readableIgnition(x: unknown, names: readonly [string, string][]): unkno
 // ---------------------------------------------------------------------------------------------
 // Reading an Ignition config
 
-function decodeDataUrl(source: string, compression: unknown): Buffer | undefined {
-  // RFC 2397: data:[<mediatype>][;base64],<data>
-  const m = /^data:([^,]*),(.*)$/s.exec(source);
-  if (!m) return undefined;
-  let bytes: Buffer;
+/** The bytes of a `data:` URL, or undefined for another URL or a payload that does not decode. */
+function decodeData(source: string, compression: unknown): Buffer | undefined {
   try {
-    bytes = /;base64$/.test(m[1]) ? Buffer.from(m[2], "base64") : Buffer.from(decodeURIComponent(m[2]), "utf8");
-    if (compression === "gzip") bytes = gunzipSync(bytes);
+    return decodeDataUrl(source, compression === "gzip" ? "gzip" : undefined);
   } catch {
     return undefined;
   }
-  return bytes;
 }
 
 function utf8(bytes: Buffer): string | undefined {
@@ -435,7 +431,7 @@ function utf8(bytes: Buffer): string | undefined {
 function contentsOf(res: unknown): { contents?: string; source?: string } {
   if (!isObject(res) || typeof res.source !== "string") return {};
   if (!res.source.startsWith("data:")) return { source: res.source };
-  const bytes = decodeDataUrl(res.source, res.compression);
+  const bytes = decodeData(res.source, res.compression);
   return { contents: bytes ? utf8(bytes) : undefined };
 }
 
