@@ -3,10 +3,10 @@
  * whichever way the platform delivered it. Plain JSON in, no cdktf.
  */
 import { createHash } from "node:crypto";
-import { gunzipSync } from "node:zlib";
 import { parse as parseYaml } from "yaml";
 import { resolveApplyTimeReport, type ApplyTimeValues, type Substitution } from "../firstboot/applytime";
 import { decodeDataUrl } from "../../ignition/encode";
+import { decodeK3osContent } from "../../k3os/decode";
 
 /** Which config language a node reads. */
 export enum NodeConfigKind {
@@ -512,22 +512,10 @@ function k3osFiles(config: Json): NodeFile[] {
   });
 }
 
-/** Decodes write_files content the way k3OS does (rancher/k3os pkg/util/decode.go DecodeContent). */
+/** Decodes write_files content the way k3OS does; undefined when it does not decode to text. */
 function k3osContent(content: string, encoding: string): string | undefined {
   try {
-    switch (encoding) {
-      case "":
-        return content;
-      case "b64":
-      case "base64":
-        return utf8(Buffer.from(content, "base64"));
-      case "gz":
-      case "gzip":
-        return utf8(gunzipSync(Buffer.from(content, "latin1")));
-      default:
-        if (/^gz(ip)?\+(b64|base64)$/.test(encoding)) return utf8(gunzipSync(Buffer.from(content, "base64")));
-        return undefined;
-    }
+    return utf8(decodeK3osContent(content, encoding));
   } catch {
     return undefined;
   }
