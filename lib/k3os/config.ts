@@ -3,6 +3,7 @@
  * and the README "Configuration Reference"; the strict schema in schemas/k3os-config.schema.json
  * is the contract for what we render. Plain TypeScript: no cdktf.
  */
+import { checkSshKey } from "../ignition/checks";
 import { gzipBytes, isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import type { Taint } from "../core/node";
@@ -227,7 +228,9 @@ export class K3osConfig {
   /** Adds OpenSSH public keys (or `github:<user>`) for user `rancher`. */
   public addSshKeys(...keys: string[]): this {
     for (const key of keys) {
-      if (!isDeferred(key) && !/^(ssh-|ecdsa-|sk-|github:)\S/.test(key.trim())) {
+      // `github:<user>` fetches https://github.com/<user>.keys (k3OS README); anything else is a
+      // key line, checked as Ignition's keys are.
+      if (!isDeferred(key) && !/^github:\S/.test(key.trim()) && checkSshKey(key, "ssh_authorized_keys") !== undefined) {
         throw new MicroOsError(AT, "ssh_authorized_keys", `"${abbreviate(key)}" is not an OpenSSH public key`, 'give a line like "ssh-ed25519 AAAA... user@host" or "github:<user>"');
       }
       if (!this.sshKeys.includes(key)) this.sshKeys.push(key);
