@@ -45,16 +45,27 @@ describe("LibvirtNetwork", () => {
     expect(net.fqdnOf("c1")).toBe("c1.lan.internal");
   });
 
-  test("keeps an explicit address and skips it when assigning the others", () => {
-    const { net } = network({ hosts: [{ name: "c1", address: "10.17.3.11" }, { name: "w1" }, { name: "w2" }] });
-    expect([net.addressOf("c1"), net.addressOf("w1"), net.addressOf("w2")]).toEqual(["10.17.3.11", "10.17.3.10", "10.17.3.12"]);
+  test("keeps an explicit address, and a pinned host keeps its position so the others do not move", () => {
+    const { net } = network({ hosts: [{ name: "c1", address: "10.17.3.40" }, { name: "w1" }, { name: "w2" }] });
+    expect([net.addressOf("c1"), net.addressOf("w1"), net.addressOf("w2")]).toEqual(["10.17.3.40", "10.17.3.11", "10.17.3.12"]);
   });
 
-  test("counts across octets in larger blocks", () => {
-    const hosts = Array.from({ length: 300 }, (_, i) => ({ name: `n${i}` }));
+  test("refuses a pin on another host's sequential address, naming both", () => {
+    const e = errorOf(() => network({ hosts: [{ name: "c1", address: "10.17.3.11" }, { name: "w1" }] }));
+    expect(e.message).toBe(
+      "net/lan: hosts: `c1` (pinned) and `w1` (sequential host 1) would both take 10.17.3.11. Fix: pin one of them to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one",
+    );
+  });
+
+  test("counts across octets in larger blocks and wraps a group at the end of the by-name region", () => {
+    const hosts = Array.from({ length: 330 }, (_, i) => ({ name: `n${i}`, placement: AddressPlacement.BY_NAME, member: { group: "n", index: i } }));
     const { net } = network({ cidr: "10.20.0.0/22", hosts });
-    expect(net.addressOf("n0")).toBe("10.20.0.10");
-    expect(net.addressOf("n299")).toBe("10.20.1.53");
+    expect(net.regions.byName).toEqual({ first: "10.20.0.26", last: "10.20.3.254", capacity: 997 });
+    // sha256("n") mod 997 = 676: index 0 is 676 slots into the region.
+    expect(net.addressOf("n0")).toBe("10.20.2.190");
+    expect(net.addressOf("n299")).toBe("10.20.3.233");
+    expect(net.addressOf("n320")).toBe("10.20.3.254");
+    expect(net.addressOf("n321")).toBe("10.20.0.26");
   });
 
   test("refuses a malformed CIDR", () => {
@@ -91,15 +102,50 @@ describe("LibvirtNetwork", () => {
     expect(() => network({ avoidCidrs: ["nonsense"] })).toThrow(/avoidCidrs: "nonsense" is not an IPv4 CIDR block/);
   });
 
-  test("refuses more nodes than the block holds", () => {
-    const hosts = Array.from({ length: 246 }, (_, i) => ({ name: `n${i}` }));
+  test("refuses more sequential hosts than the sequential region holds", () => {
+    const hosts = Array.from({ length: 17 }, (_, i) => ({ name: `n${i}` }));
     const e = errorOf(() => network({ hosts }));
-    expect(e.message).toBe("net/lan: hosts: 246 nodes do not fit in 10.17.3.0/24: it has room for 245 automatically addressed nodes from offset 10. Fix: use a larger block (a shorter prefix) or fewer nodes");
+    expect(e.message).toBe(
+      "net/lan: hosts: 17 sequentially placed hosts do not fit in 10.17.3.0/24: its sequential region holds 16 (10.17.3.10 to 10.17.3.25). Fix: place the others by name (AddressPlacement.BY_NAME), or use a larger block",
+    );
   });
 
-  test("fills a block exactly to its last host address", () => {
-    const hosts = Array.from({ length: 245 }, (_, i) => ({ name: `n${i}` }));
-    expect(network({ hosts }).net.addressOf("n244")).toBe("10.17.3.254");
+  test("fills the sequential region exactly to its last address", () => {
+    const hosts = Array.from({ length: 16 }, (_, i) => ({ name: `n${i}` }));
+    expect(network({ hosts }).net.addressOf("n15")).toBe("10.17.3.25");
+  });
+
+  test("a group fills a small block exactly to its last host address", () => {
+    const hosts = Array.from({ length: 9 }, (_, i) => ({ name: `w${i}`, placement: AddressPlacement.BY_NAME, member: { group: "w", index: i } }));
+    const { net } = network({ cidr: "10.17.3.0/28", hosts });
+    expect(net.regions).toEqual({ sequential: { first: "10.17.3.2", last: "10.17.3.5", capacity: 4 }, byName: { first: "10.17.3.6", last: "10.17.3.14", capacity: 9 } });
+    expect(hosts.map((h) => net.addressOf(h.name)).sort()).toEqual(Array.from({ length: 9 }, (_, i) => `10.17.3.${6 + i}`).sort());
+  });
+
+  test("refuses a first host offset that is not a whole number from 2, or leaves no by-name address", () => {
+    for (const firstHostOffset of [1, 2.5, 239]) {
+      expect(() => network({ firstHostOffset }), String(firstHostOffset)).toThrow(
+        `net/lan: firstHostOffset: ${firstHostOffset} is not an offset from 2 to 238 in 10.17.3.0/24 (offset 0 is the network, 1 the gateway, and 16 sequential addresses and one placed by name must follow it). Fix: give a whole number from 2 to 238, or leave it out for 10`,
+      );
+    }
+    expect(network({ firstHostOffset: 238 }).net.regions.byName).toEqual({ first: "10.17.3.254", last: "10.17.3.254", capacity: 1 });
+  });
+
+  test("refuses a block larger than a /8, whose addresses could share a MAC", () => {
+    expect(() => network({ cidr: "10.0.0.0/7", avoidCidrs: [] })).toThrow(
+      'net/lan: cidr: "10.0.0.0/7" is larger than a /8, so two nodes could share a MAC (a MAC carries the address\'s low 24 bits). Fix: use a prefix of /8 or longer (for example /24)',
+    );
+  });
+
+  test("refuses a group member that is not placed by name, or has no group or a bad index", () => {
+    expect(() => network({ hosts: [{ name: "w0", member: { group: "w", index: 0 } }] })).toThrow(
+      "net/lan: hosts.w0.member: a group member is placed by name. Fix: give it placement AddressPlacement.BY_NAME, or leave member out",
+    );
+    for (const member of [{ group: "", index: 0 }, { group: "w", index: -1 }, { group: "w", index: 1.5 }]) {
+      expect(() => network({ hosts: [{ name: "w0", placement: AddressPlacement.BY_NAME, member }] }), JSON.stringify(member)).toThrow(
+        `net/lan: hosts.w0.member: group \`${member.group}\` index ${member.index} is not a named group and a whole number from 0. Fix: give the group's name and the host's number in it, from 0`,
+      );
+    }
   });
 
   test("refuses duplicate host names", () => {
@@ -115,7 +161,9 @@ describe("LibvirtNetwork", () => {
   });
 
   test("refuses an explicit address that is the gateway", () => {
-    expect(() => network({ hosts: [{ name: "c1", address: "10.17.3.1" }] })).toThrow(/hosts\.c1\.address: 10\.17\.3\.1 is already taken/);
+    expect(() => network({ hosts: [{ name: "c1", address: "10.17.3.1" }] })).toThrow(
+      "net/lan: hosts.c1.address: 10.17.3.1 is already taken by the gateway (the host bridge). Fix: give every node its own address",
+    );
   });
 
   test("refuses the address of a host it does not have", () => {
@@ -153,11 +201,12 @@ describe("worker addresses by name", () => {
     }
   });
 
-  it("probe past a taken slot instead of sharing it", () => {
-    const stack = new TerraformStack(new App(), "t");
-    const hosts = Array.from({ length: 40 }, (_, i) => ({ name: `w${i}`, placement: AddressPlacement.BY_NAME }));
-    const net = new LibvirtNetwork(stack, "n", { name: "n", cidr: "10.9.0.0/26", hosts });
-    const addresses = hosts.map((h) => net.addressOf(h.name));
-    expect(new Set(addresses).size).toBe(40);
+  it("refuse two names with one slot instead of probing past it", () => {
+    // sha256 mod 229 is 85 for both names, so both want 10.17.3.111.
+    const hosts = ["node-26", "node-13"].map((name) => ({ name, placement: AddressPlacement.BY_NAME }));
+    const e = errorOf(() => network({ hosts }));
+    expect(e.message).toBe(
+      "net/lan: hosts: `node-13` (placed by the hash of its name) and `node-26` (placed by the hash of its name) would both take 10.17.3.111. Fix: pin one of them to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one",
+    );
   });
 });

@@ -189,7 +189,7 @@ export class LibvirtMachine extends Construct {
           networkId: props.network.networkId,
           hostname: props.name,
           addresses: [this.address],
-          mac: libvirtMac(domainName),
+          mac: props.network.macOf(props.name),
           waitForLease: false,
         },
       ],
@@ -253,13 +253,4 @@ export function k3osInstallArgs(isoUrl: string): Array<[string, string]> {
 /** First 8 hex characters of the SHA-256 of `<image URL>\n<config>`, for a config known at synth time. */
 export function libvirtDiskHash(content: string, imageUrl: string): string {
   return createHash("sha256").update(`${imageUrl}\n${content}`, "utf8").digest("hex").slice(0, 8);
-}
-
-/**
- * A stable MAC for a domain, in the 52:54:00 range libvirt and QEMU use for guests
- * (libvirt domain XML docs, interface `<mac>`), so the DHCP reservation never moves.
- */
-export function libvirtMac(domainName: string): string {
-  const h = createHash("sha256").update(domainName, "utf8").digest();
-  return ["52", "54", "00", ...[h[0], h[1], h[2]].map((b) => b.toString(16).padStart(2, "0"))].join(":");
 }

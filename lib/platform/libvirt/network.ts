@@ -2,21 +2,27 @@
  * A libvirt NAT network with a fixed address plan: DHCP, a DNS domain, and a static host entry
  * (address and name) per node.
  */
-import { createHash } from "node:crypto";
 import { Construct, TerraformStack } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { isDnsLabel } from "../../core/node";
 import { Network } from "../../../gen/libvirt/providers/libvirt/network";
 import {
+  type AddressRegions,
   type Ipv4Network,
+  type OffsetRange,
+  addressRegions,
   contains,
+  defaultFirstHostOffset,
   gatewayOf,
+  hashSlot,
   hostAt,
   lastHostOffset,
+  macOfAddress,
   offsetOf,
   overlaps,
   parseIpv4Cidr,
   parseNetworkCidr,
+  rangeSize,
 } from "./addressing";
 
 import { K3S_DEFAULT_CIDRS } from "../../k3s/node";
@@ -31,23 +37,55 @@ export interface LibvirtHost {
   readonly address?: string;
   /** How an address is picked when none is given. @default AddressPlacement.SEQUENTIAL */
   readonly placement?: AddressPlacement;
+  /**
+   * The host's place in a numbered group (a worker pool's `<cluster>-<pool>-<i>`), for
+   * AddressPlacement.BY_NAME: the group's members take consecutive slots from a hash of the group,
+   * so they never collide with each other while the group fits the region.
+   * @default - the slot comes from a hash of the name
+   */
+  readonly member?: LibvirtGroupMember;
 }
 
-/** How a host without a fixed address gets one. */
+/** A host's place in a numbered group of hosts. */
+export interface LibvirtGroupMember {
+  /** The group, for example the worker pool's name. */
+  readonly group: string;
+  /** The host's number in the group, a whole number from 0. */
+  readonly index: number;
+}
+
+/**
+ * How a host without a fixed address gets one. The block has two fixed regions, which depend on
+ * the block and `firstHostOffset` only (never on how many hosts there are): 16 sequential
+ * addresses from `firstHostOffset` (a quarter of the block in blocks smaller than /26), then the
+ * by-name region up to the last host address. Every host's address depends on that host alone,
+ * so adding or removing a host never moves another; two hosts that would share an address are
+ * refused at construction, naming both.
+ */
 export enum AddressPlacement {
-  /** The next free address from the first host offset, in the order hosts are listed (controllers: a short list that only grows at its end). */
+  /**
+   * The i-th sequentially placed host in the list (pinned ones counted, so pinning one moves no
+   * other) takes the i-th address of the sequential region (controllers: a short list that only
+   * grows or shrinks at its end).
+   */
   SEQUENTIAL = "sequential",
   /**
-   * A slot derived from a hash of the name, probing forward past taken slots (workers): adding or
-   * removing a node moves no other node unless their slots collide, which a larger block makes
-   * rarer; pin an address where it must never move.
+   * A slot in the by-name region (workers): `(hash(group) + index) mod size` for a
+   * {@link LibvirtHost.member}, else `hash(name) mod size` (SHA-256). No probing: a slot is
+   * the host's own whatever else is in the network.
    */
   BY_NAME = "by-name",
 }
 
-// Hashed placement starts this many slots after the first host offset, leaving the slots below it
-// to sequential hosts (controllers), so a controller added later rarely meets a worker.
-const SEQUENTIAL_SLOTS = 16;
+/** A range of addresses of the plan. */
+export interface LibvirtAddressRange {
+  /** First address. */
+  readonly first: string;
+  /** Last address. */
+  readonly last: string;
+  /** Number of addresses. */
+  readonly capacity: number;
+}
 
 /** Props of {@link LibvirtNetwork}. */
 export interface LibvirtNetworkProps {
@@ -58,13 +96,13 @@ export interface LibvirtNetworkProps {
   /** DNS domain the network serves; nodes resolve as `<name>.<domain>`. @default - `<name>.internal` */
   readonly domain?: string;
   /**
-   * Hosts in address order: each without an explicit address gets the next free one from
-   * `firstHostOffset`. Keep the order stable (controllers first): an address follows its position.
+   * Every host, each with its placement ({@link AddressPlacement}). Only sequentially placed hosts
+   * depend on the order: the i-th of them takes the i-th sequential address.
    */
   readonly hosts: readonly LibvirtHost[];
   /**
-   * Offset in the block of the first automatically assigned address; the addresses below it stay
-   * free for the host and DHCP clients. @default 10, or 2 in blocks smaller than /27
+   * Offset in the block of the first sequential address; the addresses below it stay free for the
+   * host and DHCP clients. @default 10, or 2 in blocks smaller than /27
    */
   readonly firstHostOffset?: number;
   /**
@@ -78,8 +116,9 @@ export interface LibvirtNetworkProps {
 
 /**
  * A NAT network (`libvirt_network`, id `Resource`). Refuses a malformed CIDR, one that overlaps
- * `avoidCidrs` or another LibvirtNetwork in the same stack, duplicate host names, and more hosts
- * than the block holds.
+ * `avoidCidrs` or another LibvirtNetwork in the same stack, duplicate host names, more hosts than
+ * a region holds, and two hosts that would share an address. Each host's MAC derives from its
+ * address ({@link LibvirtNetwork.macOf}), so MACs are unique in the network.
  */
 export class LibvirtNetwork extends Construct {
   /** The generated resource. */
@@ -92,6 +131,8 @@ export class LibvirtNetwork extends Construct {
   public readonly gateway: string;
   /** `libvirt_network` id, for `network_interface.network_id`. */
   public readonly networkId: string;
+  /** The sequential region (controllers) and the by-name region (workers) of the plan. */
+  public readonly regions: { readonly sequential: LibvirtAddressRange; readonly byName: LibvirtAddressRange };
   private readonly parsed: Ipv4Network;
   private readonly addresses = new Map<string, string>();
 
@@ -115,7 +156,10 @@ export class LibvirtNetwork extends Construct {
       }
     }
 
-    this.assign(at, props.hosts, props.firstHostOffset ?? (this.parsed.size >= 32 ? 10 : 2));
+    const regions = addressRegions(at, this.parsed, props.firstHostOffset ?? defaultFirstHostOffset(this.parsed));
+    const range = (r: OffsetRange): LibvirtAddressRange => ({ first: hostAt(this.parsed, r.first), last: hostAt(this.parsed, r.last), capacity: rangeSize(r) });
+    this.regions = { sequential: range(regions.sequential), byName: range(regions.byName) };
+    this.assign(at, props.hosts, regions);
 
     this.resource = new Network(this, "Resource", {
       name: props.name,
@@ -144,7 +188,15 @@ export class LibvirtNetwork extends Construct {
     return address;
   }
 
-  /** Every host name with its address, in plan order. */
+  /**
+   * The MAC of a host's interface: `52:54:00` and the low 24 bits of its address, so it is unique
+   * in the network and moves only with the address.
+   */
+  public macOf(name: string): string {
+    return macOfAddress(this.addressOf(name));
+  }
+
+  /** Every host name with its address, in the order of `hosts`. */
   public get hostAddresses(): ReadonlyMap<string, string> {
     return this.addresses;
   }
@@ -155,9 +207,32 @@ export class LibvirtNetwork extends Construct {
     return `${name}.${this.domain}`;
   }
 
-  private assign(at: string, hosts: readonly LibvirtHost[], firstOffset: number): void {
+  private assign(at: string, hosts: readonly LibvirtHost[], regions: AddressRegions): void {
     const last = lastHostOffset(this.parsed);
-    const taken = new Set<string>([hostAt(this.parsed, 0), this.gateway]);
+    // Who holds each offset, with how it got there, for the collision message.
+    const holders = new Map<number, { readonly name: string; readonly why: string }>([
+      [0, { name: "the network address", why: "" }],
+      [1, { name: "the gateway (the host bridge)", why: "" }],
+    ]);
+    const take = (host: LibvirtHost, offset: number, why: string) => {
+      const holder = holders.get(offset);
+      const address = hostAt(this.parsed, offset);
+      if (holder) {
+        const field = host.address !== undefined ? `hosts.${host.name}.address` : "hosts";
+        if (holder.why === "") {
+          throw new MicroOsError(at, field, `${address} is already taken by ${holder.name}`, "give every node its own address");
+        }
+        throw new MicroOsError(
+          at,
+          field,
+          `\`${holder.name}\` (${holder.why}) and \`${host.name}\` (${why}) would both take ${address}`,
+          `pin one of them to a free address (LibvirtPlatform.local's \`addresses\`, or the host's \`address\`), or rename one`,
+        );
+      }
+      holders.set(offset, { name: host.name, why });
+      this.addresses.set(host.name, address);
+    };
+
     for (const host of hosts) {
       if (!isDnsLabel(host.name)) {
         throw new MicroOsError(at, `hosts.${host.name}`, `\`${host.name}\` is not a DNS label`, "use lower-case letters, digits and `-`, at most 63 characters");
@@ -165,45 +240,60 @@ export class LibvirtNetwork extends Construct {
       if (this.addresses.has(host.name)) {
         throw new MicroOsError(at, `hosts.${host.name}`, `duplicate host name \`${host.name}\``, "give every node a unique name");
       }
-      if (host.address !== undefined) {
-        if (!contains(this.parsed, host.address) || offsetOf(this.parsed, host.address) > last) {
-          throw new MicroOsError(at, `hosts.${host.name}.address`, `${host.address} is not a host address in ${this.cidr}`, `pick an address between ${hostAt(this.parsed, 2)} and ${hostAt(this.parsed, last)}`);
+      // Listed now, in the order given; the address is filled in below.
+      this.addresses.set(host.name, "");
+      const member = host.member;
+      if (member !== undefined) {
+        if ((host.placement ?? AddressPlacement.SEQUENTIAL) !== AddressPlacement.BY_NAME) {
+          throw new MicroOsError(at, `hosts.${host.name}.member`, "a group member is placed by name", "give it placement AddressPlacement.BY_NAME, or leave member out");
         }
-        if (taken.has(host.address)) {
-          throw new MicroOsError(at, `hosts.${host.name}.address`, `${host.address} is already taken`, "give every node its own address");
+        if (member.group === "" || !Number.isSafeInteger(member.index) || member.index < 0) {
+          throw new MicroOsError(at, `hosts.${host.name}.member`, `group \`${member.group}\` index ${member.index} is not a named group and a whole number from 0`, "give the group's name and the host's number in it, from 0");
         }
-        taken.add(host.address);
-        this.addresses.set(host.name, host.address);
-      } else {
-        this.addresses.set(host.name, "");
       }
     }
-    let offset = Math.max(firstOffset, 2);
-    const automatic = hosts.filter((h) => h.address === undefined);
-    const capacity = Math.max(0, last - offset + 1) - [...taken].filter((a) => offsetOf(this.parsed, a) >= offset).length;
-    if (automatic.length > capacity) {
-      throw new MicroOsError(at, "hosts", `${hosts.length} nodes do not fit in ${this.cidr}: it has room for ${capacity} automatically addressed nodes from offset ${offset}`, "use a larger block (a shorter prefix) or fewer nodes");
+
+    for (const host of hosts.filter((h) => h.address !== undefined)) {
+      const address = host.address!;
+      if (!contains(this.parsed, address) || offsetOf(this.parsed, address) > last) {
+        throw new MicroOsError(at, `hosts.${host.name}.address`, `${address} is not a host address in ${this.cidr}`, `pick an address between ${hostAt(this.parsed, 2)} and ${hostAt(this.parsed, last)}`);
+      }
+      take(host, offsetOf(this.parsed, address), "pinned");
     }
-    for (const host of automatic.filter((h) => (h.placement ?? AddressPlacement.SEQUENTIAL) === AddressPlacement.SEQUENTIAL)) {
-      while (taken.has(hostAt(this.parsed, offset))) offset++;
-      const address = hostAt(this.parsed, offset);
-      taken.add(address);
-      this.addresses.set(host.name, address);
-      offset++;
+
+    // A pinned sequential host keeps its position, so pinning it moves no other.
+    const sequential = hosts.filter((h) => (h.placement ?? AddressPlacement.SEQUENTIAL) === AddressPlacement.SEQUENTIAL);
+    const seqSize = rangeSize(regions.sequential);
+    if (sequential.length > seqSize) {
+      const { first, last: end } = this.regions.sequential;
+      throw new MicroOsError(
+        at,
+        "hosts",
+        `${sequential.length} sequentially placed hosts do not fit in ${this.cidr}: its sequential region holds ${seqSize} (${first} to ${end})`,
+        "place the others by name (AddressPlacement.BY_NAME), or use a larger block",
+      );
     }
-    // Sorted by name, so the outcome does not depend on the order pools are listed in.
-    const hashed = automatic.filter((h) => h.placement === AddressPlacement.BY_NAME).sort((a, b) => (a.name < b.name ? -1 : 1));
-    const first = Math.max(firstOffset, 2);
-    const freeFrom = (start: number) => last - start + 1 - [...taken].filter((a) => offsetOf(this.parsed, a) >= start).length;
-    // Leave the first slots to sequential hosts where the block has room for that.
-    const hashedFirst = freeFrom(first + SEQUENTIAL_SLOTS) >= hashed.length ? first + SEQUENTIAL_SLOTS : first;
-    const span = last - hashedFirst + 1;
-    for (const host of hashed) {
-      let slot = createHash("sha256").update(host.name).digest().readUInt32BE(0) % span;
-      while (taken.has(hostAt(this.parsed, hashedFirst + slot))) slot = (slot + 1) % span;
-      const address = hostAt(this.parsed, hashedFirst + slot);
-      taken.add(address);
-      this.addresses.set(host.name, address);
+    sequential.forEach((host, i) => {
+      if (host.address === undefined) take(host, regions.sequential.first + i, `sequential host ${i}`);
+    });
+
+    // By name: each slot depends on the host alone. Taken in name order, so a collision's message
+    // does not depend on the order of the list.
+    const byName = hosts.filter((h) => h.address === undefined && h.placement === AddressPlacement.BY_NAME).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const span = rangeSize(regions.byName);
+    if (byName.length > span) {
+      const { first, last: end } = this.regions.byName;
+      throw new MicroOsError(
+        at,
+        "hosts",
+        `${byName.length} hosts placed by name do not fit in ${this.cidr}: its by-name region holds ${span} (${first} to ${end})`,
+        "use a larger block (a shorter prefix) or fewer nodes",
+      );
+    }
+    for (const host of byName) {
+      const m = host.member;
+      const slot = m ? (hashSlot(m.group, span) + (m.index % span)) % span : hashSlot(host.name, span);
+      take(host, regions.byName.first + slot, m ? `index ${m.index} of group \`${m.group}\`` : "placed by the hash of its name");
     }
   }
 }
