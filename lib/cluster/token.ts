@@ -1,7 +1,9 @@
-import { Password } from "@cdktf/provider-random/lib/password";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+// Types only: @cdktf/provider-random is an optional peer, loaded when a random token is bound.
+import type * as RandomPassword from "@cdktf/provider-random/lib/password";
+import type * as RandomProviderModule from "@cdktf/provider-random/lib/provider";
 import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
+import { type PeerUse, requirePeer } from "../core/peer";
 import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
 
 /**
@@ -11,7 +13,9 @@ import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, V
 export abstract class ClusterToken {
   /**
    * A `random_password` (hashicorp/random), generated once at the first apply and kept in state.
-   * Needs the random provider, which the cluster adds to the stack when it is missing.
+   * Needs the random provider, which the cluster adds to the stack when it is missing, and the
+   * optional peer package `@cdktf/provider-random` (loaded only here; without it binding fails
+   * with an error naming the version to install).
    */
   public static random(props: { readonly length?: number } = {}): ClusterToken {
     return new RandomToken(props.length ?? 48);
@@ -39,6 +43,14 @@ class RandomToken extends ClusterToken {
     super();
   }
   public _bind(scope: Construct): string {
+    const use: PeerUse = {
+      at: scope.node.path,
+      field: "kubernetes.token",
+      what: "ClusterToken.random() (the default token)",
+      otherwise: "pass kubernetes.token: ClusterToken.fromVariable() or ClusterToken.fromSecretValue(...)",
+    };
+    const { Password } = requirePeer<typeof RandomPassword>("@cdktf/provider-random", "lib/password", use);
+    const { RandomProvider } = requirePeer<typeof RandomProviderModule>("@cdktf/provider-random", "lib/provider", use);
     const stack = TerraformStack.of(scope);
     const hasRandom = stack.node
       .findAll()
