@@ -23,7 +23,7 @@ function pool(group: string, count: number): LibvirtHost[] {
 
 const offsetIn24 = (address: string) => Number(address.split(".")[3]);
 
-const FIX = "Fix: pin one of them to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one";
+const FIX = "Fix: pin the newer of them (the other keeps its address) to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one";
 
 describe("the default /24 at 1, 229 and 230 workers and at its capacity", () => {
   // sha256("w") mod 229 = 94, so worker i of pool `w` sits at offset 26 + (94 + i) mod 229.
@@ -182,7 +182,7 @@ describe("random add/remove sequences", () => {
     pins: fc.tuple(fc.integer({ min: 2, max: 30 }), fc.integer({ min: 2, max: 30 })),
     ops: fc.array(fc.tuple(op, fc.boolean()), { minLength: 1, maxLength: 12 }),
   });
-  const collision = /^t\/n: hosts(?:\.[a-z0-9-]+\.address)?: `([a-z0-9-]+)` \([^)]*\) and `([a-z0-9-]+)` \([^)]*\) would both take ([0-9.]+)\. Fix: pin one of them/;
+  const collision = /^t\/n: hosts(?:\.[a-z0-9-]+\.address)?: `([a-z0-9-]+)` \([^)]*\) and `([a-z0-9-]+)` \([^)]*\) would both take ([0-9.]+)\. Fix: pin the newer of them/;
   const full = /^t\/n: hosts: (\d+) hosts placed by name do not fit in /;
 
   it("never moves a node's address or MAC; refusals name two nodes that really collide", () => {

@@ -53,7 +53,7 @@ describe("LibvirtNetwork", () => {
   test("refuses a pin on another host's sequential address, naming both", () => {
     const e = errorOf(() => network({ hosts: [{ name: "c1", address: "10.17.3.11" }, { name: "w1" }] }));
     expect(e.message).toBe(
-      "net/lan: hosts: `c1` (pinned) and `w1` (sequential host 1) would both take 10.17.3.11. Fix: pin one of them to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one",
+      "net/lan: hosts: `c1` (pinned) and `w1` (sequential host 1) would both take 10.17.3.11. Fix: pin the newer of them (the other keeps its address) to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one",
     );
   });
 
@@ -206,7 +206,7 @@ describe("worker addresses by name", () => {
     const hosts = ["node-26", "node-13"].map((name) => ({ name, placement: AddressPlacement.BY_NAME }));
     const e = errorOf(() => network({ hosts }));
     expect(e.message).toBe(
-      "net/lan: hosts: `node-13` (placed by the hash of its name) and `node-26` (placed by the hash of its name) would both take 10.17.3.111. Fix: pin one of them to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one",
+      "net/lan: hosts: `node-13` (placed by the hash of its name) and `node-26` (placed by the hash of its name) would both take 10.17.3.111. Fix: pin the newer of them (the other keeps its address) to a free address (LibvirtPlatform.local's `addresses`, or the host's `address`), or rename one",
     );
   });
 });

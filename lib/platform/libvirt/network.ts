@@ -226,7 +226,7 @@ export class LibvirtNetwork extends Construct {
           at,
           field,
           `\`${holder.name}\` (${holder.why}) and \`${host.name}\` (${why}) would both take ${address}`,
-          `pin one of them to a free address (LibvirtPlatform.local's \`addresses\`, or the host's \`address\`), or rename one`,
+          `pin the newer of them (the other keeps its address) to a free address (LibvirtPlatform.local's \`addresses\`, or the host's \`address\`), or rename one`,
         );
       }
       holders.set(offset, { name: host.name, why });
