@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { App, Fn, TerraformStack, Testing, terraformEncoder } from "../lib/cdktf";
 import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
-import { K3sFlatcarInstall } from "../lib/k3s/ignition";
+import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { K3sRole, type K3sNodeProps } from "../lib/k3s/node";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { ConfigFormat } from "../lib/os/types";
@@ -94,7 +94,7 @@ describe("Flatcar machines on libvirt", () => {
 
   test("Flatcar k3s nodes rendered for libvirt addresses pass ignition-validate", (ctx) => {
     need(ctx, ignitionValidateTool());
-    const os = Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "a".repeat(64) } }) });
+    const os = Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "a".repeat(64) } }) });
     const nodes = [spec("c1", NodeRole.CONTROLLER), spec("w1")];
     const app = new App();
     const stack = new TerraformStack(app, "k3s");
@@ -381,7 +381,7 @@ describe("LibvirtPlatform", () => {
   test("refuses more nodes than the network holds", () => {
     const nodes = [spec("c1", NodeRole.CONTROLLER), ...Array.from({ length: 5 }, (_, i) => spec(`w${i}`))];
     expect(() => LibvirtPlatform.local({ cidr: "10.17.3.0/29" }).bind(new TerraformStack(new App(), "t"), "demo", nodes)).toThrow(
-      "t/Libvirt/Network: hosts: 6 nodes do not fit in 10.17.3.0/29: it has room for 5 automatically addressed nodes from offset 2. Fix: use a larger block (a shorter prefix) or fewer nodes",
+      "t/Libvirt/Network: hosts: 5 hosts placed by name do not fit in 10.17.3.0/29: its by-name region holds 3 (10.17.3.4 to 10.17.3.6). Fix: use a larger block (a shorter prefix) or fewer nodes",
     );
   });
 
@@ -499,7 +499,7 @@ describe("fixed addresses", () => {
 
   test("refuses two nodes on one address", () => {
     expect(() => LibvirtPlatform.local({ addresses: { w1: "10.17.3.50", w2: "10.17.3.50" } }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(
-      /hosts\.w2\.address: 10\.17\.3\.50 is already taken/,
+      /hosts\.w2\.address: `w1` \(pinned\) and `w2` \(pinned\) would both take 10\.17\.3\.50\. Fix: pin the newer of them/,
     );
   });
 });
