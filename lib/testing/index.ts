@@ -6,3 +6,4 @@ export * from "./libvirt-schema";
 export * from "./terraform";
 export * from "./firstboot";
 export * from "./external";
+export * from "./vm";

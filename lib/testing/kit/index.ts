@@ -4,3 +4,5 @@ export * from "./nodes";
 export * from "./matchers";
 export * from "./boot";
 export * from "./vitest";
+export * from "./vm";
+export * from "./vm-matchers";

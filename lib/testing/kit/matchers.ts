@@ -62,7 +62,7 @@ export type NodesLike = NodeConfig | readonly NodeConfig[] | SynthResult;
 
 type Check = (n: NodeConfig) => { problem?: string; has: string };
 
-function textMatches(ctx: MatchContext, expected: TextExpectation, actual: string | undefined): boolean {
+export function textMatches(ctx: MatchContext, expected: TextExpectation, actual: string | undefined): boolean {
   if (actual === undefined) return false;
   if (expected instanceof RegExp) return expected.test(actual);
   return ctx.equals(actual, expected);

@@ -24,9 +24,22 @@ import {
   toPassValidators,
 } from "./matchers";
 import type { ResourceType } from "./synth";
+import { toAcceptSsh, toHaveActiveUnit, toHaveBootedCleanly, toHaveMount, type MountExpectation } from "./vm-matchers";
+
+/** The matchers on a VM boot's report (bootVm), as they read on `expect(...)`. */
+export interface VmMatchers<R = unknown> {
+  /** The booted VM has unit `name` active. */
+  toHaveActiveUnit(name: string): R;
+  /** The booted VM has a file system mounted at `target`, optionally from this source and of this type. */
+  toHaveMount(target: string, expected?: MountExpectation): R;
+  /** `core` logged in to the booted VM over ssh with the runner's key. */
+  toAcceptSsh(): R;
+  /** No unit failed and every enabled unit of the config is active, except those listed (name -> why it cannot run in the VM). */
+  toHaveBootedCleanly(expectedInactive?: Readonly<Record<string, string>>): R;
+}
 
 /** The kit's matchers, as they read on `expect(...)`. */
-export interface MicroOsMatchers<R = unknown> {
+export interface MicroOsMatchers<R = unknown> extends VmMatchers<R> {
   /**
    * The node (each node, for a list or a whole synth; none with `.not`), or a booted root, has a
    * file at `path`, optionally with these decoded contents and mode (and owner, on a booted root).
@@ -77,6 +90,10 @@ export function installMatchers(expect: ExtensibleExpect): void {
     toHaveK3osKey: adapt(toHaveK3osKey as Raw),
     toPassValidators: adapt(toPassValidators as Raw),
     toHaveResourceWithProperties: adapt(toHaveResourceWithProperties as Raw),
+    toHaveActiveUnit: adapt(toHaveActiveUnit as Raw),
+    toHaveMount: adapt(toHaveMount as Raw),
+    toAcceptSsh: adapt(toAcceptSsh as Raw),
+    toHaveBootedCleanly: adapt(toHaveBootedCleanly as Raw),
   });
 }
 
