@@ -1,7 +1,10 @@
 /**
- * Checks synthesized Terraform JSON against the dmacvicar/libvirt 0.8.3 provider schema
- * (schemas/libvirt-0.8.3.provider-schema.json, the `terraform providers schema -json` format):
- * every `libvirt_*` resource and data source, attribute by attribute and block by block.
+ * Checks synthesized Terraform JSON against a dmacvicar/libvirt provider schema, 0.8.3
+ * (schemas/libvirt-0.8.3.provider-schema.json) or 0.9.7 (schemas/libvirt-0.9.7.provider-schema.json,
+ * derived by scripts/derive-libvirt-0.9-schema.ts), both in the `terraform providers schema -json`
+ * format: every `libvirt_*` resource and data source, attribute by attribute, block by block
+ * (0.8.3, SDKv2) and nested attribute by nested attribute (0.9, Plugin Framework: `nested_type`
+ * with nesting mode single, list, set or map).
  * No cdktf here: it reads plain JSON, for example `JSON.parse(Testing.synth(stack))`.
  */
 import * as fs from "node:fs";
@@ -11,9 +14,16 @@ export type SchemaType = string | [string, SchemaType] | [string, Record<string,
 
 export interface SchemaAttribute {
   readonly type?: SchemaType;
+  /** A Plugin Framework nested attribute (`name = { ... }` or `name = [{ ... }]`, never a block). */
+  readonly nested_type?: NestedType;
   readonly required?: boolean;
   readonly optional?: boolean;
   readonly computed?: boolean;
+}
+
+export interface NestedType {
+  readonly attributes: Record<string, SchemaAttribute>;
+  readonly nesting_mode: "single" | "list" | "set" | "map";
 }
 
 export interface SchemaBlock {
@@ -38,29 +48,52 @@ export interface ProviderSchema {
 /** Terraform meta-arguments allowed on any resource or data source, not in the provider schema. */
 const META_ARGUMENTS = new Set(["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "//"]);
 
-const SCHEMA_FILE = "libvirt-0.8.3.provider-schema.json";
+/** The dmacvicar/libvirt versions with a schema in schemas/. */
+export type LibvirtProviderVersion = "0.8.3" | "0.9.7";
+export const LIBVIRT_PROVIDER_VERSIONS: readonly LibvirtProviderVersion[] = ["0.8.3", "0.9.7"];
+
 const FQPN = "registry.terraform.io/dmacvicar/libvirt";
 
-let cached: ProviderSchema | undefined;
-/** The dmacvicar/libvirt 0.8.3 schema, from the package's schemas/ folder. */
-export function libvirtProviderSchema(): ProviderSchema {
-  if (!cached) {
+const cached = new Map<LibvirtProviderVersion, ProviderSchema>();
+/** A dmacvicar/libvirt schema (0.8.3 unless told), from the package's schemas/ folder. */
+export function libvirtProviderSchema(version: LibvirtProviderVersion = "0.8.3"): ProviderSchema {
+  let schema = cached.get(version);
+  if (!schema) {
+    if (!LIBVIRT_PROVIDER_VERSIONS.includes(version)) throw new Error(`no libvirt provider schema for version ${version}; known: ${LIBVIRT_PROVIDER_VERSIONS.join(", ")}`);
+    const name = `libvirt-${version}.provider-schema.json`;
     // lib/testing (sources) and dist/lib/testing (build) sit two or three levels below the package root.
-    const file = [path.join(__dirname, "..", "..", "schemas", SCHEMA_FILE), path.join(__dirname, "..", "..", "..", "schemas", SCHEMA_FILE)].find((f) => fs.existsSync(f));
-    if (!file) throw new Error(`schemas/${SCHEMA_FILE} not found beside the package`);
+    const file = [path.join(__dirname, "..", "..", "schemas", name), path.join(__dirname, "..", "..", "..", "schemas", name)].find((f) => fs.existsSync(f));
+    if (!file) throw new Error(`schemas/${name} not found beside the package`);
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    cached = doc.provider_schemas[FQPN] as ProviderSchema;
+    schema = doc.provider_schemas[FQPN] as ProviderSchema;
+    cached.set(version, schema);
   }
-  return cached;
+  return schema;
+}
+
+export interface CheckLibvirtOptions {
+  /** The provider version whose schema applies. @default "0.8.3" */
+  readonly version?: LibvirtProviderVersion;
 }
 
 /**
- * Returns one message per problem (empty when everything conforms): unknown attribute or block,
- * missing required attribute, wrong type (string, number, bool, list, set, map, object; a
- * `${...}` Terraform expression string stands for any type), too many or too few blocks.
+ * Returns one message per problem (empty when everything conforms): unknown attribute or block
+ * (for 0.9, one that 0.8.3 had says so), missing required attribute, read-only attribute set,
+ * wrong type (string, number, bool, list, set, map, object; a `${...}` Terraform expression string
+ * stands for any type), an object where a list of nested objects belongs, too many or too few
+ * blocks.
  */
-export function checkLibvirtResources(synthJson: object): string[] {
-  return [...checkProviderConfig(synthJson, libvirtProviderSchema(), "libvirt"), ...checkProviderResources(synthJson, libvirtProviderSchema(), "libvirt_")];
+export function checkLibvirtResources(synthJson: object, options: CheckLibvirtOptions = {}): string[] {
+  const version = options.version ?? "0.8.3";
+  const schema = libvirtProviderSchema(version);
+  const formerly = version === "0.8.3" ? undefined : { schema: libvirtProviderSchema("0.8.3"), version: "0.8.3" };
+  return [...checkProviderConfig(synthJson, schema, "libvirt"), ...checkProviderResources(synthJson, schema, "libvirt_", { formerly })];
+}
+
+/** Options of {@link checkProviderResources}. */
+export interface CheckResourcesOptions {
+  /** An earlier version's schema: an unknown top-level attribute it had is named as such. */
+  readonly formerly?: { readonly schema: ProviderSchema; readonly version: string };
 }
 
 /** Checks the `provider.<name>` blocks (every alias) against the provider's own schema. */
@@ -84,14 +117,14 @@ export function checkProviderConfig(synthJson: object, schema: ProviderSchema, n
  * The same check for any provider schema: every resource and data source whose type starts with
  * `typePrefix`.
  */
-export function checkProviderResources(synthJson: object, schema: ProviderSchema, typePrefix: string): string[] {
+export function checkProviderResources(synthJson: object, schema: ProviderSchema, typePrefix: string, options: CheckResourcesOptions = {}): string[] {
   const problems: string[] = [];
   const doc = synthJson as Record<string, unknown>;
-  const kinds: Array<["resource" | "data", Record<string, { block: SchemaBlock }>]> = [
-    ["resource", schema.resource_schemas],
-    ["data", schema.data_source_schemas ?? {}],
+  const kinds: Array<["resource" | "data", Record<string, { block: SchemaBlock }>, Record<string, { block: SchemaBlock }>]> = [
+    ["resource", schema.resource_schemas, options.formerly?.schema.resource_schemas ?? {}],
+    ["data", schema.data_source_schemas ?? {}, options.formerly?.schema.data_source_schemas ?? {}],
   ];
-  for (const [kind, schemas] of kinds) {
+  for (const [kind, schemas, former] of kinds) {
     const section = doc[kind];
     if (!isObject(section)) continue;
     for (const [type, instances] of Object.entries(section)) {
@@ -108,19 +141,28 @@ export function checkProviderResources(synthJson: object, schema: ProviderSchema
           problems.push(`${where}: expected an object`);
           continue;
         }
-        checkBlock(where, body, typeSchema.block, problems, true);
+        const formerly = former[type] && options.formerly ? { block: former[type].block, version: options.formerly.version } : undefined;
+        checkBlock(where, body, typeSchema.block, problems, true, formerly);
       }
     }
   }
   return problems;
 }
 
-function checkBlock(where: string, body: Record<string, unknown>, block: SchemaBlock, problems: string[], topLevel: boolean): void {
+function checkBlock(
+  where: string,
+  body: Record<string, unknown>,
+  block: SchemaBlock,
+  problems: string[],
+  topLevel: boolean,
+  formerly?: { block: SchemaBlock; version: string },
+  inNestedAttribute = false,
+): void {
   const attributes = block.attributes ?? {};
   const blocks = block.block_types ?? {};
   for (const [key, value] of Object.entries(body)) {
     if (topLevel && META_ARGUMENTS.has(key)) continue;
-    if (key === "dynamic") {
+    if (key === "dynamic" && !inNestedAttribute) {
       checkDynamic(where, value, blocks, problems);
       continue;
     }
@@ -128,6 +170,8 @@ function checkBlock(where: string, body: Record<string, unknown>, block: SchemaB
     if (attr) {
       if (attr.computed && !attr.optional && !attr.required) {
         problems.push(`${where}.${key}: read-only (computed) attribute cannot be set`);
+      } else if (attr.nested_type && value !== null) {
+        checkNestedAttribute(`${where}.${key}`, value, attr.nested_type, problems);
       } else if (attr.type !== undefined && value !== null) {
         checkType(`${where}.${key}`, value, attr.type, problems);
       }
@@ -138,7 +182,8 @@ function checkBlock(where: string, body: Record<string, unknown>, block: SchemaB
       checkNestedBlock(`${where}.${key}`, value, nested, problems);
       continue;
     }
-    problems.push(`${where}.${key}: unknown attribute or block`);
+    const former = formerly && (formerly.block.attributes?.[key] ?? formerly.block.block_types?.[key]);
+    problems.push(`${where}.${key}: unknown attribute or block${former ? ` (a ${formerly!.version} ${formerly!.block.attributes?.[key] ? "attribute" : "block"}, gone in this version)` : ""}`);
   }
   for (const [key, attr] of Object.entries(attributes)) {
     if (attr.required && (body[key] === undefined || body[key] === null)) {
@@ -149,6 +194,30 @@ function checkBlock(where: string, body: Record<string, unknown>, block: SchemaB
     if (nested.min_items && nested.min_items > 0 && body[key] === undefined) {
       problems.push(`${where}.${key}: at least ${nested.min_items} block(s) required, found 0`);
     }
+  }
+}
+
+/**
+ * A nested attribute's value: one object (single), a list of objects (list, set) or an object of
+ * objects (map). Unlike a block, a list nested attribute does not take a lone object.
+ */
+function checkNestedAttribute(where: string, value: unknown, nested: NestedType, problems: string[]): void {
+  if (isExpression(value)) return;
+  const inner: SchemaBlock = { attributes: nested.attributes };
+  const one = (at: string, item: unknown): void => {
+    if (isExpression(item) || item === null) return;
+    if (!isObject(item)) problems.push(`${at}: expected an object, got ${describe(item)}`);
+    else checkBlock(at, item, inner, problems, false, undefined, true);
+  };
+  if (nested.nesting_mode === "single") {
+    one(where, value);
+  } else if (nested.nesting_mode === "map") {
+    if (!isObject(value)) problems.push(`${where}: expected a map of objects, got ${describe(value)}`);
+    else for (const [k, v] of Object.entries(value)) one(`${where}.${k}`, v);
+  } else if (!Array.isArray(value)) {
+    problems.push(`${where}: expected a ${nested.nesting_mode} of objects, got ${describe(value)}`);
+  } else {
+    value.forEach((item, i) => one(`${where}[${i}]`, item));
   }
 }
 
