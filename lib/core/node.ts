@@ -47,10 +47,5 @@ export interface NodeSpec {
   readonly taints?: readonly Taint[];
 }
 
-// RFC 1123 label, as Kubernetes validates node names and DNS labels.
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** True when `name` is an RFC 1123 DNS label (lower case, digits, `-`, at most 63 characters). */
-export function isDnsLabel(name: string): boolean {
-  return DNS_LABEL.test(name);
-}
+// Node names are DNS labels; the one check lives with the other name rules.
+export { isDnsLabel } from "./names";

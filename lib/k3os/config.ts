@@ -7,7 +7,9 @@ import { checkSshKey } from "../ignition/checks";
 import { gzipBytes, isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import type { Taint } from "../core/node";
-import { checkLabel, checkTaint, formatTaint, isProblem, parseTaint } from "../k3s/kubernetes";
+import { isK3sServerUrl, K3S_API_PORT, k3sTokenProblem } from "../core/k3s";
+import { checkLabel, checkTaint, formatTaint, isProblem, parseTaint } from "../core/kubernetes";
+import { isHostName } from "../core/names";
 import { decodeProblem } from "./decode";
 import { renderK3osYaml } from "./yaml";
 import { assertK3osObject, K3osDelivery } from "./validate";
@@ -266,7 +268,8 @@ export class K3osConfig {
 
   /** Sets the host name. */
   public setHostname(hostname: string): this {
-    if (!isDeferred(hostname) && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/.test(hostname)) {
+    // Lower case: k3s takes the Kubernetes node name from the host name (docs.k3s.io/cli/agent, --node-name).
+    if (!isDeferred(hostname) && !(isHostName(hostname) && hostname === hostname.toLowerCase())) {
       throw new MicroOsError(AT, "hostname", `"${hostname}" is not a host name`, "use lower-case DNS labels separated by dots");
     }
     this.hostnameValue = this.once("hostname", this.hostnameValue, hostname);
@@ -353,8 +356,8 @@ export class K3osConfig {
 
   /** Sets the k3s server URL to join. */
   public setServerUrl(url: string): this {
-    if (!isDeferred(url) && !/^https:\/\/[^\s/:]+(:\d{1,5})?\/?$/.test(url)) {
-      throw new MicroOsError(AT, "k3os.server_url", `"${url}" is not a k3s server URL`, "give https://<host>:6443");
+    if (!isK3sServerUrl(url)) {
+      throw new MicroOsError(AT, "k3os.server_url", `"${url}" is not a k3s server URL`, `give https://<host>:${K3S_API_PORT}`);
     }
     this.serverUrlValue = this.once("k3os.server_url", this.serverUrlValue, url);
     return this;
@@ -526,21 +529,9 @@ export class K3osConfig {
   }
 }
 
-/** Problems with a token that can be seen before apply; never quotes the token. */
+/** Problems with a token that can be seen before apply; never quotes the token (the k3s rules of lib/core/k3s.ts). */
 export function tokenProblem(token: string): { problem: string; fix: string } | undefined {
-  if (isDeferred(token)) return undefined;
-  if (token.length === 0) return { problem: "the token is empty", fix: "give a cluster secret or a K10 node token" };
-  if (/\s/.test(token)) {
-    return { problem: "the token holds white space or a line break", fix: "give a token without spaces or line breaks" };
-  }
-  // Secure tokens: K10<sha256 of the cluster CA, hex>::<credentials> (docs.k3s.io/cli/token).
-  if (token.startsWith("K10") && !/^K10[0-9a-f]{64}::[^\s]+$/.test(token)) {
-    return {
-      problem: "the token starts with K10 (a secure k3s token) but is not K10<64 hex digits>::<credentials>",
-      fix: "copy the full token from /var/lib/rancher/k3s/server/token (or node-token), or use a cluster secret that does not start with K10",
-    };
-  }
-  return undefined;
+  return k3sTokenProblem(token);
 }
 
 function renderFile(f: K3osFile): NonNullable<K3osConfigObject["write_files"]>[number] {

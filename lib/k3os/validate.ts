@@ -8,7 +8,8 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import type { Problem } from "../core/errors";
-import { checkLabel, isProblem, parseTaint } from "../k3s/kubernetes";
+import { isK3sServerUrl, K3S_API_PORT, k3sTokenProblem, K3sTokenUse } from "../core/k3s";
+import { checkLabel, isProblem, parseTaint } from "../core/kubernetes";
 import { decodeProblem } from "./decode";
 
 /** How a k3OS config reaches the node. */
@@ -123,7 +124,7 @@ function semanticIssues(c: Record<string, unknown>, delivery: K3osDelivery): K3o
     if (args.length === 0 || (args[0] !== "server" && args[0] !== "agent")) {
       issues.push({ field: "k3os.k3s_args[0]", problem: "k3s_args must start with server or agent", fix: 'put "server" or "agent" first' });
     } else if (args[0] === "agent" && serverUrl === undefined) {
-      issues.push({ field: "k3os.server_url", problem: "an agent needs the URL of a server to join", fix: "set k3os.server_url to https://<server>:6443" });
+      issues.push({ field: "k3os.server_url", problem: "an agent needs the URL of a server to join", fix: `set k3os.server_url to https://<server>:${K3S_API_PORT}` });
     } else if (args[0] === "agent" && args.some((a) => a === "--cluster-init" || a.startsWith("--cluster-init="))) {
       issues.push({ field: "k3os.k3s_args", problem: "--cluster-init is a server flag", fix: 'remove it, or start k3s_args with "server"' });
     }
@@ -135,31 +136,19 @@ function semanticIssues(c: Record<string, unknown>, delivery: K3osDelivery): K3o
     }
   }
   if (serverUrl !== undefined) {
-    if (!isDeferred(serverUrl) && !/^https:\/\/[^\s/:]+(:\d{1,5})?\/?$/.test(serverUrl)) {
-      issues.push({ field: "k3os.server_url", problem: "the server URL is not https://<host>[:port]", fix: "give https://<server>:6443" });
+    if (!isK3sServerUrl(serverUrl)) {
+      issues.push({ field: "k3os.server_url", problem: "the server URL is not https://<host>[:port]", fix: `give https://<server>:${K3S_API_PORT}` });
     }
     if (token === undefined) {
       issues.push({ field: "k3os.token", problem: "a node that joins a server needs the cluster token", fix: "set k3os.token to the cluster secret or a K10 node token" });
     }
   }
-  if (token !== undefined && !isDeferred(token)) {
-    if (token === "" || /\s/.test(token)) {
-      issues.push({ field: "k3os.token", problem: "the token is empty or holds white space", fix: "give a token without spaces or line breaks" });
-    } else if (token.startsWith("K10") && !/^K10[0-9a-f]{64}::\S+$/.test(token)) {
-      // k3OS passes a K10 token as K3S_TOKEN, anything else as a cluster secret (rancher/k3os
-      // pkg/cc/funcs.go); a secure token is K10<CA sha256>::<credentials> (docs.k3s.io/cli/token).
-      issues.push({
-        field: "k3os.token",
-        problem: "the token starts with K10 (a secure k3s token) but is not K10<64 hex digits>::<credentials>",
-        fix: "copy the full token from the first server, or use a cluster secret that does not start with K10",
-      });
-    } else if (token.startsWith("K10") && serverUrl === undefined) {
-      issues.push({
-        field: "k3os.token",
-        problem: "a secure (K10) token names an existing cluster's CA, so it cannot start a new cluster",
-        fix: "give the first server a cluster secret (a plain string), and the K10 token only to nodes that join",
-      });
-    }
+  if (token !== undefined) {
+    // k3OS passes a K10 token as K3S_TOKEN, anything else as a cluster secret (rancher/k3os
+    // pkg/cc/funcs.go); the token rules are k3s's (lib/core/k3s.ts).
+    const use = serverUrl === undefined ? K3sTokenUse.START : args?.[0] === "agent" ? K3sTokenUse.JOIN_AGENT : args?.[0] === "server" ? K3sTokenUse.JOIN_SERVER : K3sTokenUse.UNKNOWN;
+    const p = k3sTokenProblem(token, use);
+    if (p) issues.push({ field: "k3os.token", problem: p.problem, fix: p.fix });
   }
 
   for (const [key, value] of Object.entries((k.labels ?? {}) as Record<string, string>)) {

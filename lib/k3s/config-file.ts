@@ -3,8 +3,8 @@
  * Keys are the CLI flag names without the leading `--`; repeatable flags are YAML lists
  * (docs.k3s.io/installation/configuration, "Configuration File").
  */
-import { renderK3osYaml } from "../k3os/yaml";
-import { formatTaint } from "./kubernetes";
+import { formatTaint } from "../core/kubernetes";
+import { renderGoYaml } from "../core/yaml";
 import { type K3sNodeProps, K3sRole } from "./node";
 import { checkK3sNode, parseFlag } from "./validate";
 
@@ -39,7 +39,7 @@ export function k3sConfigObject(node: K3sNodeProps, at = "k3s"): Record<string, 
 
 /** Renders the node's /etc/rancher/k3s/config.yaml. Holds the token: write it mode 0600. */
 export function renderK3sConfigFile(node: K3sNodeProps, at = "k3s"): string {
-  // Same YAML 1.1-safe rendering as k3OS's config: k3s parses with a Go YAML library too, and an
-  // apply-time token becomes a literal block that needs no escaping.
-  return renderK3osYaml(k3sConfigObject(node, at));
+  // YAML 1.1-safe: k3s parses with a Go YAML library, and an apply-time token becomes a literal
+  // block that needs no escaping (lib/core/yaml.ts).
+  return renderGoYaml(k3sConfigObject(node, at));
 }

@@ -5,11 +5,10 @@
 import ipaddr from "ipaddr.js";
 import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
-import { checkLabel, checkTaint, isDnsSubdomain } from "./kubernetes";
+import { isK3sReleaseTag, isK3sServerUrl, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE, K3S_SERVER_URL_EXAMPLE, k3sTokenProblem, K3sTokenUse } from "../core/k3s";
+import { checkLabel, checkTaint } from "../core/kubernetes";
+import { isDnsSubdomain } from "../core/names";
 import { K3sComponent, type K3sNodeProps, K3sRole } from "./node";
-
-// k3s release tags: v<major>.<minor>.<patch>[-rcN]+k3s<N> (github.com/k3s-io/k3s/releases).
-const K3S_VERSION = /^v1\.\d{1,2}\.\d{1,2}(-rc\d+)?\+k3s\d+$/;
 
 /** The flags the typed props set; extraArgs may not set them again (and may not carry secrets). */
 const TYPED_FLAGS: Readonly<Record<string, string>> = {
@@ -50,44 +49,24 @@ export function checkK3sNode(node: K3sNodeProps, at = "k3s"): void {
   };
   const roles: readonly string[] = Object.values(K3sRole);
   if (!roles.includes(node.role)) fail("k3s.role", `"${String(node.role)}" is not a k3s role`, "use K3sRole.CLUSTER_INIT, SERVER or AGENT");
-  if (typeof node.version !== "string" || !K3S_VERSION.test(node.version)) {
-    fail("k3s.version", `"${String(node.version)}" is not a k3s release tag`, 'give a tag like "v1.31.4+k3s1"');
+  if (!isK3sReleaseTag(node.version)) {
+    fail("k3s.version", `"${String(node.version)}" is not a k3s release tag`, `give a tag like "${K3S_RELEASE_TAG_EXAMPLE}"`);
   }
 
-  // Token: never quoted in a message.
-  const token = node.token;
-  if (typeof token !== "string" || token.length === 0) fail("k3s.token", "the token is empty", "give the cluster token (for example from ClusterToken.random())");
-  if (!isDeferred(token)) {
-    if (/\s/.test(token)) fail("k3s.token", "the token holds white space or a line break", "give a token without spaces or line breaks");
-    if (token.startsWith("K10")) {
-      // Secure format K10<sha256 of the cluster CA>::<credentials> (docs.k3s.io/cli/token).
-      const m = /^K10[0-9a-f]{64}::(\S+)$/.exec(token);
-      if (!m) {
-        fail("k3s.token", "the token starts with K10 (a secure k3s token) but is not K10<64 hex digits>::<credentials>", "copy the whole token from /var/lib/rancher/k3s/server/token, or use a plain cluster secret");
-      }
-      if (node.role === K3sRole.CLUSTER_INIT) {
-        // Only a short (password-only) token can start a cluster whose CA does not exist yet (docs.k3s.io/cli/token).
-        fail("k3s.token", "a secure (K10) token names an existing cluster's CA, so it cannot start a new cluster", "give the first server a plain cluster secret; give K10 tokens only to nodes that join");
-      }
-      if (node.role === K3sRole.SERVER && m![1].startsWith("node:")) {
-        // Agent tokens (credentials user `node`) join agents only (docs.k3s.io/cli/token, "Agent").
-        fail("k3s.token", "this is an agent token (user node); it cannot join a server", "give joining servers the server token or the cluster secret");
-      }
-    }
-  }
+  // Token: never quoted in a message (lib/core/k3s.ts holds the rules).
+  const use = node.role === K3sRole.CLUSTER_INIT ? K3sTokenUse.START : node.role === K3sRole.SERVER ? K3sTokenUse.JOIN_SERVER : K3sTokenUse.JOIN_AGENT;
+  const tokenProblem = k3sTokenProblem(typeof node.token === "string" ? node.token : "", use);
+  if (tokenProblem) fail("k3s.token", tokenProblem.problem, tokenProblem.fix);
 
   // Server URL by role.
   if (node.role === K3sRole.CLUSTER_INIT && node.serverUrl !== undefined) {
     fail("k3s.serverUrl", "the first server starts a new cluster and joins none", "remove serverUrl, or use K3sRole.SERVER to join an existing server");
   }
   if (node.role !== K3sRole.CLUSTER_INIT && node.serverUrl === undefined) {
-    fail("k3s.serverUrl", `a node with role ${node.role} joins a server but no serverUrl is given`, "set serverUrl to https://<server>:6443");
+    fail("k3s.serverUrl", `a node with role ${node.role} joins a server but no serverUrl is given`, `set serverUrl to https://<server>:${K3S_API_PORT}`);
   }
-  if (node.serverUrl !== undefined) {
-    const literal = node.serverUrl.replace(/[$#&]\{TfToken\[[^\]]*\]\}/g, "HOST");
-    if (!/^https:\/\/[^\s/:]+(:\d{1,5})?\/?$/.test(literal)) {
-      fail("k3s.serverUrl", `"${node.serverUrl}" is not https://<host>[:port]`, "give the supervisor URL, for example https://10.0.0.10:6443");
-    }
+  if (node.serverUrl !== undefined && !isK3sServerUrl(node.serverUrl)) {
+    fail("k3s.serverUrl", `"${node.serverUrl}" is not https://<host>[:port]`, `give the supervisor URL, for example ${K3S_SERVER_URL_EXAMPLE}`);
   }
 
   // Server-only settings on an agent would be ignored or stop k3s agent from starting.

@@ -1,6 +1,7 @@
 import { isDeferred } from "../../core/deferred";
 import type { IgnitionConfig } from "../../ignition/config";
-import { fail, isHostName, requireText } from "./internal";
+import { isHostName } from "../../core/names";
+import { fail, requireText } from "./internal";
 
 // The kernel keeps at most 64 bytes of host name (HOST_NAME_MAX; hostname(5), man7.org).
 const HOST_NAME_MAX = 64;

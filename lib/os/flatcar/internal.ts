@@ -18,14 +18,6 @@ export function requireText(field: string, value: unknown, fix: string): string 
   return value;
 }
 
-// RFC 1123 hostname label: letters, digits, inner hyphens, at most 63 characters.
-const LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-/** True for an RFC 1123 host name (dot-separated labels, at most 253 characters). */
-export function isHostName(name: string): boolean {
-  return name.length <= 253 && name.split(".").every((l) => LABEL.test(l));
-}
-
 /**
  * Things a helper adds once per config however many times it is asked (a shared unit, a shared
  * dropin). The builder refuses duplicates, so helpers remember what they already added here.

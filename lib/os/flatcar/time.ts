@@ -5,7 +5,8 @@
  */
 import * as ipaddr from "ipaddr.js";
 import type { IgnitionConfig } from "../../ignition/config";
-import { fail, isHostName, requireText } from "./internal";
+import { isHostName } from "../../core/names";
+import { fail, requireText } from "./internal";
 
 // tz database names: `Area/Location[/Sub]` or a bare name (UTC, EST5EDT); segments of letters,
 // digits, `_`, `+`, `-` (tz-link "Names of timezones": ASCII letters, `.`-free, `-`, `_`, `+`).

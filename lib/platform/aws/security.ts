@@ -7,9 +7,10 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "../../cdktf";
 import { parseIpv4Cidr } from "../../core/ipv4";
+import { K3S_API_PORT } from "../../core/k3s";
 
-/** The k3s API port (docs.k3s.io/installation/requirements, "Inbound Rules for K3s Nodes"). */
-export const K3S_API_PORT = 6443;
+// The k3s API port lives with the other k3s facts (lib/core/k3s.ts); load-balancer.ts takes it from here.
+export { K3S_API_PORT };
 
 /** A port (range) and protocol opened between node groups. */
 interface PortRule {

@@ -1,21 +1,19 @@
 /**
- * Checks for the Kubernetes names a k3s node carries: label keys and values, taints. Each check
- * returns undefined when the input is good, else a problem and a fix for a MicroOsError.
+ * Checks for the Kubernetes names a node carries, whichever config model writes them (the k3s
+ * config file, k3OS's config): label keys and values, taints. Each check returns undefined when
+ * the input is good, else a problem and a fix for a MicroOsError.
  */
-import { isDeferred } from "../core/deferred";
-import type { Finding } from "../core/errors";
-import { type Taint, TaintEffect } from "../core/node";
+import { isDeferred } from "./deferred";
+import type { Finding } from "./errors";
+import { isDnsSubdomain } from "./names";
+import { type Taint, TaintEffect } from "./node";
+
+export { isDnsSubdomain } from "./names";
 
 // Label names and values: at most 63 characters, alphanumeric at both ends, `-`, `_`, `.` inside
 // (kubernetes.io/docs/concepts/overview/working-with-objects/labels, "Syntax and character set").
+// A label key prefix is an RFC 1123 DNS subdomain (lib/core/names.ts).
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-// A label key prefix is an RFC 1123 DNS subdomain: lower case, dot-separated labels, at most 253.
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** True when `name` is an RFC 1123 DNS subdomain (Kubernetes node names, label key prefixes). */
-export function isDnsSubdomain(name: string): boolean {
-  return name.length <= 253 && DNS_SUBDOMAIN.test(name);
-}
 
 /** Checks a label key (`[prefix/]name`). */
 export function checkLabelKey(key: string): Finding | undefined {
