@@ -35,7 +35,7 @@ function clusterCase(platform: "aws" | "libvirt", nodes: number): CaseBuilder {
   return async (app) => {
     const { TerraformStack } = await import("cdktf");
     const { Cluster, ClusterToken } = await import("../lib/cluster");
-    const { K3sFlatcarInstall } = await import("../lib/k3s/ignition");
+    const { K3sFlatcarInstall } = await import("../lib/os/flatcar/k3s");
     const { Flatcar, FlatcarChannel } = await import("../lib/os/flatcar");
     const stack = new TerraformStack(app, `cluster-${platform}-${nodes}`);
     let p;
@@ -50,7 +50,7 @@ function clusterCase(platform: "aws" | "libvirt", nodes: number): CaseBuilder {
     }
     const size = platform === "aws" ? "t3.medium" : "2x4096";
     new Cluster(stack, "demo", {
-      os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "ab".repeat(32) } }) }),
+      os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: K3S_VERSION, sha256: { amd64: "ab".repeat(32) } }) }),
       platform: p,
       controllers: { count: 3, size },
       // 97 workers in 3 pools at 100 nodes; 997 in 4 pools at 1000.

@@ -6,7 +6,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
-import { K3sFlatcarInstall } from "../lib/k3s/ignition";
+import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { AwsImagePolicy, AwsPlatform, type AwsNewVpcProps, WorkerPlacement } from "../lib/platform/aws";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
@@ -15,7 +15,7 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 function props(overrides: Partial<ClusterProps> = {}, platform: Partial<AwsNewVpcProps> = {}): ClusterProps {
   return {
-    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "ab".repeat(32) } }) }),
+    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
     platform: AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], imagePolicy: AwsImagePolicy.pin({ amd64: "ami-0123456789abcdef0" }), ...platform }),
     controllers: { count: 1, size: "t3.medium" },
     pools: [{ name: "general", count: 3, size: "t3.large" }],

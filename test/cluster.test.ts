@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
-import { K3sFlatcarInstall } from "../lib/k3s/ignition";
+import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3os } from "../lib/os/k3os";
 import { LibvirtPlatform } from "../lib/platform/libvirt";
@@ -13,7 +13,7 @@ import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
 const flatcar = () =>
-  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "ab".repeat(32) } }) });
+  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) });
 
 function props(overrides: Partial<ClusterProps> = {}): ClusterProps {
   return {

@@ -6,7 +6,7 @@ import { localEncoder } from "../lib/core/deferred";
 import { Architecture, NodeRole } from "../lib/core/node";
 import { IgnitionVersion } from "../lib/ignition";
 import { K3S_CONFIG_PATH } from "../lib/k3s/config-file";
-import { K3sFlatcarInstall } from "../lib/k3s/ignition";
+import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { type K3sNodeProps, K3sRole } from "../lib/k3s/node";
 import { Flatcar, FlatcarChannel, FlatcarUpdates, RebootStrategy, UPDATE_CONF_PATH } from "../lib/os/flatcar";
 import type { NodeBootstrap } from "../lib/os/os";
@@ -51,12 +51,12 @@ const REMOTE: BootOptions = {
 };
 
 const sysext = Flatcar.channel(FlatcarChannel.STABLE, {
-  k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: sha256(SYSEXT_BYTES), arm64: sha256(SYSEXT_BYTES) } }),
+  k3sInstall: K3sFlatcarInstall.sysext({ version: VERSION, sha256: { amd64: sha256(SYSEXT_BYTES), arm64: sha256(SYSEXT_BYTES) } }),
   workerUpdates: FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT }),
 });
 const binary = Flatcar.channel(FlatcarChannel.STABLE, {
   ignitionVersion: IgnitionVersion.V3_4_0,
-  k3sInstall: K3sFlatcarInstall.binary({ sha256: { amd64: sha256(BINARY_BYTES), arm64: sha256(BINARY_BYTES) } }),
+  k3sInstall: K3sFlatcarInstall.binary({ version: VERSION, sha256: { amd64: sha256(BINARY_BYTES), arm64: sha256(BINARY_BYTES) } }),
 });
 
 function node(name: string, role: NodeRole, k3s?: K3sNodeProps, architecture = Architecture.AMD64): NodeBootstrap {

@@ -4,7 +4,7 @@ import { type Encoder, localEncoder } from "../lib/core/deferred";
 import { MicroOsError } from "../lib/core/errors";
 import { Architecture, NodeRole } from "../lib/core/node";
 import type { IgnitionSpec } from "../lib/ignition";
-import { K3sFlatcarInstall } from "../lib/k3s/ignition";
+import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { type K3sNodeProps, K3sRole } from "../lib/k3s/node";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import type { NodeBootstrap } from "../lib/os/os";
@@ -22,7 +22,7 @@ const VERSION = "v1.31.4+k3s1";
 const IMAGE_BYTES = "stand-in for the k3s sysext image\n";
 const SHA = createHash("sha256").update(IMAGE_BYTES).digest("hex");
 const IMAGE_URL = `https://extensions.flatcar.org/extensions/k3s-${VERSION}-x86-64.raw`;
-const install = K3sFlatcarInstall.sysext({ sha256: { amd64: SHA, arm64: SHA } });
+const install = K3sFlatcarInstall.sysext({ version: VERSION, sha256: { amd64: SHA, arm64: SHA } });
 
 function k3sNode(role: NodeRole, name: string, k3s: K3sNodeProps, arch = Architecture.AMD64): NodeBootstrap {
   return { spec: { name, role, pool: role === NodeRole.CONTROLLER ? "controllers" : "general", architecture: arch }, hostname: name, sshKeys: [SSH_KEY], k3s };

@@ -5,7 +5,9 @@ import { MicroOsError } from "../lib/core/errors";
 import { Architecture, TaintEffect } from "../lib/core/node";
 import { IgnitionConfig } from "../lib/ignition";
 import { K3osConfig } from "../lib/k3os";
-import { applyK3sToIgnition, applyK3sToK3os, K3sComponent, K3sFlatcarInstall, type K3sNodeProps, K3sRole, renderK3sConfigFile } from "../lib/k3s";
+import { K3sComponent, type K3sNodeProps, K3sRole, renderK3sConfigFile } from "../lib/k3s";
+import { applyK3sToIgnition, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
+import { applyK3sToK3os } from "../lib/os/k3os/k3s";
 import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { need } from "./helpers/external";
@@ -97,7 +99,7 @@ describe("k3s renderers on random nodes", () => {
 
   it("give Flatcar Ignition that the schema, semantic checks and ignition-validate accept whenever they render", (ctx) => {
     need(ctx, ignitionValidateTool());
-    const install = K3sFlatcarInstall.binary({ sha256: { amd64: "a".repeat(64), arm64: "b".repeat(64) } });
+    const install = K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "a".repeat(64), arm64: "b".repeat(64) } });
     let checked = 0;
     fc.assert(
       fc.property(wellFormed, fc.constantFrom(Architecture.AMD64, Architecture.ARM64), (n, architecture) => {

@@ -5,16 +5,9 @@ import { MicroOsError } from "../lib/core/errors";
 import { Architecture, TaintEffect } from "../lib/core/node";
 import { decodeDataUrl, IgnitionConfig, type IgnitionSpec, IgnitionVersion } from "../lib/ignition";
 import { K3osConfig } from "../lib/k3os";
-import {
-  applyK3sToIgnition,
-  applyK3sToK3os,
-  K3S_CONFIG_PATH,
-  K3sComponent,
-  K3sFlatcarInstall,
-  type K3sNodeProps,
-  K3sRole,
-  renderK3sConfigFile,
-} from "../lib/k3s";
+import { K3S_CONFIG_PATH, K3sComponent, type K3sNodeProps, K3sRole, renderK3sConfigFile } from "../lib/k3s";
+import { applyK3sToIgnition, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
+import { applyK3sToK3os } from "../lib/os/k3os/k3s";
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
 import { need } from "./helpers/external";
@@ -99,8 +92,8 @@ function flatcar(node: K3sNodeProps, install: K3sFlatcarInstall, architecture = 
   return applyK3sToIgnition(new IgnitionConfig(), node, { install, architecture });
 }
 
-const sysext = K3sFlatcarInstall.sysext({ sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
-const binary = K3sFlatcarInstall.binary({ sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
+const sysext = K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
+const binary = K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
 
 function configFileOf(spec: IgnitionSpec): string {
   const f = spec.storage!.files!.find((x) => x.path === K3S_CONFIG_PATH)!;
@@ -287,6 +280,46 @@ describe("applyK3sToIgnition", () => {
   });
 });
 
+// ---- the k3s release an install carries -------------------------------------------------------
+
+describe("K3sFlatcarInstall carries its k3s release", () => {
+  const sourcesOf = (spec: IgnitionSpec) => spec.storage!.files!.map((f) => f.contents?.source).filter((x): x is string => x !== undefined && x.startsWith("https:"));
+
+  it("exposes the version it installs", () => {
+    expect(sysext.version).toBe("v1.31.4+k3s1");
+    expect(K3sFlatcarInstall.binary({ version: "v1.30.8+k3s1", sha256: { arm64: HASH_ARM64 } }).version).toBe("v1.30.8+k3s1");
+  });
+
+  it("fetches the artifacts of its own release with their digests", () => {
+    const version = "v1.30.8+k3s1";
+    const node = { ...agent(version) };
+    expect(sourcesOf(flatcar(node, K3sFlatcarInstall.sysext({ version, sha256: { amd64: HASH_AMD64 } })).toSpec({ encoder: fakeEncoder }))).toEqual([
+      "https://extensions.flatcar.org/extensions/k3s-v1.30.8+k3s1-x86-64.raw",
+    ]);
+    const spec = flatcar(node, K3sFlatcarInstall.binary({ version, sha256: { arm64: HASH_ARM64 } }), Architecture.ARM64).toSpec({ encoder: fakeEncoder });
+    expect(sourcesOf(spec)).toEqual(["https://github.com/k3s-io/k3s/releases/download/v1.30.8+k3s1/k3s-arm64"]);
+    expect(spec.storage!.files!.find((f) => f.path === "/opt/bin/k3s")!.contents!.verification!.hash).toBe(`sha256-${HASH_ARM64}`);
+  });
+
+  const refused: Array<[string, () => unknown, string]> = [
+    ["a version that is not a k3s release tag", () => K3sFlatcarInstall.sysext({ version: "1.31.4", sha256: { amd64: HASH_AMD64 } }), 'K3sFlatcarInstall.sysext: version: "1.31.4" is not a k3s release tag. Fix: give the release the digests belong to, a tag like "v1.31.4+k3s1" (github.com/k3s-io/k3s/releases)'],
+    ["a missing version", () => K3sFlatcarInstall.binary({ sha256: { amd64: HASH_AMD64 } } as never), 'K3sFlatcarInstall.binary: version: "undefined" is not a k3s release tag. Fix: give the release the digests belong to, a tag like "v1.31.4+k3s1" (github.com/k3s-io/k3s/releases)'],
+    ["no digest at all", () => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: {} }), "K3sFlatcarInstall.sysext: sha256: no SHA-256 is given for k3s v1.31.4+k3s1. Fix: add the digest of each architecture your nodes use, from the release's checksum file"],
+    ["no props", () => K3sFlatcarInstall.binary(undefined as never), 'K3sFlatcarInstall.binary: props: no props are given. Fix: pass { version: "v1.31.4+k3s1", sha256: { amd64: "..." } }'],
+    [
+      "a node asking for another k3s version than the install's",
+      () => flatcar(agent("v1.30.8+k3s1"), sysext),
+      "k3s: k3s.version: the node asks for k3s v1.30.8+k3s1, but the install carries the digests of v1.31.4+k3s1. Fix: give the node k3s v1.31.4+k3s1, or build the install for v1.30.8+k3s1 with that release's digests",
+    ],
+  ];
+  for (const [name, act, message] of refused) {
+    it(`refuses ${name}`, () => {
+      expect(act).toThrow(MicroOsError);
+      expect(act).toThrow(message);
+    });
+  }
+});
+
 // ---- bad k3s nodes --------------------------------------------------------------------------------
 
 describe("k3s nodes refused, with the field and the fix", () => {
@@ -339,17 +372,21 @@ describe("k3s nodes refused, with the field and the fix", () => {
   });
 
   it("refuses an install without a hash for the node's architecture", () => {
-    const amdOnly = K3sFlatcarInstall.binary({ sha256: { amd64: HASH_AMD64 } });
+    const amdOnly = K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64 } });
     expect(() => flatcar(agent(), amdOnly, Architecture.ARM64)).toThrow(
       "k3s: install.sha256.arm64: no SHA-256 is given for k3s-arm64 v1.31.4+k3s1. Fix: add the arm64 digest of k3s-arm64 v1.31.4+k3s1 from the release's checksum file",
     );
   });
 
-  it("refuses a hash that is not a SHA-256 digest", () => {
-    expect(() => flatcar(agent(), K3sFlatcarInstall.sysext({ sha256: { amd64: "abc" } }))).toThrow(/install\.sha256\.amd64: "abc" is not a SHA-256 digest\. Fix: give 64 lower-case hex digits/);
+  it("refuses a hash that is not a SHA-256 digest at the install's call", () => {
+    expect(() => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "abc" } })).toThrow(
+      'K3sFlatcarInstall.sysext: sha256.amd64: "abc" is not a SHA-256 digest. Fix: give 64 lower-case hex digits',
+    );
   });
 
-  it("refuses a base URL that is not https", () => {
-    expect(() => flatcar(agent(), K3sFlatcarInstall.sysext({ sha256: { amd64: HASH_AMD64 }, baseUrl: "http://mirror" }))).toThrow(/install\.baseUrl: "http:\/\/mirror" is not an https URL/);
+  it("refuses a base URL that is not https at the install's call", () => {
+    expect(() => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64 }, baseUrl: "http://mirror" })).toThrow(
+      'K3sFlatcarInstall.sysext: baseUrl: "http://mirror" is not an https URL. Fix: give an https:// URL',
+    );
   });
 });

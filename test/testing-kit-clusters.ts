@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, ClusterToken } from "../lib/cluster";
-import { K3sFlatcarInstall } from "../lib/k3s/ignition";
+import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3os } from "../lib/os/k3os";
 import { AwsPlatform, WorkerPlacement } from "../lib/platform/aws";
@@ -50,7 +50,7 @@ function stackFor(aws: boolean): TerraformStack {
 }
 
 const flatcarOs = () =>
-  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: SYSEXT_SHA256 } }) });
+  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: SYSEXT_SHA256 } }) });
 
 /** Flatcar on libvirt: 3 controllers, pool "general" of 2, the CA file on the pool. */
 export function flatcarLibvirt(): KitCluster {

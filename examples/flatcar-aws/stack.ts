@@ -7,7 +7,7 @@ import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/pro
 import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
-import { K3sFlatcarInstall } from "../../lib/k3s";
+import { K3sFlatcarInstall } from "../../lib/os/flatcar";
 import { Flatcar, FlatcarChannel } from "../../lib/os/flatcar";
 import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform } from "../../lib/platform/aws";
 import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY } from "../shared";
@@ -29,7 +29,7 @@ export class FlatcarAwsStack extends TerraformStack {
     new AwsProvider(this, "aws", props.provider ?? { region: "eu-central-1" });
     this.cluster = new Cluster(this, "prod", {
       os: Flatcar.channel(FlatcarChannel.STABLE, {
-        k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: EXAMPLE_K3S_SYSEXT_SHA256 } }),
+        k3sInstall: K3sFlatcarInstall.sysext({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_SYSEXT_SHA256 } }),
       }),
       platform: AwsPlatform.newVpc({
         cidr: "10.0.0.0/16",

@@ -6,7 +6,7 @@
 import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
-import { K3sFlatcarInstall } from "../../lib/k3s";
+import { K3sFlatcarInstall } from "../../lib/os/flatcar";
 import { Flatcar, FlatcarChannel } from "../../lib/os/flatcar";
 import { LibvirtPlatform } from "../../lib/platform/libvirt";
 import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY } from "../shared";
@@ -25,7 +25,7 @@ export class FlatcarLibvirtStack extends TerraformStack {
     super(scope, id);
     this.cluster = new Cluster(this, "lab", {
       os: Flatcar.channel(FlatcarChannel.STABLE, {
-        k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: EXAMPLE_K3S_SYSEXT_SHA256 } }),
+        k3sInstall: K3sFlatcarInstall.sysext({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_SYSEXT_SHA256 } }),
       }),
       platform: LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.3.0/24", domain: "lab.internal" }),
       controllers: { count: 1, size: "2x4096", diskGib: 20 },

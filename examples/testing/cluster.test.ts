@@ -21,7 +21,7 @@ function myStack(): TerraformStack {
   const cluster = new Cluster(stack, "demo", {
     os: Flatcar.channel(FlatcarChannel.STABLE, {
       // sha256 of k3s-v1.31.4+k3s1-x86-64.raw from flatcar/sysext-bakery's release (a stand-in here).
-      k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "0".repeat(64) } }),
+      k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "0".repeat(64) } }),
     }),
     // Workers of a pool run in one autoscaling group: the kit shows the pool as one node named
     // after it ("general"). With workerPlacement: WorkerPlacement.INSTANCES each worker is a node.

@@ -3,5 +3,3 @@ export * from "./node";
 export * from "../core/kubernetes";
 export * from "./validate";
 export * from "./config-file";
-export * from "./k3os";
-export * from "./ignition";

@@ -6,13 +6,12 @@ import type { Encoder } from "../../core/deferred";
 import { Architecture, NodeRole } from "../../core/node";
 import { MicroOsError } from "../../core/errors";
 import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
-import { K3sFlatcarInstall } from "../../k3s/ignition";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
 import { OsFamily } from "../os";
 import { type AwsImageSource, ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../types";
 import { addHostname } from "./hostname";
 import { fail } from "./internal";
-import { applyK3s } from "./k3s";
+import { applyK3s, K3sFlatcarInstall } from "./k3s";
 import { setNtpServers, setTimezone } from "./time";
 import { FlatcarUpdates, RebootStrategy } from "./updates";
 

@@ -5,3 +5,13 @@ export * from "./network";
 export * from "./container";
 export * from "./sysext";
 export * from "./time";
+// k3s on Flatcar; applyK3s is internal.
+export {
+  applyK3sToIgnition,
+  type K3sArtifactHashes,
+  type K3sBinaryProps,
+  K3sFlatcarInstall,
+  type K3sIgnitionOptions,
+  type K3sSysextProps,
+  k3sUnitName,
+} from "./k3s";

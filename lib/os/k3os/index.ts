@@ -1,1 +1,2 @@
 export * from "./k3os";
+export * from "./k3s";

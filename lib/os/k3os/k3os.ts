@@ -7,7 +7,7 @@ import { MicroOsError } from "../../core/errors";
 import { Architecture } from "../../core/node";
 import { K3osConfig, type K3osConfigProps } from "../../k3os/config";
 import { K3osDelivery } from "../../k3os/validate";
-import { applyK3sToK3os } from "../../k3s/k3os";
+import { applyK3sToK3os } from "./k3s";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
 import { OsFamily } from "../os";
 import { type AwsImageSource, ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../types";

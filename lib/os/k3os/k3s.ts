@@ -2,12 +2,13 @@
  * k3s settings rendered into k3OS's own keys. k3OS starts k3s itself: it passes `k3os.server_url`
  * as K3S_URL, the token as K3S_TOKEN (when it starts `K10`) or as the cluster secret, each label as
  * `--node-label`, each taint as `--kubelet-arg register-with-taints=...`, and `k3os.k3s_args`
- * after them (rancher/k3os pkg/cc/funcs.go ApplyK3S).
+ * after them (rancher/k3os pkg/cc/funcs.go ApplyK3S). It lives with the k3OS OS because it joins
+ * the two models (lib/k3s's node, lib/k3os's config), which import nothing from each other.
  */
-import { MicroOsError } from "../core/errors";
-import type { K3osConfig } from "../k3os/config";
-import { type K3sNodeProps, K3sRole } from "./node";
-import { checkK3sNode } from "./validate";
+import { MicroOsError } from "../../core/errors";
+import type { K3osConfig } from "../../k3os/config";
+import { type K3sNodeProps, K3sRole } from "../../k3s/node";
+import { checkK3sNode } from "../../k3s/validate";
 
 /** Options for {@link applyK3sToK3os}. */
 export interface K3sK3osOptions {
