@@ -6,6 +6,7 @@
  * pays for the `@cdktf/provider-aws` barrel, the library cases never load it.
  */
 import type { App } from "cdktf";
+import type { IPlatform } from "../lib/platform/platform";
 
 export interface BuiltCase {
   /** Machines the case describes (for bytes per node). */
@@ -38,7 +39,7 @@ function clusterCase(platform: "aws" | "libvirt", nodes: number): CaseBuilder {
     const { K3sFlatcarInstall } = await import("../lib/os/flatcar/k3s");
     const { Flatcar, FlatcarChannel } = await import("../lib/os/flatcar");
     const stack = new TerraformStack(app, `cluster-${platform}-${nodes}`);
-    let p;
+    let p: IPlatform;
     if (platform === "aws") {
       const { AwsProvider } = await import("@cdktf/provider-aws/lib/provider");
       const { AwsPlatform } = await import("../lib/platform/aws");

@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Cluster } from "../lib/cluster";
-import { ConfigFormat } from "../lib/os/types";
+import type { ConfigFormat } from "../lib/core/format";
+import { IGNITION_FORMAT } from "../lib/ignition/format";
 import { checkIgnition, locateIgnitionValidate, substituteDeferred } from "../lib/testing/ignition";
 import { validateK3osConfig } from "../lib/testing/k3os";
 
@@ -22,7 +23,7 @@ export function checkClusterConfigs(cluster: Cluster, options: { readonly igniti
   for (const [node, config] of cluster.renderedConfigs) {
     const text = substituteDeferred(config.content);
     const problems =
-      config.format === ConfigFormat.IGNITION
+      config.format === IGNITION_FORMAT
         ? checkIgnition(text, { ignitionValidate: options.ignitionValidate ?? true })
         : validateK3osConfig(text);
     lines.push({ node, format: config.format, bytes: Buffer.byteLength(config.content, "utf8"), problems });
@@ -42,11 +43,11 @@ export function printSummary(outdir: string, stackName: string, cluster: Cluster
   const lines = checkClusterConfigs(cluster, { ignitionValidate: validate });
   const verdictOf = (l: SummaryLine) => (l.problems.length ? `REFUSED: ${l.problems[0]}` : "ok");
   const checkers = (f: ConfigFormat) =>
-    f === ConfigFormat.IGNITION ? (validate ? "schema+semantic+ignition-validate" : "schema+semantic (ignition-validate not installed)") : "k3OS strict schema+semantic";
+    f === IGNITION_FORMAT ? (validate ? "schema+semantic+ignition-validate" : "schema+semantic (ignition-validate not installed)") : "k3OS strict schema+semantic";
   console.log(`\n${stackName}: ${cluster.nodes.length} node${cluster.nodes.length === 1 ? "" : "s"}, ${count(json.resource)} resources, ${count(json.data)} data sources -> ${join(outdir, "stacks", stackName)}`);
   for (const l of lines) {
     const spec = cluster.nodes.find((n) => n.name === l.node)!;
-    console.log(`  ${l.node.padEnd(24)} ${spec.role.padEnd(10)} ${l.format.padEnd(8)} ${String(l.bytes).padStart(6)} B  ${checkers(l.format)}: ${verdictOf(l)}`);
+    console.log(`  ${l.node.padEnd(24)} ${spec.role.padEnd(10)} ${l.format.name.padEnd(8)} ${String(l.bytes).padStart(6)} B  ${checkers(l.format)}: ${verdictOf(l)}`);
   }
   return lines.every((l) => l.problems.length === 0);
 }

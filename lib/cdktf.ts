@@ -24,7 +24,7 @@ export type { ITerraformDependable, IResolvable, TerraformMetaArguments } from "
 export { Construct } from "constructs";
 export type { IConstruct, IValidation } from "constructs";
 
-import { Fn } from "cdktf";
+import { Fn, Lazy } from "cdktf";
 import { type Encoder, isDeferred, localEncoder } from "./core/deferred";
 
 /**
@@ -68,4 +68,20 @@ const TEMPLATE_SEQUENCE = /(\$\{TfToken\[[A-Za-z0-9_.-]+\]\})|\$\{|%\{/g;
  */
 export function terraformLiteral(text: string): string {
   return text.replace(TEMPLATE_SEQUENCE, (m, token: string | undefined) => (token ? token : m === "${" ? "$${" : "%%{"));
+}
+
+/**
+ * A string attribute whose value is produced when the stack is synthesized, once: how configs
+ * rendered from escape hatches added after construction reach resources made at construction.
+ * The produced text may itself hold cdktf tokens (references, Terraform functions).
+ */
+export function lazyString(produce: () => string): string {
+  let value: string | undefined;
+  return Lazy.stringValue({ produce: () => (value ??= produce()) });
+}
+
+/** A number attribute produced when the stack is synthesized, once (see {@link lazyString}). */
+export function lazyNumber(produce: () => number): number {
+  let value: number | undefined;
+  return Lazy.numberValue({ produce: () => (value ??= produce()) });
 }

@@ -16,5 +16,21 @@ if ! command -v ignition-validate >/dev/null 2>&1; then
   fi
 fi
 
+# The VM boots (test/vm-boot.test.ts): QEMU, and the test image that scripts/vm-image/build.sh
+# builds from Debian's packages (cached outside the clone by recipe hash: a no-op when current).
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  for tool in qemu-system-x86_64 qemu-img debootstrap sgdisk; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "setup: installing QEMU, debootstrap and gdisk for the VM boots"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-system-x86 qemu-utils debootstrap gdisk >/dev/null
+      break
+    fi
+  done
+  bash scripts/vm-image/build.sh
+else
+  echo "setup: the VM boot tests need QEMU and an image built as root (scripts/vm-image/build.sh); they will report that they were skipped"
+fi
+
 npm ci --no-audit --no-fund
 npm run synth

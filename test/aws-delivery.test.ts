@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { afterAll } from "vitest";
 import { describe, expect, test } from "vitest";
-import { DEFERRED_VALUE_BUDGET, AwsPlatform, estimateUserDataBytes, ignitionReplaceStub, ignitionVersionOf } from "../lib/platform/aws";
-import { ConfigFormat } from "../lib/os/types";
+import { DEFERRED_VALUE_BUDGET, AwsPlatform, estimateUserDataBytes } from "../lib/platform/aws";
+import { IgnitionVersion } from "../lib/ignition";
+import { K3OS_FORMAT } from "../lib/k3os/format";
+import { flatcarAwsProfile } from "../lib/os/flatcar/aws";
+import { Architecture } from "../lib/core/node";
 import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import { need } from "./helpers/external";
 import { buildCluster, controllers, flatcarConfig, incompressibleText, resourcesOf } from "./fixtures/aws/cluster";
@@ -66,7 +69,8 @@ describe("Ignition over the user data limit", () => {
   test("the stub states the stored config's Ignition version", () => {
     const stub = JSON.parse(concreteStub(String(instanceOf(oversize.build().json, "big").user_data)));
     expect(stub.ignition.version).toBe("3.3.0");
-    expect(JSON.parse(ignitionReplaceStub(ignitionVersionOf('{"ignition":{"version":"3.4.0"}}'), "s3://b/k", "00")).ignition.version).toBe("3.4.0");
+    const v34 = flatcarAwsProfile({ channelName: "stable", version: undefined, ignitionVersion: IgnitionVersion.V3_4_0, minimums: { memoryMib: 2048, diskGib: 8 } }, Architecture.AMD64);
+    expect(JSON.parse(v34.fetch!.stub("s3://b/k", "00")).ignition.version).toBe("3.4.0");
   });
 
   test("the node's role may read exactly its object and nothing else", () => {
@@ -114,34 +118,33 @@ describe("Ignition over the user data limit", () => {
 });
 
 describe("Ignition under the user data limit", () => {
-  test("a config under 16 KB is the user data itself", () => {
-    const userData = String(instanceOf(oversize.build().json, "small").user_data);
-    expect(userData).toBe(flatcarConfig("small").content);
-    expect(Buffer.byteLength(userData)).toBeLessThan(16384);
+  // Escape hatches may grow a config until synth, and a k3s node's config holds the cluster's
+  // secrets, so every Ignition config is stored privately; user data only points at it.
+  test("a config under 16 KB also goes to its S3 object, the user data a stub naming it", () => {
+    const { json } = oversize.build();
+    expect(String(objectFor(json, "nodes/small.ign").content)).toBe(flatcarConfig("small").content);
+    const stub = JSON.parse(concreteStub(String(instanceOf(json, "small").user_data)));
+    expect(stub.ignition.config.replace.source).toBe("s3://demo-config-20260101/nodes/small.ign");
   });
 
-  test("it passes ignition-validate", (ctx) => {
+  test("its stub passes ignition-validate", (ctx) => {
     need(ctx, ignitionValidateTool());
-    const result = runIgnitionValidate(String(instanceOf(oversize.build().json, "small").user_data));
+    const result = runIgnitionValidate(concreteStub(String(instanceOf(oversize.build().json, "small").user_data)));
     expect(result.output).toBe("");
     expect(result.ok).toBe(true);
   });
 
-  test("its role has no S3 access", () => {
-    const policies = Object.values(resourcesOf(oversize.build().json, "aws_iam_role_policy")).map((p) => String(p.policy));
-    expect(policies.some((p) => p.includes("small"))).toBe(false);
-    expect(policies).toHaveLength(3);
+  test("its role may read exactly its object", () => {
+    const policies = Object.values(resourcesOf(oversize.build().json, "aws_iam_role_policy")).map((p) => JSON.parse(String(p.policy)));
+    const small = policies.filter((p) => JSON.stringify(p).includes("/nodes/small.ign"));
+    expect(small).toHaveLength(1);
+    expect(small[0].Statement).toEqual([{ Effect: "Allow", Action: "s3:GetObject", Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.[^}]+\.arn\}\/nodes\/small\.ign$/) }]);
   });
 
-  test("no bucket is made when every config fits", () => {
-    const { json } = buildCluster(AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"] }), controllers(1));
+  test("an OS that reads only user data (k3OS) gets its config whole, and no bucket", () => {
+    const { json } = k3os.build();
     expect(resourcesOf(json, "aws_s3_bucket")).toEqual({});
-  });
-
-  test("a lower userDataLimit sends a small config to S3", () => {
-    const platform = AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"], userDataLimit: 256 });
-    const { json } = buildCluster(platform, controllers(1));
-    objectFor(json, "nodes/controller-0.ign");
+    expect(String(instanceOf(json, "controller-0").user_data)).toMatch(/^ssh_authorized_keys:\n/);
   });
 });
 
@@ -169,9 +172,9 @@ describe("k3OS", () => {
 
   test("a k3OS config over the limit is refused, since k3OS reads only user data", () => {
     const platform = AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"] });
-    const big = { format: ConfigFormat.K3OS, content: `hostname: x\nwrite_files:\n- path: /x\n  content: ${incompressibleText(20000)}\n` };
+    const big = { format: K3OS_FORMAT, content: `hostname: x\nwrite_files:\n- path: /x\n  content: ${incompressibleText(20000)}\n` };
     expect(() => buildCluster(platform, controllers(1, { config: () => big }))).toThrow(
-      /^test\/aws-platform\/nodes\/controller-0: config: the k3OS config is about 20\d\d\d bytes, over the 16384-byte user data limit, and k3OS reads its config only from user data\. Fix: make the config smaller/,
+      /^test\/aws-platform\/nodes\/controller-0: config: the k3OS config.yaml is about 20\d\d\d bytes, over the 16384-byte user data limit, and the OS reads its config only from user data\. Fix: make the config smaller/,
     );
   });
 });

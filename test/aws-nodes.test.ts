@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { Architecture, NodeRole } from "../lib/core/node";
 import { AwsImagePolicy, AwsPlatform, WorkerPlacement } from "../lib/platform/aws";
-import { amiId, bindOnly, buildCluster, controllers, flatcarConfig, flatcarLookup, resourcesOf, workers } from "./fixtures/aws/cluster";
+import { amiId, bindOnly, buildCluster, controllers, flatcarConfig, flatcarLookup, requestFor, resourcesOf, workers } from "./fixtures/aws/cluster";
 import { existing, k3os, lookup, opened, standard } from "./fixtures/aws/scenarios";
 import { checkRecordedStacks, recordStack, tallyLine } from "./fixtures/aws/terraform";
 import { type TerraformStack, Testing } from "../lib/cdktf";
@@ -89,9 +89,18 @@ describe("security defaults on machines", () => {
     }
   });
 
-  test("a node's role has no policy unless its config is in S3", () => {
-    expect(resourcesOf(standard.build().json, "aws_iam_role_policy")).toEqual({});
-    expect(Object.keys(resourcesOf(standard.build().json, "aws_iam_role"))).toHaveLength(4);
+  test("a node's role may read its own config object in S3 and nothing else", () => {
+    const { json } = standard.build();
+    const policies = Object.values(resourcesOf(json, "aws_iam_role_policy")).map((p) => JSON.parse(String(p.policy)));
+    expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toHaveLength(4);
+    expect(policies).toHaveLength(4);
+    for (const p of policies) {
+      expect(p.Statement).toEqual([{ Effect: "Allow", Action: "s3:GetObject", Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.[^}]+\.arn\}\/(nodes|pools)\/[a-z0-9-]+\.ign$/) }]);
+    }
+  });
+
+  test("a node whose config travels in user data (k3OS) has no policy", () => {
+    expect(resourcesOf(k3os.build().json, "aws_iam_role_policy")).toEqual({});
   });
 
   test("the cluster tag and user tags are on every instance", () => {
@@ -131,10 +140,16 @@ describe("worker pools", () => {
     expect(lt.instance_market_options).toEqual({ market_type: "spot" });
   });
 
-  test("launch template user data is base64 of the config", () => {
+  test("launch template user data is the base64 of the stub that fetches the pool's config", () => {
     const { json } = buildCluster(ONE_ZONE(), [...controllers(1), ...workers("general", 2)]);
     const lt = Object.values(resourcesOf(json, "aws_launch_template"))[0];
-    expect(Buffer.from(String(lt.user_data), "base64").toString("utf8")).toBe(flatcarConfig(undefined).content);
+    // The stub names the bucket, an apply-time value: Terraform base64-encodes it from a local.
+    const local = /^\$\{base64encode\(local\.([^)]+)\)\}$/.exec(String(lt.user_data));
+    expect(local).not.toBeNull();
+    const stub = JSON.parse(String((json.locals as Record<string, string>)[local![1]]));
+    expect(stub.ignition.config.replace.source).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.[^}]+\.bucket\}\/pools\/general\.ign$/);
+    const object = Object.values(resourcesOf(json, "aws_s3_object")).find((o) => o.key === "pools/general.ign")!;
+    expect(object.content).toBe(flatcarConfig(undefined).content);
   });
 
   test("nodes of one pool with different configs are refused", () => {
@@ -170,8 +185,8 @@ describe("worker pools", () => {
   test("a request without a size gets the default instance type of its architecture", () => {
     const { binding, specs } = bindOnly(ONE_ZONE(), [...controllers(1), ...workers("arm", 1, { architecture: Architecture.ARM64 })]);
     binding.addMachines([
-      { spec: specs[0], config: flatcarConfig("controller-0"), image: amiId(), size: "" },
-      { spec: specs[1], config: flatcarConfig(undefined), image: amiId(Architecture.ARM64), size: "" },
+      { ...requestFor(specs[0], flatcarConfig("controller-0"), amiId()), size: "" },
+      { ...requestFor(specs[1], flatcarConfig(undefined), amiId(Architecture.ARM64)), size: "" },
     ]);
     const json = JSON.parse(Testing.synth(binding.node.scope as TerraformStack));
     recordStack(json, binding.largestUserDataBytes);
@@ -181,7 +196,7 @@ describe("worker pools", () => {
 
   test("a disk smaller than the OS's minimum is refused", () => {
     const { binding, specs } = bindOnly(ONE_ZONE(), controllers(1));
-    const request = { spec: specs[0], config: flatcarConfig("controller-0"), image: amiId(), size: "t3.medium", diskGib: 4, minimums: { memoryMib: 2048, diskGib: 8 } };
+    const request = { ...requestFor(specs[0], flatcarConfig("controller-0"), amiId()), size: "t3.medium", diskGib: 4 };
     expect(() => binding.addMachines([request])).toThrow("test/aws-platform/nodes/controller-0: diskGib: 4 GiB is less than the 8 GiB the OS needs. Fix: give at least 8 GiB");
   });
 
@@ -290,23 +305,15 @@ describe("requests", () => {
   test("a request for a node bind() never saw is refused", () => {
     const { binding } = bindOnly(ONE_ZONE(), controllers(1));
     const stranger = { name: "stranger", role: NodeRole.WORKER, pool: "general", architecture: Architecture.AMD64 };
-    expect(() => binding.addMachines([{ spec: stranger, config: flatcarConfig(undefined), image: amiId(), size: "t3.medium" }])).toThrow(
+    expect(() => binding.addMachines([{ ...requestFor(stranger, flatcarConfig(undefined), amiId()), size: "t3.medium" }])).toThrow(
       "test/aws-platform/nodes/stranger: spec.name: the node was not given to bind(). Fix: bind the same node list you add machines for",
     );
   });
 
   test("two requests for one node are refused", () => {
     const { binding, specs } = bindOnly(ONE_ZONE(), controllers(1));
-    const request = { spec: specs[0], config: flatcarConfig("controller-0"), image: amiId(), size: "t3.medium" };
+    const request = { ...requestFor(specs[0], flatcarConfig("controller-0"), amiId()), size: "t3.medium" };
     expect(() => binding.addMachines([request, request])).toThrow("test/aws-platform/nodes/controller-0: spec.name: two requests for one node");
-  });
-
-  test("a libvirt image is refused", () => {
-    const { binding, specs } = bindOnly(ONE_ZONE(), controllers(1));
-    const image = { kind: "disk" as const, url: "https://example.com/x.img", volumeName: "x", architecture: Architecture.AMD64, uefi: false };
-    expect(() => binding.addMachines([{ spec: specs[0], config: flatcarConfig("controller-0"), image, size: "t3.medium" }])).toThrow(
-      "test/aws-platform/nodes/controller-0: image: a disk image is not an AWS image",
-    );
   });
 
   test("a node name given twice to bind() is refused", () => {

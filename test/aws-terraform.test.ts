@@ -41,7 +41,7 @@ describe("scenarios", () => {
     test(`${s.name} ${s.lookup ? "validates" : "plans"} offline`, (ctx) => {
       need(ctx, terraformTools());
       const { json } = s.build();
-      expect(json.data !== undefined).toBe(s.lookup);
+      expect((json.data as Record<string, unknown> | undefined)?.aws_ami !== undefined).toBe(s.lookup);
       const result = checkStack(json, { plan: !s.lookup });
       expect(result.output).toMatch(s.lookup ? /The configuration is valid/ : /Plan: \d+ to add, 0 to change, 0 to destroy/);
       expect(result.ok).toBe(true);

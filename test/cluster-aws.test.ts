@@ -86,8 +86,8 @@ describe("Cluster on AWS", () => {
   });
 
   it("refuses a node's own escape hatch in a pool that shares one config", () => {
-    expect(() => synth(props(), (c) => c.pool("general").node("demo-general-1").addFile("/etc/x", "x"))).toThrow(
-      /pool\(general\)\.node\(\.\.\.\): the platform boots every node of a pool from one config/,
+    expect(() => synth(props(), (c) => c.pool("general").nodeIgnition("demo-general-1").addFile("/etc/x", "x"))).toThrow(
+      "test/demo: pool(general).nodeIgnition(demo-general-1): the platform boots every node of this pool from one config, so a node cannot have its own. Fix: put the content in the pool's config, or place workers one machine each (AWS: workerPlacement: WorkerPlacement.INSTANCES)",
     );
   });
 
@@ -98,7 +98,7 @@ describe("Cluster on AWS", () => {
 
 describe("Cluster on AWS refuses", () => {
   it("a VPC over k3s's pod or service network", () => {
-    expect(() => synth(props({}, { cidr: "10.42.0.0/16" }))).toThrow(/cidr: the VPC 10\.42\.0\.0\/16 overlaps k3s's pod or service network 10\.42\.0\.0\/16.*Fix: pick a VPC block outside/);
+    expect(() => synth(props({}, { cidr: "10.42.0.0/16" }))).toThrow(/cidr: the VPC 10\.42\.0\.0\/16 overlaps the cluster's Kubernetes pod or service network 10\.42\.0\.0\/16.*Fix: pick a VPC block outside/);
   });
   it("a libvirt size as an instance type", () => {
     expect(() => synth(props({ controllers: { count: 1, size: "2x4096" } }))).toThrow(/2x4096/);

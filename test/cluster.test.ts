@@ -7,6 +7,7 @@ import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
+import { K3OS_FORMAT } from "../lib/k3os/format";
 import { K3os } from "../lib/os/k3os";
 import { LibvirtPlatform } from "../lib/platform/libvirt";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
@@ -119,21 +120,21 @@ describe("Cluster nodes", () => {
 
 describe("Cluster escape hatches", () => {
   it("adds a pool's Ignition to every node of that pool and to no other", () => {
-    const s = synth(props(), (c) => c.pool("general").flatcar.addFile("/etc/pool-marker", "general"));
+    const s = synth(props(), (c) => c.pool("general").ignition.addFile("/etc/pool-marker", "general"));
     for (const n of ["demo-general-0", "demo-general-1", "demo-general-2"]) expect(ignitionOf(s, n)).toContain("/etc/pool-marker");
     expect(ignitionOf(s, "demo-controller-0")).not.toContain("/etc/pool-marker");
   });
 
   it("adds a node's Ignition to that node only", () => {
-    const s = synth(props(), (c) => c.pool("general").node("demo-general-1").addFile("/etc/node-marker", "one"));
+    const s = synth(props(), (c) => c.pool("general").nodeIgnition("demo-general-1").addFile("/etc/node-marker", "one"));
     expect(ignitionOf(s, "demo-general-1")).toContain("/etc/node-marker");
     expect(ignitionOf(s, "demo-general-0")).not.toContain("/etc/node-marker");
   });
 
-  it("edits k3OS nodes through customizeK3os", () => {
+  it("edits k3OS nodes through customize(K3OS_FORMAT, ...)", () => {
     const s = synth(
       props({ os: K3os.release("v0.22.2-k3s2r0"), kubernetes: { token: ClusterToken.fromVariable() } }),
-      (c) => c.pool("general").customizeK3os((cfg) => cfg.addNtpServers("ntp.example.org")),
+      (c) => c.pool("general").customize(K3OS_FORMAT, (cfg) => cfg.addNtpServers("ntp.example.org")),
     );
     const disks = Object.values(s.json.resource.libvirt_cloudinit_disk ?? {}).map((d) => JSON.stringify(d));
     expect(disks.filter((d) => d.includes("ntp.example.org")).length).toBe(3);
@@ -205,11 +206,17 @@ describe("Cluster refuses", () => {
   it("a malformed k3s version", () => {
     refuse({ kubernetes: { k3sVersion: "1.31.4" } }, /kubernetes\.k3sVersion: "1\.31\.4" is not a k3s release tag.*v1\.31\.4\+k3s1/);
   });
-  it("no k3s version on an OS that bundles none", () => {
-    refuse({ kubernetes: {} }, /kubernetes\.k3sVersion: flatcar does not bundle k3s/);
+  it("no k3s version on an OS that names none", () => {
+    refuse(
+      { os: Flatcar.channel(FlatcarChannel.STABLE), kubernetes: {} },
+      /kubernetes\.k3sVersion: Flatcar Container Linux names no k3s release, and no version is given\. Fix: give the OS the k3s release it installs, or a release tag/,
+    );
+  });
+  it("a k3s version other than the one Flatcar's k3sInstall installs", () => {
+    refuse({ kubernetes: { k3sVersion: "v1.30.0+k3s1" } }, /kubernetes\.k3sVersion: Flatcar Container Linux runs k3s v1\.31\.4\+k3s1, not v1\.30\.0\+k3s1\. Fix: leave k3sVersion out/);
   });
   it("a k3s version other than the one k3OS ships", () => {
-    refuse({ os: K3os.release("v0.22.2-k3s2r0"), kubernetes: { k3sVersion: "v1.31.4+k3s1" } }, /k3os ships k3s v1\.22\.2\+k3s2, not v1\.31\.4\+k3s1/);
+    refuse({ os: K3os.release("v0.22.2-k3s2r0"), kubernetes: { k3sVersion: "v1.31.4+k3s1" } }, /kubernetes\.k3sVersion: k3OS runs k3s v1\.22\.2\+k3s2, not v1\.31\.4\+k3s1/);
   });
   it("a cluster id that is not a DNS label", () => {
     expect(() => new Cluster(new TerraformStack(Testing.app(), "t"), "Demo", props())).toThrow(/id: "Demo" is not a DNS label/);
@@ -217,16 +224,18 @@ describe("Cluster refuses", () => {
   it("an unknown pool in pool()", () => {
     expect(() => synth(props(), (c) => c.pool("gpu"))).toThrow(/pool\(gpu\): no pool of that name.*controllers, general/);
   });
-  it("an unknown node in pool().node()", () => {
-    expect(() => synth(props(), (c) => c.pool("general").node("demo-general-9"))).toThrow(/no node of that name in the pool/);
+  it("an unknown node in pool().nodeIgnition()", () => {
+    expect(() => synth(props(), (c) => c.pool("general").nodeIgnition("demo-general-9"))).toThrow(/no node of that name in the pool/);
   });
   it("Ignition escape hatches on k3OS", () => {
     expect(() =>
-      synth(props({ os: K3os.release(), kubernetes: {} }), (c) => c.pool("general").flatcar.addFile("/etc/x", "x")),
-    ).toThrow(/ignitionExtras: k3OS does not read Ignition/);
+      synth(props({ os: K3os.release(), kubernetes: {} }), (c) => c.pool("general").ignition.addFile("/etc/x", "x")),
+    ).toThrow("test/demo: pool(general).ignition: k3OS reads k3OS config.yaml, not Ignition JSON. Fix: use the escape hatch for k3OS config.yaml");
   });
   it("k3OS escape hatches on Flatcar", () => {
-    expect(() => synth(props(), (c) => c.pool("general").customizeK3os(() => undefined))).toThrow(/k3osExtras: Flatcar reads Ignition, not k3OS config/);
+    expect(() => synth(props(), (c) => c.pool("general").customize(K3OS_FORMAT, () => undefined))).toThrow(
+      "test/demo: pool(general).customize: Flatcar Container Linux reads Ignition JSON, not k3OS config.yaml. Fix: use the escape hatch for Ignition JSON",
+    );
   });
   it("API access CIDRs on libvirt, which has no firewall", () => {
     refuse({ access: { apiCidrs: ["203.0.113.0/24"] } }, /apiCidrs/);
@@ -238,7 +247,8 @@ describe("Cluster refuses", () => {
     const stack = new TerraformStack(Testing.app(), "t");
     const c = new Cluster(stack, "demo", props());
     Testing.synth(stack);
-    expect(() => c.pool("general")).toThrow(/the cluster is already synthesized/);
+    expect(() => c.pool("general").ignition).toThrow("t/demo: pool(general).ignition: the cluster is already synthesized. Fix: add escape hatches before synth");
+    expect(() => c.pool("general").nodeIgnition("demo-general-0")).toThrow(/nodeIgnition\(demo-general-0\): the cluster is already synthesized/);
   });
 });
 

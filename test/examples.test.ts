@@ -71,7 +71,7 @@ for (const [name, build] of Object.entries({ ...awsExamples, ...libvirtExamples 
     }
 
     it("renders node configs that pass every validator", (ctx) => {
-      const hasIgnition = [...cluster.renderedConfigs.values()].some((c) => c.format === "ignition");
+      const hasIgnition = [...cluster.renderedConfigs.values()].some((c) => c.format.name === "ignition");
       if (hasIgnition) need(ctx, ignitionValidateTool());
       const lines = checkClusterConfigs(cluster);
       expect(lines.length).toBe(cluster.nodes.length);

@@ -10,7 +10,7 @@ import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { type K3sNodeProps, K3sRole } from "../lib/k3s/node";
 import { Flatcar, FlatcarChannel, FlatcarUpdates, RebootStrategy, UPDATE_CONF_PATH } from "../lib/os/flatcar";
 import type { NodeBootstrap } from "../lib/os/os";
-import { ignitionReplaceStub } from "../lib/platform/aws/delivery";
+import { ignitionReplaceStub } from "../lib/ignition/stub";
 import {
   bootIgnition,
   ignitionProgramTool,
@@ -303,8 +303,9 @@ describe("the Ignition user data of the AWS test stacks", () => {
     need(ctx, ignitionProgramTool());
     need(ctx, rootPrivilegeTool());
     const throughS3 = (await bootStack("oversize")).filter(([, r]) => r.stubs.some((st) => st.kind === StubKind.CONFIG_REPLACE));
-    // big and deferred (instances) and the large pool (launch template) exceed 16 KB.
+    // Every Ignition config goes to S3: big, deferred and small (instances) and the large pool (launch template).
     expect(throughS3.map(([address, r]) => [address.split(".")[0], r.ok])).toEqual([
+      ["aws_instance", true],
       ["aws_instance", true],
       ["aws_instance", true],
       ["aws_launch_template", true],

@@ -14,8 +14,11 @@ import {
   UPDATE_CONF_PATH,
   Weekday,
 } from "../lib/os/flatcar";
-import { type NodeBootstrap, OsFamily } from "../lib/os/os";
-import { ConfigFormat } from "../lib/os/types";
+import type { NodeBootstrap } from "../lib/os/os";
+import { IGNITION_FORMAT } from "../lib/ignition/format";
+import { AWS_BOOT_PROFILE } from "../lib/platform/aws/profile";
+import { LIBVIRT_BOOT_PROFILE, LibvirtFirmware } from "../lib/platform/libvirt/profile";
+import type { IOperatingSystem } from "../lib/os/os";
 import { need } from "./helpers/external";
 import { fileText, SHA512, SSH_KEY } from "./fixtures/flatcar/inspect";
 import { allProblems, ignitionValidateTool, schemaErrors, validatedCount } from "./fixtures/flatcar/validate";
@@ -33,7 +36,7 @@ function node(role: NodeRole, name = role === NodeRole.CONTROLLER ? "controller-
 
 function render(os: Flatcar, n: NodeBootstrap): { text: string; spec: IgnitionSpec } {
   const rendered = os.renderNode(n, localEncoder);
-  expect(rendered.format).toBe(ConfigFormat.IGNITION);
+  expect(rendered.format).toBe(IGNITION_FORMAT);
   return { text: rendered.content, spec: JSON.parse(rendered.content) as IgnitionSpec };
 }
 
@@ -65,7 +68,8 @@ function representative(): { os: Flatcar; node: NodeBootstrap } {
 describe("Flatcar as an operating system", () => {
   it("is the Flatcar family with Ignition 3.3.0 by default", () => {
     const os = Flatcar.channel(FlatcarChannel.STABLE);
-    expect(os.family).toBe(OsFamily.FLATCAR);
+    expect(os.name).toBe("Flatcar Container Linux");
+    expect(os.configFormat).toBe(IGNITION_FORMAT);
     expect(os.ignitionVersion).toBe(IgnitionVersion.V3_3_0);
     expect(render(os, node(NodeRole.WORKER)).spec.ignition.version).toBe("3.3.0");
   });
@@ -135,7 +139,7 @@ describe("renderNode", () => {
     pool.addFile("/etc/pool.conf", "general\n");
     const perNode = new IgnitionConfig({ name: "node" });
     perNode.addUnit("hello.service", { contents: "[Service]\nExecStart=/usr/bin/true\n" });
-    const { spec } = render(Flatcar.channel(FlatcarChannel.STABLE), { ...node(NodeRole.WORKER), ignitionExtras: [pool, perNode] });
+    const { spec } = render(Flatcar.channel(FlatcarChannel.STABLE), { ...node(NodeRole.WORKER), customizers: [(c) => (c as IgnitionConfig).merge(pool), (c) => (c as IgnitionConfig).merge(perNode)] });
     expect(spec.storage?.files?.map((f) => f.path)).toEqual(["/etc/hostname", UPDATE_CONF_PATH, "/etc/pool.conf"]);
     expect(spec.systemd?.units?.map((u) => u.name)).toEqual(["hello.service"]);
   });
@@ -143,7 +147,7 @@ describe("renderNode", () => {
   it("refuses an escape hatch that writes a file the OS writes", () => {
     const clash = new IgnitionConfig({ name: "pool" });
     clash.addFile("/etc/hostname", "other\n");
-    expect(() => render(Flatcar.channel(FlatcarChannel.STABLE), { ...node(NodeRole.WORKER), ignitionExtras: [clash] })).toThrow(
+    expect(() => render(Flatcar.channel(FlatcarChannel.STABLE), { ...node(NodeRole.WORKER), customizers: [(c) => (c as IgnitionConfig).merge(clash)] })).toThrow(
       /storage\.files\[\/etc\/hostname\]\.path: \/etc\/hostname is a file in flatcar\/worker-0 and a file in pool\. Fix: define each path in one of the configs/,
     );
   });
@@ -188,9 +192,13 @@ describe("rendered nodes pass the validators", () => {
   });
 });
 
-describe("images", () => {
+const anyNode = (architecture: Architecture) => ({ name: "n-0", role: NodeRole.WORKER, pool: "p", architecture });
+const awsProfile = (os: IOperatingSystem, a: Architecture) => os.bootProfile(AWS_BOOT_PROFILE, anyNode(a));
+const libvirtProfile = (os: IOperatingSystem, a: Architecture) => os.bootProfile(LIBVIRT_BOOT_PROFILE, anyNode(a));
+
+describe("boot profiles", () => {
   it("looks the AMI up by Flatcar's owner, channel and architecture", () => {
-    expect(Flatcar.channel(FlatcarChannel.BETA).awsImage(Architecture.ARM64)).toEqual({
+    expect(awsProfile(Flatcar.channel(FlatcarChannel.BETA), Architecture.ARM64).image).toEqual({
       kind: "lookup",
       owners: ["075585003325"],
       namePattern: "Flatcar-beta-*",
@@ -199,26 +207,40 @@ describe("images", () => {
   });
 
   it("narrows the AMI name to the pinned release", () => {
-    expect(Flatcar.release(FlatcarChannel.STABLE, "4081.2.0").awsImage(Architecture.AMD64)).toMatchObject({ namePattern: "Flatcar-stable-4081.2.0-*" });
+    expect(awsProfile(Flatcar.release(FlatcarChannel.STABLE, "4081.2.0"), Architecture.AMD64).image).toMatchObject({ namePattern: "Flatcar-stable-4081.2.0-*" });
   });
 
-  it("boots amd64 libvirt nodes from the channel's current qemu image", () => {
-    expect(Flatcar.channel(FlatcarChannel.STABLE).libvirtImage(Architecture.AMD64)).toEqual({
-      kind: "disk",
-      url: "https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_qemu_image.img",
-      volumeName: "flatcar-stable-current-amd64.qcow2",
+  it("logs in as core on AWS and fetches large configs from S3 through an Ignition stub of its own version", () => {
+    const profile = awsProfile(Flatcar.channel(FlatcarChannel.STABLE, { ignitionVersion: IgnitionVersion.V3_4_0 }), Architecture.AMD64);
+    expect(profile.adminUser).toBe("core");
+    expect(JSON.parse(profile.fetch!.stub("s3://b/k.ign", "ab"))).toEqual({
+      ignition: { version: "3.4.0", config: { replace: { source: "s3://b/k.ign", verification: { hash: "sha512-ab" } } } },
+    });
+  });
+
+  it("boots amd64 libvirt nodes from the channel's current qemu image, Ignition through Flatcar's fw_cfg key", () => {
+    expect(libvirtProfile(Flatcar.channel(FlatcarChannel.STABLE), Architecture.AMD64)).toEqual({
+      image: {
+        kind: "disk",
+        url: "https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_qemu_image.img",
+        volumeName: "flatcar-stable-current-amd64.qcow2",
+      },
       architecture: Architecture.AMD64,
-      uefi: false,
+      firmware: LibvirtFirmware.BIOS,
+      delivery: { kind: "fw-cfg", key: "opt/org.flatcar-linux/config" },
+      adminUser: "core",
+      minimums: { memoryMib: 2048, diskGib: 8 },
     });
   });
 
   it("boots arm64 libvirt nodes from the pinned qemu_uefi image through UEFI", () => {
-    expect(Flatcar.release(FlatcarChannel.LTS, "4081.3.2").libvirtImage(Architecture.ARM64)).toEqual({
-      kind: "disk",
-      url: "https://lts.release.flatcar-linux.net/arm64-usr/4081.3.2/flatcar_production_qemu_uefi_image.img",
-      volumeName: "flatcar-lts-4081.3.2-arm64.qcow2",
-      architecture: Architecture.ARM64,
-      uefi: true,
+    expect(libvirtProfile(Flatcar.release(FlatcarChannel.LTS, "4081.3.2"), Architecture.ARM64)).toMatchObject({
+      image: {
+        kind: "disk",
+        url: "https://lts.release.flatcar-linux.net/arm64-usr/4081.3.2/flatcar_production_qemu_uefi_image.img",
+        volumeName: "flatcar-lts-4081.3.2-arm64.qcow2",
+      },
+      firmware: LibvirtFirmware.UEFI,
     });
   });
 });
@@ -235,7 +257,7 @@ const badInputs: BadCase[] = [
   ["a bad time zone, at construction", () => Flatcar.channel(FlatcarChannel.STABLE, { timezone: "Mars/Olympus Mons" }), /timezone: `Mars\/Olympus Mons` is not a tz database name/],
   ["bad NTP servers, at construction", () => Flatcar.channel(FlatcarChannel.STABLE, { ntpServers: ["not a host"] }), /ntpServers\[0\]: `not a host` is not a host name or IP address/],
   ["a customize hook that is not a function", () => Flatcar.channel(FlatcarChannel.STABLE, { customize: "addUnit" as never }), /customize: the value is not a function/],
-  ["an unknown architecture for the AMI", () => Flatcar.channel(FlatcarChannel.STABLE).awsImage("riscv64" as Architecture), /architecture: `riscv64` is not an architecture Flatcar publishes/],
+  ["an unknown architecture for the AMI", () => awsProfile(Flatcar.channel(FlatcarChannel.STABLE), "riscv64" as Architecture), /architecture: `riscv64` is not an architecture Flatcar publishes/],
   ["a node host name that is not a host name", () => Flatcar.channel(FlatcarChannel.STABLE).renderNode({ ...node(NodeRole.WORKER), hostname: "worker 1" }, localEncoder), /hostname: `worker 1` is not an RFC 1123 host name/],
 ];
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { localEncoder } from "../lib/core/deferred";
 import { Architecture, NodeRole, type NodeSpec, TaintEffect } from "../lib/core/node";
-import { IgnitionConfig } from "../lib/ignition";
 import { K3osDelivery } from "../lib/k3os";
 import { K3sComponent, type K3sNodeProps, K3sRole } from "../lib/k3s";
 import { K3OS_DEFAULT_RELEASE, K3os } from "../lib/os/k3os";
-import { type NodeBootstrap, OsFamily } from "../lib/os/os";
-import { ConfigFormat } from "../lib/os/types";
+import type { NodeBootstrap } from "../lib/os/os";
+import { K3OS_FORMAT } from "../lib/k3os/format";
+import { AWS_BOOT_PROFILE } from "../lib/platform/aws/profile";
+import { LIBVIRT_BOOT_PROFILE, LibvirtFirmware } from "../lib/platform/libvirt/profile";
+
+const anyNode = (architecture: Architecture) => ({ name: "n-0", role: NodeRole.WORKER, pool: "p", architecture });
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { parse } from "yaml";
 
@@ -29,7 +32,8 @@ describe("K3os operating system", () => {
   it("defaults to the last release and reports its family", () => {
     const os = K3os.release();
     expect(os.tag).toBe(K3OS_DEFAULT_RELEASE);
-    expect(os.family).toBe(OsFamily.K3OS);
+    expect(os.name).toBe("k3OS");
+    expect(os.configFormat).toBe(K3OS_FORMAT);
   });
 
   it("derives the bundled k3s version from the tag", () => {
@@ -40,7 +44,7 @@ describe("K3os operating system", () => {
   for (const [name, node] of nodes) {
     it(`renders the ${name} as k3OS config that passes the strict schema and semantic checks`, () => {
       const rendered = K3os.release().renderNode(node, localEncoder);
-      expect(rendered.format).toBe(ConfigFormat.K3OS);
+      expect(rendered.format).toBe(K3OS_FORMAT);
       expect(validateK3osConfig(rendered.content)).toEqual([]);
     });
 
@@ -71,19 +75,23 @@ describe("K3os operating system", () => {
 
   it("names the release ISO for each architecture", () => {
     const os = K3os.release();
-    expect(os.libvirtImage(Architecture.AMD64)).toEqual({
-      kind: "iso",
-      url: "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-amd64.iso",
-      volumeName: "k3os-v0.22.2-k3s2r0-amd64.iso",
-      architecture: Architecture.AMD64,
-      uefi: false,
+    const base = "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/";
+    expect(os.bootProfile(LIBVIRT_BOOT_PROFILE, anyNode(Architecture.AMD64))).toMatchObject({
+      image: { kind: "installer", isoUrl: `${base}k3os-amd64.iso`, kernelUrl: `${base}k3os-vmlinuz-amd64`, initrdUrl: `${base}k3os-initrd-amd64`, volumeName: "k3os-v0.22.2-k3s2r0-amd64.iso" },
+      firmware: LibvirtFirmware.BIOS,
+      delivery: { kind: "nocloud" },
+      adminUser: "rancher",
     });
-    expect(os.libvirtImage(Architecture.ARM64).url).toBe("https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-arm64.iso");
+    expect(os.bootProfile(LIBVIRT_BOOT_PROFILE, anyNode(Architecture.ARM64))).toMatchObject({ image: { isoUrl: `${base}k3os-arm64.iso` }, firmware: LibvirtFirmware.UEFI });
   });
 
   it("uses the AMI given in props", () => {
     const os = K3os.release(K3OS_DEFAULT_RELEASE, { amis: { amd64: "ami-0123456789abcdef0" } });
-    expect(os.awsImage(Architecture.AMD64)).toEqual({ kind: "id", amiId: "ami-0123456789abcdef0", architecture: Architecture.AMD64 });
+    expect(os.bootProfile(AWS_BOOT_PROFILE, anyNode(Architecture.AMD64))).toEqual({
+      image: { kind: "id", amiId: "ami-0123456789abcdef0", architecture: Architecture.AMD64 },
+      adminUser: "rancher",
+      minimums: { memoryMib: 2048, diskGib: 2 },
+    });
   });
 
   it("states the memory and disk k3OS needs", () => {
@@ -96,7 +104,7 @@ describe("K3os operating system", () => {
     });
 
     it("an AWS node without an AMI, since k3OS publishes none", () => {
-      expect(() => K3os.release().awsImage(Architecture.ARM64)).toThrow(
+      expect(() => K3os.release().bootProfile(AWS_BOOT_PROFILE, anyNode(Architecture.ARM64))).toThrow(
         'K3os: amis.arm64: k3OS publishes no AMIs, and none is given for arm64. Fix: build one (rancher/k3os package/packer/aws) and pass K3os.release("v0.22.2-k3s2r0", { amis: { arm64: "ami-..." } })',
       );
     });
@@ -114,11 +122,6 @@ describe("K3os operating system", () => {
       expect(() => K3os.release().renderNode(node, localEncoder)).toThrow(
         "k3os/c0: k3s.version: k3OS runs the k3s it bundles (v1.22.2+k3s2), not v1.31.4+k3s1. Fix: set the k3s version to v1.22.2+k3s2, or use Flatcar to pin another k3s",
       );
-    });
-
-    it("Ignition escape hatches", () => {
-      const node = { ...nodes[0][1], ignitionExtras: [new IgnitionConfig()] };
-      expect(() => K3os.release().renderNode(node, localEncoder)).toThrow(/k3os\/demo-controller-0: ignitionExtras: k3OS does not read Ignition/);
     });
 
     it("a node without k3s settings", () => {

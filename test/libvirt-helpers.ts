@@ -5,36 +5,40 @@ import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
 import { MicroOsError } from "../lib/core/errors";
 import { IgnitionConfig } from "../lib/ignition";
-import { ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../lib/os/types";
-import type { MachineInfo, MachineRequest } from "../lib/platform/platform";
-import { LibvirtPlatform, type LibvirtLocalProps } from "../lib/platform/libvirt";
+import { IGNITION_FORMAT } from "../lib/ignition/format";
+import { K3OS_FORMAT } from "../lib/k3os/format";
+import type { MachineMinimums } from "../lib/core/profile";
+import { IgnitionVersion } from "../lib/ignition";
+import { flatcarLibvirtProfile } from "../lib/os/flatcar/libvirt";
+import { k3osLibvirtProfile } from "../lib/os/k3os/libvirt";
+import type { RenderedConfig } from "../lib/os/types";
+import type { MachineRequest, NodeConfigSource } from "../lib/platform/platform";
+import { type LibvirtCluster, type LibvirtMachine, LibvirtPlatform, type LibvirtLocalProps } from "../lib/platform/libvirt";
+import type { LibvirtBootProfile, LibvirtImageSource } from "../lib/platform/libvirt/profile";
+import { fixedConfig } from "./helpers/config";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 
 export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKHK8xoKlKLQ54xj4Vigb2AI3INPq8NYHVxVzywoMHxF admin@example";
 
-export const FLATCAR_IMAGE: LibvirtImageSource = {
-  kind: "disk",
-  // flatcar.org quickstart: {channel}.release.flatcar-linux.net/amd64-usr/{version|current}/flatcar_production_qemu_image.img
-  url: "https://stable.release.flatcar-linux.net/amd64-usr/current/flatcar_production_qemu_image.img",
-  volumeName: "flatcar-stable-current-amd64.qcow2",
-  architecture: Architecture.AMD64,
-  uefi: false,
-};
+/** Flatcar's libvirt profile (stable, current, amd64), as Flatcar makes it. */
+export const FLATCAR_PROFILE: LibvirtBootProfile = flatcarLibvirtProfile(
+  { channelName: "stable", version: undefined, ignitionVersion: IgnitionVersion.V3_3_0, minimums: { memoryMib: 2048, diskGib: 8 } },
+  Architecture.AMD64,
+);
 
-export const K3OS_IMAGE: LibvirtImageSource = {
-  kind: "iso",
-  url: "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-amd64.iso",
-  volumeName: "k3os-v0.22.2-k3s2r0-amd64.iso",
-  architecture: Architecture.AMD64,
-  uefi: false,
-};
+/** k3OS's libvirt profile (v0.22.2-k3s2r0, amd64), as k3OS makes it. */
+export const K3OS_PROFILE: LibvirtBootProfile = k3osLibvirtProfile("v0.22.2-k3s2r0", Architecture.AMD64, { memoryMib: 2048, diskGib: 2 });
+
+// flatcar.org quickstart: {channel}.release.flatcar-linux.net/amd64-usr/{version|current}/flatcar_production_qemu_image.img
+export const FLATCAR_IMAGE = FLATCAR_PROFILE.image as Extract<LibvirtImageSource, { kind: "disk" }>;
+export const K3OS_IMAGE = K3OS_PROFILE.image as Extract<LibvirtImageSource, { kind: "installer" }>;
 
 export function flatcarConfig(hostname: string, extra = ""): RenderedConfig {
   const config = new IgnitionConfig({ name: hostname })
     .addFile("/etc/hostname", `${hostname}\n`, { mode: 0o644, overwrite: true })
     .addSshKeys("core", [SSH_KEY]);
   if (extra) config.addFile("/etc/extra", extra);
-  return { format: ConfigFormat.IGNITION, content: config.render() };
+  return { format: IGNITION_FORMAT, content: config.render() };
 }
 
 export function k3osConfig(hostname: string, serverUrl?: string): RenderedConfig {
@@ -47,7 +51,7 @@ export function k3osConfig(hostname: string, serverUrl?: string): RenderedConfig
     ...(serverUrl ? [`  server_url: ${serverUrl}`, "  k3s_args:", "  - agent"] : ["  k3s_args:", "  - server", "  - --cluster-init"]),
     "",
   ];
-  return { format: ConfigFormat.K3OS, content: lines.join("\n") };
+  return { format: K3OS_FORMAT, content: lines.join("\n") };
 }
 
 export function spec(name: string, role: NodeRole = NodeRole.WORKER, architecture = Architecture.AMD64): NodeSpec {
@@ -57,23 +61,49 @@ export function spec(name: string, role: NodeRole = NodeRole.WORKER, architectur
 export interface BuiltCluster {
   readonly stack: TerraformStack;
   readonly synth: Record<string, any>;
-  /** What addMachines reported: name, address, ssh command per node. */
-  readonly machines: readonly MachineInfo[];
+  /** The machines addMachines built: name, address, ssh command per node. */
+  readonly machines: readonly LibvirtMachine[];
+  readonly binding: LibvirtCluster;
+}
+
+/**
+ * A request as tests write it: the profile's parts may be given on their own (they override the
+ * profile's), and a config may be a fixed rendered one.
+ */
+export interface TestRequest {
+  readonly config: RenderedConfig | NodeConfigSource;
+  readonly profile: LibvirtBootProfile;
+  readonly image?: LibvirtImageSource;
+  readonly architecture?: Architecture;
+  readonly firmware?: LibvirtBootProfile["firmware"];
+  readonly minimums?: MachineMinimums;
+  readonly size?: string;
+  readonly diskGib?: number;
+  readonly spot?: boolean;
+}
+
+/** A test request as the platform takes it. */
+export function libvirtRequest(spec: NodeSpec, r: TestRequest): MachineRequest {
+  const config = "render" in r.config ? r.config : fixedConfig(r.config);
+  const profile: LibvirtBootProfile = {
+    ...r.profile,
+    ...(r.image ? { image: r.image } : {}),
+    ...(r.architecture ? { architecture: r.architecture } : {}),
+    ...(r.firmware ? { firmware: r.firmware } : {}),
+    ...(r.minimums ? { minimums: r.minimums } : {}),
+  };
+  return { spec, config, profile, size: r.size, diskGib: r.diskGib, spot: r.spot };
 }
 
 /** Builds a stack with one cluster and synthesizes it (validations on); every libvirt stack is schema-checked. */
-export function buildCluster(
-  nodes: readonly NodeSpec[],
-  request: (spec: NodeSpec) => Omit<MachineRequest, "spec">,
-  props: LibvirtLocalProps = {},
-): BuiltCluster {
+export function buildCluster(nodes: readonly NodeSpec[], request: (spec: NodeSpec) => TestRequest, props: LibvirtLocalProps = {}): BuiltCluster {
   const app = new App();
   const stack = new TerraformStack(app, "test");
   const binding = LibvirtPlatform.local(props).bind(stack, "demo", nodes);
-  const machines = binding.addMachines(nodes.map((n) => ({ spec: n, ...request(n) })));
+  const machines = binding.addMachines(nodes.map((n) => libvirtRequest(n, request(n))));
   const synth = JSON.parse(Testing.synth(stack, true));
   assertConforms(synth);
-  return { stack, synth, machines };
+  return { stack, synth, machines, binding };
 }
 
 /** Fails when the synthesized JSON breaks the libvirt 0.8.3 schema. */
@@ -82,14 +112,14 @@ export function assertConforms(synth: object): void {
   if (problems.length) throw new Error(`libvirt schema conformance:\n${problems.join("\n")}`);
 }
 
-export function flatcarRequest(n: NodeSpec): Omit<MachineRequest, "spec"> {
-  return { config: flatcarConfig(n.name), image: FLATCAR_IMAGE, size: "2x2048", diskGib: 10 };
+export function flatcarRequest(n: NodeSpec): TestRequest {
+  return { config: flatcarConfig(n.name), profile: FLATCAR_PROFILE, size: "2x2048", diskGib: 10 };
 }
 
-export function k3osRequest(n: NodeSpec): Omit<MachineRequest, "spec"> {
+export function k3osRequest(n: NodeSpec): TestRequest {
   return {
     config: k3osConfig(n.name, n.role === NodeRole.CONTROLLER ? undefined : "https://10.17.3.10:6443"),
-    image: K3OS_IMAGE,
+    profile: K3OS_PROFILE,
     size: "2x2048",
     diskGib: 10,
   };

@@ -4,21 +4,22 @@ import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { K3sRole, type K3sNodeProps } from "../lib/k3s/node";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
-import { ConfigFormat } from "../lib/os/types";
+import { IGNITION_FORMAT } from "../lib/ignition/format";
+import { LIBVIRT_BOOT_PROFILE, LibvirtFirmware } from "../lib/platform/libvirt/profile";
+import { fixedConfig } from "./helpers/config";
 import {
-  FLATCAR_FW_CFG_NAME,
   LibvirtPlatform,
   ReplacementPolicy,
   libvirtDiskHash,
-  k3osBootFiles,
   parseLibvirtSize,
 } from "../lib/platform/libvirt";
-import { PlatformKind } from "../lib/platform/platform";
+import { FLATCAR_FW_CFG_KEY } from "../lib/os/flatcar/libvirt";
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { need } from "./helpers/external";
 import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import {
   FLATCAR_IMAGE,
+  FLATCAR_PROFILE,
   K3OS_IMAGE,
   SSH_KEY,
   assertConforms,
@@ -26,6 +27,7 @@ import {
   errorOf,
   flatcarConfig,
   flatcarRequest,
+  libvirtRequest,
   k3osConfig,
   k3osRequest,
   spec,
@@ -47,7 +49,7 @@ describe("Flatcar machines on libvirt", () => {
   test("each node gets its Ignition through libvirt_ignition and Flatcar's fw_cfg key", () => {
     const domain = byName(synth, "libvirt_domain", "demo-w1");
     expect(domain.fw_cfg_name).toBe("opt/org.flatcar-linux/config");
-    expect(FLATCAR_FW_CFG_NAME).toBe("opt/org.flatcar-linux/config");
+    expect(FLATCAR_FW_CFG_KEY).toBe("opt/org.flatcar-linux/config");
     const ignition = byName(synth, "libvirt_ignition", "demo-w1.ign");
     expect(domain.coreos_ignition).toMatch(/^\$\{libvirt_ignition\.[^.]+\.id\}$/);
     expect(domain.coreos_ignition).toContain(Object.entries(synth.resource.libvirt_ignition as Resources).find(([, r]) => r === ignition)![0]);
@@ -67,8 +69,8 @@ describe("Flatcar machines on libvirt", () => {
   test("ignition-validate rejects a broken config taken through the same path", (ctx) => {
     need(ctx, ignitionValidateTool());
     const broken = buildCluster([spec("c1", NodeRole.CONTROLLER)], () => ({
-      config: { format: ConfigFormat.IGNITION, content: JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "relative/path" }] } }) },
-      image: FLATCAR_IMAGE,
+      config: { format: IGNITION_FORMAT, content: JSON.stringify({ ignition: { version: "3.3.0" }, storage: { files: [{ path: "relative/path" }] } }) },
+      profile: FLATCAR_PROFILE,
       size: "2x2048",
     })).synth;
     expect(runIgnitionValidate(all(broken, "libvirt_ignition")[0].content).ok).toBe(false);
@@ -83,9 +85,8 @@ describe("Flatcar machines on libvirt", () => {
         { spec: n, hostname: n.name, sshKeys: [SSH_KEY] },
         terraformEncoder,
       ),
-      image: os.libvirtImage(n.architecture),
+      profile: os.bootProfile(LIBVIRT_BOOT_PROFILE, n),
       size: "2x4096",
-      minimums: os.minimums,
     }));
     const result = runIgnitionValidate(all(s, "libvirt_ignition")[0].content);
     expect(result, result.output).toMatchObject({ ok: true });
@@ -107,10 +108,9 @@ describe("Flatcar machines on libvirt", () => {
     binding.addMachines(
       nodes.map((n) => ({
         spec: n,
-        config: os.renderNode({ spec: n, hostname: n.name, sshKeys: [SSH_KEY], k3s: k3s(n) }, terraformEncoder),
-        image: os.libvirtImage(n.architecture),
+        config: fixedConfig(os.renderNode({ spec: n, hostname: n.name, sshKeys: [SSH_KEY], k3s: k3s(n) }, terraformEncoder)),
+        profile: os.bootProfile(LIBVIRT_BOOT_PROFILE, n),
         size: "2x4096",
-        minimums: os.minimums,
       })),
     );
     const s = JSON.parse(Testing.synth(stack, true));
@@ -150,7 +150,7 @@ describe("Flatcar machines on libvirt", () => {
   });
 
   test("reports every node's address and ssh command as core", () => {
-    expect(machines).toEqual([
+    expect(machines.map(({ name, address, sshCommand }) => ({ name, address, sshCommand }))).toEqual([
       { name: "c1", address: "10.17.3.10", sshCommand: "ssh core@10.17.3.10" },
       { name: "w1", address: "10.17.3.44", sshCommand: "ssh core@10.17.3.44" },
       { name: "w2", address: "10.17.3.185", sshCommand: "ssh core@10.17.3.185" },
@@ -200,7 +200,7 @@ describe("k3OS machines on libvirt", () => {
   });
 
   test("the kernel and initrd are the release assets beside the ISO", () => {
-    expect(k3osBootFiles("", K3OS_IMAGE.url)).toEqual({
+    expect(K3OS_IMAGE).toMatchObject({
       kernelUrl: "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-vmlinuz-amd64",
       initrdUrl: "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-initrd-amd64",
     });
@@ -210,12 +210,6 @@ describe("k3OS machines on libvirt", () => {
       "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-initrd-amd64",
       "https://github.com/rancher/k3os/releases/download/v0.22.2-k3s2r0/k3os-vmlinuz-amd64",
     ]);
-  });
-
-  test("refuses an ISO URL that is not a k3OS release asset", () => {
-    expect(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...k3osRequest(n), image: { ...K3OS_IMAGE, url: "https://example.com/os.iso" } }))).toThrow(
-      /source\.url: `https:\/\/example\.com\/os\.iso` is not a k3OS release ISO URL/,
-    );
   });
 
   test("the install disk comes first and the ISO is attached as a file ending in .iso", () => {
@@ -268,7 +262,7 @@ describe("replacement policy", () => {
 
   test("a new k3OS release renames (so reinstalls) a worker's disk", () => {
     const on = (tag: string) =>
-      worker(buildCluster(NODES, (n) => ({ ...k3osRequest(n), image: { ...K3OS_IMAGE, url: K3OS_IMAGE.url.replace("v0.22.2-k3s2r0", tag), volumeName: `k3os-${tag}.iso` } })).synth).name;
+      worker(buildCluster(NODES, (n) => ({ ...k3osRequest(n), image: { ...K3OS_IMAGE, isoUrl: K3OS_IMAGE.isoUrl.replace("v0.22.2-k3s2r0", tag), volumeName: `k3os-${tag}.iso` } })).synth).name;
     expect(on("v0.22.2-k3s2r0")).not.toBe(on("v0.21.5-k3s2r1"));
   });
 
@@ -307,8 +301,8 @@ describe("replacement policy", () => {
     const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER), spec("w1")]);
     const deferred = Fn.uuid();
     binding.addMachines([
-      { spec: spec("c1", NodeRole.CONTROLLER), ...flatcarRequest(spec("c1")) },
-      { spec: spec("w1"), ...flatcarRequest(spec("w1")), config: { format: ConfigFormat.IGNITION, content: `{"ignition":{"version":"3.3.0"},"x":"${deferred}"}` } },
+      libvirtRequest(spec("c1", NodeRole.CONTROLLER), flatcarRequest(spec("c1"))),
+      libvirtRequest(spec("w1"), { ...flatcarRequest(spec("w1")), config: { format: IGNITION_FORMAT, content: `{"ignition":{"version":"3.3.0"},"x":"${deferred}"}` } }),
     ]);
     const synth = JSON.parse(Testing.synth(stack, true));
     assertConforms(synth);
@@ -317,8 +311,9 @@ describe("replacement policy", () => {
 });
 
 describe("LibvirtPlatform", () => {
-  test("is the libvirt platform kind", () => {
-    expect(LibvirtPlatform.local().kind).toBe(PlatformKind.LIBVIRT);
+  test("reads libvirt boot profiles", () => {
+    expect(LibvirtPlatform.local().profileKey).toBe(LIBVIRT_BOOT_PROFILE);
+    expect(LibvirtPlatform.local().name).toBe("libvirt");
   });
 
   test("fixes addresses at bind time: controllers in order from .10, workers at a slot derived from their name; the API endpoint is the first controller", () => {
@@ -332,7 +327,7 @@ describe("LibvirtPlatform", () => {
   test("addMachines returns each node's name, address and ssh command", () => {
     const stack = new TerraformStack(new App(), "t");
     const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER)]);
-    expect(binding.addMachines([{ spec: spec("c1", NodeRole.CONTROLLER), ...flatcarRequest(spec("c1")) }])).toEqual([
+    expect(binding.addMachines([libvirtRequest(spec("c1", NodeRole.CONTROLLER), flatcarRequest(spec("c1")))]).map(({ name, address, sshCommand }) => ({ name, address, sshCommand }))).toEqual([
       { name: "c1", address: "10.17.3.10", sshCommand: "ssh core@10.17.3.10" },
     ]);
   });
@@ -357,14 +352,14 @@ describe("LibvirtPlatform", () => {
   test("refuses duplicate requests", () => {
     const stack = new TerraformStack(new App(), "t");
     const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER)]);
-    const req = { spec: spec("c1", NodeRole.CONTROLLER), ...flatcarRequest(spec("c1")) };
+    const req = libvirtRequest(spec("c1", NodeRole.CONTROLLER), flatcarRequest(spec("c1")));
     expect(() => binding.addMachines([req, req])).toThrow("t/Libvirt: requests.c1: duplicate node name `c1`. Fix: give every node a unique name");
   });
 
   test("refuses a request for a node it was not bound with", () => {
     const stack = new TerraformStack(new App(), "t");
     const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER)]);
-    expect(() => binding.addMachines([{ spec: spec("w9"), ...flatcarRequest(spec("w9")) }])).toThrow(/requests\.w9: node `w9` was not among the nodes/);
+    expect(() => binding.addMachines([libvirtRequest(spec("w9"), flatcarRequest(spec("w9")))])).toThrow(/requests\.w9: node `w9` was not among the nodes/);
   });
 
   test("refuses a second addMachines call", () => {
@@ -386,7 +381,10 @@ describe("LibvirtPlatform", () => {
   });
 
   test("refuses an overlapping CIDR", () => {
-    expect(() => LibvirtPlatform.local({ cidr: "10.43.0.0/24" }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).toThrow(/t\/Libvirt\/Network: cidr: 10\.43\.0\.0\/24 overlaps 10\.43\.0\.0\/16/);
+    const reservedCidrs = ["10.42.0.0/16", "10.43.0.0/16"];
+    expect(() => LibvirtPlatform.local({ cidr: "10.43.0.0/24" }).bind(new TerraformStack(new App(), "t"), "demo", NODES, { reservedCidrs })).toThrow(/t\/Libvirt\/Network: cidr: 10\.43\.0\.0\/24 overlaps 10\.43\.0\.0\/16/);
+    // A cluster without Kubernetes reserves nothing.
+    expect(() => LibvirtPlatform.local({ cidr: "10.43.0.0/24" }).bind(new TerraformStack(new App(), "t"), "demo", NODES)).not.toThrow();
   });
 
   test("refuses a malformed CIDR", () => {
@@ -410,23 +408,22 @@ describe("LibvirtPlatform", () => {
     expect(e.message).toBe("test/Libvirt/Machine-c1: diskGib: 4 GiB is below the 8 GiB the OS needs. Fix: give at least 8 GiB");
   });
 
-  test("takes the minimums from the request over the defaults", () => {
+  test("takes the minimums from the OS's boot profile", () => {
     const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), size: "2x3072", minimums: { memoryMib: 4096, diskGib: 8 } })));
     expect(e.field).toBe("memoryMib");
     expect(e.message).toMatch(/3072 MiB is below the 4096 MiB/);
   });
 
   test("refuses an arm64 node without UEFI firmware", () => {
-    const arm = { ...FLATCAR_IMAGE, architecture: Architecture.ARM64, uefi: true };
-    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...flatcarRequest(n), image: arm })));
+    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...flatcarRequest(n), architecture: Architecture.ARM64, firmware: LibvirtFirmware.UEFI })));
     expect(e.at).toBe("test/Libvirt/Machine-c1");
     expect(e.field).toBe("uefiFirmware");
     expect(e.message).toMatch(/a arm64 machine on a UEFI-only image boots only through UEFI firmware, and none is set\. Fix: set `uefiFirmware`/);
   });
 
   test("boots an arm64 node through the UEFI firmware it is given", () => {
-    const arm = { ...FLATCAR_IMAGE, url: FLATCAR_IMAGE.url.replace("amd64-usr", "arm64-usr"), volumeName: "flatcar-arm64.qcow2", architecture: Architecture.ARM64, uefi: true };
-    const synth = buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...flatcarRequest(n), image: arm }), {
+    const arm = { ...FLATCAR_IMAGE, url: FLATCAR_IMAGE.url.replace("amd64-usr", "arm64-usr"), volumeName: "flatcar-arm64.qcow2" };
+    const synth = buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...flatcarRequest(n), image: arm, architecture: Architecture.ARM64, firmware: LibvirtFirmware.UEFI }), {
       uefiFirmware: "/usr/share/AAVMF/AAVMF_CODE.fd",
       uefiVarsTemplate: "/usr/share/AAVMF/AAVMF_VARS.fd",
     }).synth;
@@ -436,16 +433,6 @@ describe("LibvirtPlatform", () => {
       firmware: "/usr/share/AAVMF/AAVMF_CODE.fd",
       nvram: { template: "/usr/share/AAVMF/AAVMF_VARS.fd" },
     });
-  });
-
-  test("refuses an Ignition config on an ISO image", () => {
-    expect(() => buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), image: K3OS_IMAGE }))).toThrow(/image: a ignition config needs a `disk` image, got `iso`/);
-  });
-
-  test("refuses an AWS image", () => {
-    expect(() =>
-      buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...flatcarRequest(n), image: { kind: "id", amiId: "ami-123", architecture: Architecture.AMD64 } })),
-    ).toThrow(/image: an AWS image \(`id`\) cannot boot on libvirt/);
   });
 });
 
@@ -477,8 +464,9 @@ describe("LibvirtPlatform with the Cluster's conventions", () => {
 
 describe("k3OS on arm64", () => {
   test("refuses an ISO-installed arm64 node, since the provider attaches ISOs on IDE", () => {
-    const arm = { ...K3OS_IMAGE, url: K3OS_IMAGE.url.replace("amd64", "arm64"), volumeName: "k3os-arm64.iso", architecture: Architecture.ARM64, uefi: true };
-    const e = errorOf(() => buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...k3osRequest(n), image: arm }), { uefiFirmware: "/usr/share/AAVMF/AAVMF_CODE.fd" }));
+    const e = errorOf(() =>
+      buildCluster([spec("c1", NodeRole.CONTROLLER, Architecture.ARM64)], (n) => ({ ...k3osRequest(n), architecture: Architecture.ARM64, firmware: LibvirtFirmware.UEFI }), { uefiFirmware: "/usr/share/AAVMF/AAVMF_CODE.fd" }),
+    );
     expect(e.field).toBe("image");
     expect(e.message).toMatch(/an installer ISO cannot boot an arm64 machine here: the libvirt 0\.8\.3 provider attaches ISOs on IDE/);
   });

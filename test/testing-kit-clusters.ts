@@ -63,7 +63,7 @@ export function flatcarLibvirt(): KitCluster {
     kubernetes: { k3sVersion: "v1.31.4+k3s1" },
     sshKeys: [SSH_KEY],
   });
-  cluster.pool("general").flatcar.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
+  cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
   return { stack, cluster };
 }
 
@@ -84,8 +84,8 @@ export function flatcarAws(placement?: WorkerPlacement): KitCluster {
     kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable() },
     sshKeys: [SSH_KEY],
   });
-  cluster.pool("general").flatcar.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
-  cluster.pool("controllers").node("demo-controller-0").addFile("/opt/padding.txt", incompressible(20_000));
+  cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
+  cluster.pool("controllers").nodeIgnition("demo-controller-0").addFile("/opt/padding.txt", incompressible(20_000));
   return { stack, cluster };
 }
 

@@ -121,7 +121,7 @@ describe("toHaveUser", () => {
 
   it("fails for a missing user, naming the users there are", () => {
     const msg = failure(() => expect(fa.node("demo-controller-1")).toHaveUser("admin"));
-    expect(msg).toMatch(/^node demo-controller-1 \(aws_instance\..*, user-data\): has no user admin; users: core$/);
+    expect(msg).toMatch(/^node demo-controller-1 \(aws_instance\..*, s3-offload\): has no user admin; users: core$/);
   });
 
   it("fails for a missing key, showing the expected key and the keys there are", () => {

@@ -104,8 +104,12 @@ describe("nodes of Flatcar on libvirt", () => {
 });
 
 describe("nodes of Flatcar on AWS", () => {
-  it("read each instance's user data, tagged with the node's name", () => {
-    expect(fa.node("demo-controller-1").delivery).toEqual({ kind: NodeDeliveryKind.USER_DATA, resource: expect.stringMatching(/^aws_instance\..*demo-controller-1_machine_/) });
+  it("read each instance's user data, tagged with the node's name, through the stub it holds", () => {
+    expect(fa.node("demo-controller-1").delivery).toMatchObject({ kind: NodeDeliveryKind.S3_OFFLOAD, resource: expect.stringMatching(/^aws_instance\..*demo-controller-1_machine_/) });
+  });
+
+  it("read a k3OS instance's user data as the config itself", () => {
+    expect(ka.node("demo-controller-0").delivery).toEqual({ kind: NodeDeliveryKind.USER_DATA, resource: expect.stringMatching(/^aws_instance\..*demo-controller-0_machine_/) });
   });
 
   it("follow an S3 stub to the aws_s3_object holding the full config", () => {
@@ -122,7 +126,13 @@ describe("nodes of Flatcar on AWS", () => {
 
   it("show the variable token and the load balancer's name as placeholders", () => {
     const n = fa.node("demo-general-0");
-    expect(n.applyTime).toEqual(["aws_lb.demo_aws-platform_api_6394DBF5.dns_name", "var.demo_ClusterToken_6F8241A7"]);
+    // The config itself holds the two; the stub and its S3 object add the bucket they are kept in.
+    expect(n.applyTime).toEqual([
+      "aws_lb.demo_aws-platform_api_6394DBF5.dns_name",
+      "aws_s3_bucket.demo_aws-platform_config_F65DF102.bucket",
+      "aws_s3_bucket.demo_aws-platform_config_F65DF102.id",
+      "var.demo_ClusterToken_6F8241A7",
+    ]);
     expect(n.file("/etc/rancher/k3s/config.yaml")?.contents).toMatch(
       /^server: \|-\n {2}https:\/\/<apply-time: aws_lb\.demo_aws-platform_api_6394DBF5\.dns_name>:6443\ntoken: \|-\n {2}<apply-time: var\.demo_ClusterToken_6F8241A7>\n/,
     );

@@ -25,7 +25,7 @@ export class FlatcarContainersStack extends TerraformStack {
       controllers: { count: 1, size: "2x2048" },
       sshKeys: [EXAMPLE_SSH_KEY],
     });
-    const host = this.cluster.pool("controllers").flatcar;
+    const host = this.cluster.pool("controllers").ignition;
     host.addFile("/srv/www/index.html", "<h1>Hello from Flatcar</h1>\n", { mode: 0o644 });
     addContainerService(host, {
       name: "web",

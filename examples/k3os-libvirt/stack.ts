@@ -5,6 +5,7 @@
 import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
+import { K3OS_FORMAT } from "../../lib/k3os/format";
 import { K3os } from "../../lib/os/k3os";
 import { LibvirtPlatform } from "../../lib/platform/libvirt";
 import { EXAMPLE_SSH_KEY } from "../shared";
@@ -30,6 +31,6 @@ export class K3osLibvirtStack extends TerraformStack {
       kubernetes: { token: props.token },
       sshKeys: [EXAMPLE_SSH_KEY],
     });
-    this.cluster.pool("agents").customizeK3os((config) => config.addNtpServers("0.pool.ntp.org", "1.pool.ntp.org"));
+    this.cluster.pool("agents").customize(K3OS_FORMAT, (config) => config.addNtpServers("0.pool.ntp.org", "1.pool.ntp.org"));
   }
 }

@@ -33,7 +33,7 @@ function myStack(): TerraformStack {
     access: { apiCidrs: ["203.0.113.0/24"] },
   });
   for (const pool of ["controllers", "general"]) {
-    cluster.pool(pool).flatcar.addFile("/etc/ssl/certs/my-ca.pem", MY_CA, { mode: 0o644 });
+    cluster.pool(pool).ignition.addFile("/etc/ssl/certs/my-ca.pem", MY_CA, { mode: 0o644 });
   }
   return stack;
 }

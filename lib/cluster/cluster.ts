@@ -1,17 +1,13 @@
-import {
-  Aspects,
-  Construct,
-  type IConstruct,
-  TerraformOutput,
-  terraformEncoder,
-} from "../cdktf";
+import { Construct, TerraformOutput, terraformEncoder } from "../cdktf";
 import { MicroOsError } from "../core/errors";
+import type { ConfigCustomizer, ConfigFormat } from "../core/format";
 import { Architecture, isDnsLabel, NodeRole, type NodeSpec, type Taint } from "../core/node";
 import { IgnitionConfig } from "../ignition/config";
-import { K3sComponent, K3sRole, type K3sNodeProps } from "../k3s/node";
-import type { IOperatingSystem, K3osCustomizer, NodeBootstrap } from "../os/os";
+import { IGNITION_FORMAT } from "../ignition/format";
+import { K3S_DEFAULT_CIDRS, K3sComponent, K3sRole, type K3sNodeProps } from "../k3s/node";
+import type { IOperatingSystem, NodeBootstrap } from "../os/os";
 import type { RenderedConfig } from "../os/types";
-import { type IPlatform, type MachineInfo, type MachineRequest, type PlatformBinding, PlatformKind } from "../platform/platform";
+import type { IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform/platform";
 import { ClusterToken } from "./token";
 
 /** The controllers: k3s servers with embedded etcd. */
@@ -51,8 +47,10 @@ export interface PoolProps {
 /** k3s options. */
 export interface KubernetesProps {
   /**
-   * k3s release, for example `v1.31.4+k3s1` (github.com/k3s-io/k3s/releases tag format).
-   * @default - the version the OS bundles (k3OS); required on Flatcar
+   * k3s release, for example `v1.31.4+k3s1` (github.com/k3s-io/k3s/releases tag format). The OS
+   * knows the release it runs (k3OS bundles one; Flatcar's `k3sInstall` names the one it installs,
+   * with its digests), so leave this out; a version that differs from the OS's is refused.
+   * @default - the OS's release
    */
   readonly k3sVersion?: string;
   /** Where the cluster token comes from. @default ClusterToken.random() */
@@ -74,11 +72,11 @@ export interface AccessProps {
 }
 
 /** Properties of a {@link Cluster}. */
-export interface ClusterProps {
+export interface ClusterProps<B extends PlatformBinding = PlatformBinding> {
   /** The micro-OS on every node: `Flatcar.channel(...)` or `K3os.release(...)`. */
   readonly os: IOperatingSystem;
   /** Where the machines run: `AwsPlatform.newVpc(...)` or `LibvirtPlatform.local(...)`. */
-  readonly platform: IPlatform;
+  readonly platform: IPlatform<B>;
   /** @default - one controller of the platform's default size */
   readonly controllers?: ControllersProps;
   /** Worker pools. @default [] */
@@ -91,96 +89,182 @@ export interface ClusterProps {
   readonly access?: AccessProps;
 }
 
-/** A pool (or the controllers) after construction: escape hatches that apply to all its nodes. */
+/** A node's config source: renders once the stack is synthesized, and freezes the escape hatches then. */
+class ClusterConfig implements NodeConfigSource {
+  private final?: RenderedConfig;
+
+  constructor(
+    public readonly format: ConfigFormat,
+    public readonly holdsSecret: boolean,
+    private readonly produce: () => RenderedConfig,
+    private readonly onFreeze: () => void,
+  ) {}
+
+  public render(): RenderedConfig {
+    if (!this.final) {
+      this.onFreeze();
+      this.final = this.produce();
+    }
+    return this.final;
+  }
+
+  public preview(): RenderedConfig {
+    return this.final ?? this.produce();
+  }
+}
+
+/**
+ * A pool (or the controllers) after construction: escape hatches that apply to all its nodes or
+ * to one. Each is named for what it holds and refused at the call on an OS that reads another
+ * config format.
+ */
 export class ClusterPool {
-  /** Extra Ignition merged into every Flatcar node of the pool. */
-  public readonly flatcar: IgnitionConfig;
   /** Node names of the pool, in order. */
   public readonly nodeNames: readonly string[];
   /** @internal */
-  public readonly _k3osCustomizers: K3osCustomizer[] = [];
-  private readonly perNode = new Map<string, IgnitionConfig>();
+  public readonly _customizers: ConfigCustomizer<unknown>[] = [];
+  /** @internal */
+  public readonly _nodeCustomizers = new Map<string, ConfigCustomizer<unknown>[]>();
+  private poolIgnition?: IgnitionConfig;
+  private readonly nodeIgnitions = new Map<string, IgnitionConfig>();
 
+  /** @internal */
   constructor(
     public readonly name: string,
     nodeNames: readonly string[],
     private readonly cluster: Cluster,
+    /** True when the platform boots every node of the pool from one config. */
+    private readonly shared: boolean,
   ) {
     this.nodeNames = nodeNames;
-    this.flatcar = new IgnitionConfig({ version: cluster._ignitionVersion() });
   }
 
-  /** Extra Ignition for one node of the pool, merged after the pool's. */
-  public node(nodeName: string): IgnitionConfig {
-    if (!this.nodeNames.includes(nodeName)) {
-      throw new MicroOsError(this.cluster.node.path, `pool(${this.name}).node(${nodeName})`, "no node of that name in the pool", `use one of ${this.nodeNames.join(", ")}`);
+  /** Ignition merged into every node of the pool, after the OS's own content (Ignition OSes). */
+  public get ignition(): IgnitionConfig {
+    this.cluster._acceptHatch(`pool(${this.name}).ignition`, IGNITION_FORMAT);
+    if (!this.poolIgnition) {
+      const extra = new IgnitionConfig({ version: this.cluster._ignitionVersion(), name: `pool ${this.name}` });
+      this.poolIgnition = extra;
+      this._customizers.push((config) => mergeUnlessEmpty(config as IgnitionConfig, extra));
     }
-    let c = this.perNode.get(nodeName);
-    if (!c) {
-      c = new IgnitionConfig({ version: this.cluster._ignitionVersion() });
-      this.perNode.set(nodeName, c);
-    }
-    return c;
+    return this.poolIgnition;
   }
 
-  /** Edits the k3OS config of every node of the pool, after the OS's own keys (k3OS clusters). */
-  public customizeK3os(customize: K3osCustomizer): this {
-    this._k3osCustomizers.push(customize);
+  /** Ignition for one node of the pool, merged after the pool's (Ignition OSes). */
+  public nodeIgnition(nodeName: string): IgnitionConfig {
+    const field = `pool(${this.name}).nodeIgnition(${nodeName})`;
+    this.checkNode(field, nodeName);
+    this.cluster._acceptHatch(field, IGNITION_FORMAT);
+    let extra = this.nodeIgnitions.get(nodeName);
+    if (!extra) {
+      extra = new IgnitionConfig({ version: this.cluster._ignitionVersion(), name: `node ${nodeName}` });
+      const added = extra;
+      this.nodeIgnitions.set(nodeName, added);
+      this.addNodeCustomizer(nodeName, (config) => mergeUnlessEmpty(config as IgnitionConfig, added));
+    }
+    return extra;
+  }
+
+  /**
+   * Edits the config builder of every node of the pool, after the OS's own content, for an OS
+   * whose configs are in `format`: `pool.customize(K3OS_FORMAT, (config) => config.addNtpServers(...))`
+   * on k3OS; on an Ignition OS, `pool.ignition` is the simpler hatch.
+   */
+  public customize<C>(format: ConfigFormat<C>, customize: ConfigCustomizer<C>): this {
+    this.cluster._acceptHatch(`pool(${this.name}).customize`, format);
+    if (typeof customize !== "function") {
+      throw new MicroOsError(this.cluster.node.path, `pool(${this.name}).customize`, "the customizer is not a function", "pass `(config) => { ... }`");
+    }
+    this._customizers.push(customize as ConfigCustomizer<unknown>);
     return this;
   }
 
-  /** @internal true when some node of the pool has an escape hatch of its own. */
-  public _hasNodeExtras(): boolean {
-    return [...this.perNode.values()].some((c) => !isEmpty(c));
+  /** Edits one node's config builder, after the pool's escape hatches (see {@link customize}). */
+  public customizeNode<C>(nodeName: string, format: ConfigFormat<C>, customize: ConfigCustomizer<C>): this {
+    const field = `pool(${this.name}).customizeNode(${nodeName})`;
+    this.checkNode(field, nodeName);
+    this.cluster._acceptHatch(field, format);
+    this.addNodeCustomizer(nodeName, customize as ConfigCustomizer<unknown>);
+    return this;
   }
 
-  /** @internal the pool's and the node's Ignition escape hatches that hold anything. */
-  public _ignitionFor(nodeName: string): IgnitionConfig[] {
-    return [this.flatcar, this.perNode.get(nodeName)].filter((c): c is IgnitionConfig => c !== undefined && !isEmpty(c));
+  private checkNode(field: string, nodeName: string): void {
+    if (!this.nodeNames.includes(nodeName)) {
+      throw new MicroOsError(this.cluster.node.path, field, "no node of that name in the pool", `use one of ${this.nodeNames.join(", ")}`);
+    }
+    if (this.shared) {
+      throw new MicroOsError(this.cluster.node.path, field, "the platform boots every node of this pool from one config, so a node cannot have its own", "put the content in the pool's config, or place workers one machine each (AWS: workerPlacement: WorkerPlacement.INSTANCES)");
+    }
+  }
+
+  private addNodeCustomizer(nodeName: string, customize: ConfigCustomizer<unknown>): void {
+    const list = this._nodeCustomizers.get(nodeName) ?? [];
+    list.push(customize);
+    this._nodeCustomizers.set(nodeName, list);
   }
 }
 
 // Content-free encoding, used only to see whether an escape hatch holds anything.
 const asIs = { base64: (t: string) => t, base64gzip: (t: string) => t, sha512hex: (t: string) => t, sha256hex: (t: string) => t };
-function isEmpty(config: IgnitionConfig): boolean {
-  const spec = config.toSpec({ encoder: asIs });
-  return Object.keys(spec).length === 1 && Object.keys(spec.ignition).length === 1;
+/** Merges `extra` unless it holds nothing (an untouched hatch leaves the config as the OS made it). */
+function mergeUnlessEmpty(config: IgnitionConfig, extra: IgnitionConfig): void {
+  const spec = extra.toSpec({ encoder: asIs });
+  if (Object.keys(spec).length === 1 && Object.keys(spec.ignition).length === 1) return;
+  config.merge(extra);
 }
 
 // k3s release tags: v<major>.<minor>.<patch>[-rcN]+k3s<N> (github.com/k3s-io/k3s/releases).
 const K3S_VERSION = /^v1\.\d{1,2}\.\d{1,2}(-rc\d+)?\+k3s\d+$/;
 const CONTROLLERS = "controllers";
+// k3s's flags for its pod and service networks (docs.k3s.io cli/server, "Networking").
+const NETWORK_FLAGS = ["--cluster-cidr", "--service-cidr"];
+
+/** What the cluster keeps per node besides its spec. */
+interface NodeEntry {
+  readonly spec: NodeSpec;
+  readonly size?: string;
+  readonly diskGib?: number;
+  readonly spot?: boolean;
+}
 
 /**
  * A micro-OS Kubernetes cluster: controllers and named worker pools on one platform, each node
- * provisioned at first boot (Ignition or k3OS config), k3s forming itself without SSH.
+ * provisioned at first boot by its OS's config, k3s forming itself without SSH.
  *
- * Node names are `<id>-controller-<i>` and `<id>-<pool>-<i>`; every Terraform address of a node
- * derives from its name, so scaling a pool adds or removes only the nodes that change.
+ * Every resource exists when the constructor returns; the configs are rendered when the stack is
+ * synthesized, so escape hatches added afterwards still reach them. Node names are
+ * `<id>-controller-<i>` and `<id>-<pool>-<i>`; every Terraform address of a node derives from its
+ * name, so scaling a pool adds or removes only the nodes that change.
  */
-export class Cluster extends Construct {
+export class Cluster<B extends PlatformBinding = PlatformBinding> extends Construct {
   /** Every node of the cluster, controllers first. */
   public readonly nodes: readonly NodeSpec[];
   /** The address the Kubernetes API is reached at. */
   public readonly apiEndpoint: string;
-  /** The platform binding (network etc.). */
-  public readonly platform: PlatformBinding;
+  /** The platform binding: network, load balancer, and a machine per node (`platform.machine(name)`). */
+  public readonly platform: B;
   /** The cluster token (an apply-time value); undefined without Kubernetes. */
   public readonly token?: string;
+  /** The machines, by node name (on AWS a worker of an autoscaling group shares its pool's). */
+  public readonly machines: ReadonlyMap<string, MachineInfo>;
 
-  private readonly props: ClusterProps;
+  private readonly props: ClusterProps<B>;
   private readonly pools = new Map<string, ClusterPool>();
-  private readonly specs = new Map<string, NodeSpec & { readonly size?: string; readonly diskGib?: number; readonly spot?: boolean }>();
-  private built?: readonly MachineInfo[];
-  private readonly rendered = new Map<string, RenderedConfig>();
+  private readonly entries = new Map<string, NodeEntry>();
+  private readonly configs = new Map<string, ClusterConfig>();
+  private frozen = false;
 
-  constructor(scope: Construct, id: string, props: ClusterProps) {
+  constructor(scope: Construct, id: string, props: ClusterProps<B>) {
     super(scope, id);
     this.props = props;
     if (!isDnsLabel(id)) {
       throw new MicroOsError(this.node.path, "id", `"${id}" is not a DNS label`, "use lower-case letters, digits and '-', at most 63 characters");
     }
-    this.validateKubernetes();
+    const os = props.os;
+    if (!os.supportsPlatform(props.platform.profileKey)) {
+      throw new MicroOsError(this.node.path, "platform", `${os.name} has no boot profile for ${props.platform.name}`, "pick a platform the OS supports, or another OS");
+    }
+    const k3sVersion = this.validateKubernetes();
     const controllers = props.controllers ?? {};
     const count = controllers.count ?? 1;
     if (!Number.isInteger(count) || count < 1) {
@@ -191,51 +275,78 @@ export class Cluster extends Construct {
     }
     const controllerNames = Array.from({ length: count }, (_, i) => `${id}-controller-${i}`);
     for (const name of controllerNames) {
-      this.addSpec({ name, role: NodeRole.CONTROLLER, pool: CONTROLLERS, architecture: controllers.architecture ?? Architecture.AMD64, size: controllers.size, diskGib: controllers.diskGib });
+      this.addEntry({ spec: { name, role: NodeRole.CONTROLLER, pool: CONTROLLERS, architecture: controllers.architecture ?? Architecture.AMD64 }, size: controllers.size, diskGib: controllers.diskGib });
     }
-    this.pools.set(CONTROLLERS, new ClusterPool(CONTROLLERS, controllerNames, this));
-
+    const poolNodes: Array<[string, string[]]> = [[CONTROLLERS, controllerNames]];
     for (const [i, pool] of (props.pools ?? []).entries()) {
       const field = `pools[${i}]`;
       if (!isDnsLabel(pool.name) || pool.name === CONTROLLERS) {
         throw new MicroOsError(this.node.path, `${field}.name`, `"${pool.name}" is not usable as a pool name`, "use a DNS label (lower case, digits, '-') other than 'controllers'");
       }
-      if (this.pools.has(pool.name)) {
+      if (poolNodes.some(([name]) => name === pool.name)) {
         throw new MicroOsError(this.node.path, `${field}.name`, `pool "${pool.name}" is defined twice`, "give each pool its own name");
       }
       const suffixes = this.poolSuffixes(pool, field);
       const names = suffixes.map((s) => `${id}-${pool.name}-${s}`);
-      for (const name of names) {
-        this.addSpec({
-          name,
-          role: NodeRole.WORKER,
-          pool: pool.name,
-          architecture: pool.architecture ?? Architecture.AMD64,
-          labels: pool.labels,
-          taints: pool.taints,
+      for (const [n, name] of names.entries()) {
+        // A numeric suffix is the node's number, whether it came from count or nodeNames.
+        const index = /^(0|[1-9][0-9]{0,8})$/.test(suffixes[n]) ? Number(suffixes[n]) : undefined;
+        this.addEntry({
+          spec: { name, role: NodeRole.WORKER, pool: pool.name, architecture: pool.architecture ?? Architecture.AMD64, labels: pool.labels, taints: pool.taints, index },
           size: pool.size,
           diskGib: pool.diskGib,
           spot: pool.spot,
         });
       }
-      this.pools.set(pool.name, new ClusterPool(pool.name, names, this));
+      poolNodes.push([pool.name, names]);
     }
-    this.nodes = [...this.specs.values()].map(({ size: _s, diskGib: _d, spot: _p, ...spec }) => spec);
-    this.platform = props.platform.bind(this, id, this.nodes, { apiCidrs: props.access?.apiCidrs, sshCidrs: props.access?.sshCidrs });
+    this.nodes = [...this.entries.values()].map((e) => e.spec);
+    this.platform = props.platform.bind(this, id, this.nodes, {
+      apiCidrs: props.access?.apiCidrs,
+      sshCidrs: props.access?.sshCidrs,
+      reservedCidrs: this.kubernetesNetworks(),
+    });
+    const shared = this.platform.poolsShareConfig === true;
+    for (const [name, nodes] of poolNodes) this.pools.set(name, new ClusterPool(name, nodes, this, shared && name !== CONTROLLERS));
     this.apiEndpoint = this.platform.apiEndpoint;
     if (props.kubernetes) this.token = (props.kubernetes.token ?? ClusterToken.random())._bind(this);
 
-    // Machines are built when the stack is synthesized, so pool(...) escape hatches added after
-    // construction are part of every node's config.
-    Aspects.of(this).add({ visit: (c: IConstruct) => { if (c === this) this.build(); } });
+    const requests: MachineRequest[] = [];
+    const poolConfigs = new Map<string, ClusterConfig>();
+    for (const entry of this.entries.values()) {
+      const spec = entry.spec;
+      const sharedPool = shared && spec.role === NodeRole.WORKER;
+      // A pool whose nodes share one config is rendered once: each rendering wraps apply-time
+      // values in fresh Terraform function tokens, so two renderings of one content would differ.
+      let config = sharedPool ? poolConfigs.get(spec.pool) : undefined;
+      if (!config) {
+        config = this.configFor(spec, sharedPool, k3sVersion);
+        if (sharedPool) poolConfigs.set(spec.pool, config);
+      }
+      this.configs.set(spec.name, config);
+      requests.push({ spec, config, profile: os.bootProfile(props.platform.profileKey, spec), size: entry.size, diskGib: entry.diskGib, spot: entry.spot });
+    }
+    // The OS's own checks run now, once per distinct config, so a mistake fails at this call.
+    for (const config of new Set(this.configs.values())) config.preview();
+    const machines = this.platform.addMachines(requests);
+    this.machines = new Map(machines.map((m) => [m.name, m]));
+    this.addOutputs(machines);
   }
 
   /**
-   * Each node's rendered provisioning config, by node name; filled when the stack is synthesized
-   * (apply-time values appear as cdktf tokens).
+   * Each node's provisioning config by node name, rendered now with the escape hatches added so
+   * far (apply-time values appear as cdktf tokens). Nodes that share one config share one entry.
    */
   public get renderedConfigs(): ReadonlyMap<string, RenderedConfig> {
-    return this.rendered;
+    const rendered = new Map<ClusterConfig, RenderedConfig>();
+    return new Map([...this.configs].map(([name, config]) => {
+      let r = rendered.get(config);
+      if (!r) {
+        r = config.preview();
+        rendered.set(config, r);
+      }
+      return [name, r];
+    }));
   }
 
   /** The escape hatches of a pool (`"controllers"` for the controllers). */
@@ -244,69 +355,49 @@ export class Cluster extends Construct {
     if (!p) {
       throw new MicroOsError(this.node.path, `pool(${name})`, "no pool of that name", `use one of ${[...this.pools.keys()].join(", ")}`);
     }
-    if (this.built) {
-      throw new MicroOsError(this.node.path, `pool(${name})`, "the cluster is already synthesized", "add escape hatches before synth");
-    }
     return p;
   }
 
-  /** @internal */
+  /** @internal the Ignition version escape hatches are built for. */
   public _ignitionVersion() {
-    return this.props.os.ignitionVersion;
+    return (this.props.os as { readonly ignitionVersion?: IgnitionConfig["version"] }).ignitionVersion;
   }
 
-  /** Renders every node and asks the platform for the machines. Runs once, at synth. */
-  private build(): void {
-    if (this.built) return;
-    const controllers = this.pools.get(CONTROLLERS)!.nodeNames;
-    const first = controllers[0];
-    const requests: MachineRequest[] = [];
-    // A pool whose nodes share one config is rendered once: each rendering wraps apply-time values
-    // in fresh Terraform function tokens, so two renderings of the same content would differ.
-    const sharedConfigs = new Map<string, RenderedConfig>();
-    for (const spec of this.specs.values()) {
-      const { size, diskGib, spot, ...nodeSpec } = spec;
-      const pool = this.pools.get(nodeSpec.pool)!;
-      const shared = nodeSpec.role === NodeRole.WORKER && this.platform.poolsShareConfig === true;
-      if (shared && pool._hasNodeExtras()) {
-        throw new MicroOsError(this.node.path, `pool(${pool.name}).node(...)`, "the platform boots every node of a pool from one config, so a node cannot have its own", "put the content in the pool's config, or place workers one machine each (AWS: workerPlacement: WorkerPlacement.INSTANCES)");
-      }
-      let config = shared ? sharedConfigs.get(pool.name) : undefined;
-      if (!config) {
-        const boot: NodeBootstrap = {
-          spec: nodeSpec,
-          hostname: shared ? undefined : nodeSpec.name,
-          sshKeys: this.props.sshKeys ?? [],
-          k3s: this.k3sFor(nodeSpec, first),
-          ignitionExtras: pool._ignitionFor(nodeSpec.name),
-          k3osExtras: pool._k3osCustomizers,
-        };
-        config = this.props.os.renderNode(boot, terraformEncoder);
-        if (shared) sharedConfigs.set(pool.name, config);
-      }
-      this.rendered.set(nodeSpec.name, config);
-      requests.push({
-        spec: nodeSpec,
-        config,
-        image: this.props.platform.kind === PlatformKind.AWS ? this.props.os.awsImage(nodeSpec.architecture) : this.props.os.libvirtImage(nodeSpec.architecture),
-        size: size ?? "",
-        minimums: this.props.os.minimums,
-        diskGib,
-        spot,
-      });
+  /** @internal refuses an escape hatch for another format than the OS's, or after synth. */
+  public _acceptHatch(field: string, format: ConfigFormat<unknown>): void {
+    if (this.frozen) {
+      throw new MicroOsError(this.node.path, field, "the cluster is already synthesized", "add escape hatches before synth");
     }
-    this.built = this.platform.addMachines(requests);
-    this.addOutputs(this.built);
+    const os = this.props.os;
+    if (format !== os.configFormat) {
+      throw new MicroOsError(this.node.path, field, `${os.name} reads ${os.configFormat.description}, not ${format.description}`, `use the escape hatch for ${os.configFormat.description}`);
+    }
   }
 
-  private k3sFor(spec: NodeSpec, first: string): K3sNodeProps | undefined {
+  private configFor(spec: NodeSpec, sharedPool: boolean, k3sVersion: string | undefined): ClusterConfig {
+    const pool = () => this.pools.get(spec.pool)!;
+    const k3s = this.k3sFor(spec, sharedPool, k3sVersion);
+    const produce = (): RenderedConfig => {
+      const boot: NodeBootstrap = {
+        spec,
+        hostname: sharedPool ? undefined : spec.name,
+        sshKeys: this.props.sshKeys ?? [],
+        k3s,
+        customizers: [...pool()._customizers, ...(pool()._nodeCustomizers.get(spec.name) ?? [])],
+      };
+      return this.props.os.renderNode(boot, terraformEncoder);
+    };
+    return new ClusterConfig(this.props.os.configFormat, k3s !== undefined, produce, () => {
+      this.frozen = true;
+    });
+  }
+
+  private k3sFor(spec: NodeSpec, sharedPool: boolean, version: string | undefined): K3sNodeProps | undefined {
     const k = this.props.kubernetes;
-    if (!k || !this.token) return undefined;
+    if (!k || !this.token || version === undefined) return undefined;
     const address = this.platform.addressOf(spec.name);
-    const version = k.k3sVersion ?? this.props.os.bundledK3sVersion!;
     // Nodes of a shared-config pool take the name the platform gives the host.
-    const nodeName = spec.role === NodeRole.WORKER && this.platform.poolsShareConfig ? undefined : spec.name;
-    const common = { token: this.token, version, nodeName, labels: spec.labels, taints: spec.taints };
+    const common = { token: this.token, version, nodeName: sharedPool ? undefined : spec.name, labels: spec.labels, taints: spec.taints };
     if (spec.role === NodeRole.WORKER) {
       return { ...common, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:6443`, extraArgs: k.agentArgs };
     }
@@ -318,9 +409,20 @@ export class Cluster extends Construct {
       disable: k.disable,
       extraArgs: k.serverArgs,
     };
-    if (spec.name === first) return { ...server, role: K3sRole.CLUSTER_INIT };
+    if (spec.name === this.nodes[0].name) return { ...server, role: K3sRole.CLUSTER_INIT };
     // Joining servers reach the first controller at its fixed address, known at synth time.
-    return { ...server, role: K3sRole.SERVER, serverUrl: `https://${this.platform.addressOf(first)}:6443` };
+    return { ...server, role: K3sRole.SERVER, serverUrl: `https://${this.platform.addressOf(this.nodes[0].name)}:6443` };
+  }
+
+  /** The pod and service networks the node network must keep clear: k3s's, or the ones its flags name. */
+  private kubernetesNetworks(): string[] {
+    const k = this.props.kubernetes;
+    if (!k) return [];
+    const [pods, services] = NETWORK_FLAGS.map((flag, i) => {
+      const arg = (k.serverArgs ?? []).find((a) => a.startsWith(`${flag}=`));
+      return arg ? arg.slice(flag.length + 1).split(",").filter((c) => c.includes(".")) : [K3S_DEFAULT_CIDRS[i]];
+    });
+    return [...pods, ...services];
   }
 
   private addOutputs(machines: readonly MachineInfo[]): void {
@@ -340,14 +442,15 @@ export class Cluster extends Construct {
     }
   }
 
-  private addSpec(spec: NodeSpec & { readonly size?: string; readonly diskGib?: number; readonly spot?: boolean }): void {
-    if (!isDnsLabel(spec.name)) {
-      throw new MicroOsError(this.node.path, `node ${spec.name}`, "the node name is not a DNS label (too long or bad characters)", "shorten the cluster id or pool name, or use lower-case letters, digits and '-'");
+  private addEntry(entry: NodeEntry): void {
+    const name = entry.spec.name;
+    if (!isDnsLabel(name)) {
+      throw new MicroOsError(this.node.path, `node ${name}`, "the node name is not a DNS label (too long or bad characters)", "shorten the cluster id or pool name, or use lower-case letters, digits and '-'");
     }
-    if (this.specs.has(spec.name)) {
-      throw new MicroOsError(this.node.path, `node ${spec.name}`, "two nodes have this name", "give pool nodes distinct names");
+    if (this.entries.has(name)) {
+      throw new MicroOsError(this.node.path, `node ${name}`, "two nodes have this name", "give pool nodes distinct names");
     }
-    this.specs.set(spec.name, spec);
+    this.entries.set(name, entry);
   }
 
   private poolSuffixes(pool: PoolProps, field: string): string[] {
@@ -367,21 +470,23 @@ export class Cluster extends Construct {
     return Array.from({ length: count }, (_, i) => String(i));
   }
 
-  private validateKubernetes(): void {
+  /** Checks the k3s settings and returns the version nodes run (undefined without Kubernetes). */
+  private validateKubernetes(): string | undefined {
     const k = this.props.kubernetes;
-    if (!k) return;
+    if (!k) return undefined;
+    const os = this.props.os;
     if (k.k3sVersion === undefined) {
-      if (this.props.os.bundledK3sVersion === undefined) {
-        throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${this.props.os.family} does not bundle k3s, and no version is given`, 'give a k3s release tag like "v1.31.4+k3s1"');
+      if (os.k3sVersion === undefined) {
+        throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${os.name} names no k3s release, and no version is given`, 'give the OS the k3s release it installs, or a release tag like "v1.31.4+k3s1"');
       }
-      return;
+      return os.k3sVersion;
     }
     if (!K3S_VERSION.test(k.k3sVersion)) {
       throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `"${k.k3sVersion}" is not a k3s release tag`, 'give a tag like "v1.31.4+k3s1"');
     }
-    const bundled = this.props.os.bundledK3sVersion;
-    if (bundled !== undefined && bundled !== k.k3sVersion) {
-      throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${this.props.os.family} ships k3s ${bundled}, not ${k.k3sVersion}`, `leave k3sVersion out, or give "${bundled}"`);
+    if (os.k3sVersion !== undefined && os.k3sVersion !== k.k3sVersion) {
+      throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${os.name} runs k3s ${os.k3sVersion}, not ${k.k3sVersion}`, `leave k3sVersion out, or give "${os.k3sVersion}"`);
     }
+    return k.k3sVersion;
   }
 }

@@ -45,6 +45,12 @@ export interface NodeSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /** Kubernetes taints for the node. @default [] */
   readonly taints?: readonly Taint[];
+  /**
+   * The node's number in its pool, when its name ends in one (`<cluster>-<pool>-<i>`): platforms
+   * place a pool's numbered nodes side by side, so they never collide with each other.
+   * @default - none
+   */
+  readonly index?: number;
 }
 
 // Node names are DNS labels; the one check lives with the other name rules.

@@ -368,6 +368,8 @@ interface Records {
   readonly kernelArguments: Map<string, { readonly exists: boolean; readonly origin: string }>;
   readonly mergeConfigs: Map<string, ResourceRecord>;
   replaceConfig?: ResourceRecord;
+  /** Parts added once per config under a key (`addShared`), with what each part added. */
+  readonly shared: Map<string, Records>;
   readonly certificateAuthorities: Map<string, ResourceRecord>;
   readonly timeouts: Map<"httpResponseHeaders" | "httpTotal", { readonly value: number; readonly origin: string }>;
   readonly proxy: Map<"httpProxy" | "httpsProxy", { readonly value: string; readonly origin: string }>;
@@ -390,6 +392,7 @@ function emptyRecords(): Records {
     timeouts: new Map(),
     proxy: new Map(),
     noProxy: new Map(),
+    shared: new Map(),
   };
 }
 
@@ -784,6 +787,29 @@ export class IgnitionConfig {
    * this config when the merge is refused.
    */
   public merge(other: IgnitionConfig): this {
+    return this.mergeRecords(other);
+  }
+
+  /**
+   * Adds a part that a config holds once however often it is asked for (a unit several helpers
+   * need): `build` runs on an empty config the first time `key` is seen, and its content is added
+   * here. A later call with the same key does nothing, and so does a merge of another config that
+   * holds the same part under the same key, so two escape hatches that each use one helper merge.
+   */
+  public addShared(key: string, build: (part: IgnitionConfig) => void): this {
+    if (this.r.shared.has(key)) return this;
+    const part = new IgnitionConfig({ version: this.version, name: this.name });
+    build(part);
+    const scratch = new IgnitionConfig({ version: this.version, name: this.name });
+    scratch.absorb(this.r, false);
+    scratch.absorb(part.r, false);
+    scratch.r.shared.set(key, part.r);
+    this.r = scratch.r;
+    this.parents = scratch.parents;
+    return this;
+  }
+
+  private mergeRecords(other: IgnitionConfig): this {
     if (!(other instanceof IgnitionConfig)) {
       this.fail("merge", `expected an IgnitionConfig, got ${C.show(other)}`, "pass another IgnitionConfig");
     }
@@ -1169,8 +1195,14 @@ export class IgnitionConfig {
   }
 
   /** Replays records into this config; `merging` makes conflicts name both configs. */
-  private absorb(src: Records, merging: boolean): void {
+  private absorb(from: Records, merging: boolean): void {
     const label = (origin: string) => (merging && origin === this.name ? `${origin} (merged)` : origin);
+    // Shared parts this config already holds are not added twice.
+    let src = from;
+    for (const [key, part] of from.shared) {
+      if (this.r.shared.has(key)) src = withoutPart(src, part);
+      else this.r.shared.set(key, part);
+    }
     for (const n of src.nodes.values()) {
       if (n.kind === "file" && n.content) this.checkContentVersion(n.content, `storage.files[${n.path}].contents`);
       this.putNode({ ...n, origin: label(n.origin) }, merging);
@@ -1215,6 +1247,40 @@ export class IgnitionConfig {
     for (const [k, p] of src.proxy) this.putSetting(this.r.proxy, k, p.value, `ignition.proxy.${k}`, label(p.origin), merging);
     for (const [h, origin] of src.noProxy) if (!this.r.noProxy.has(h)) this.r.noProxy.set(h, label(origin));
   }
+}
+
+/** `records` less what `part` added (a shared part the target already holds). */
+function withoutPart(records: Records, part: Records): Records {
+  const less = <K, V>(map: Map<K, V>, drop: Map<K, unknown>) => new Map([...map].filter(([key]) => !drop.has(key)));
+  const units = new Map<string, UnitRecord>();
+  for (const [name, unit] of records.units) {
+    const p = part.units.get(name);
+    if (!p) {
+      units.set(name, unit);
+      continue;
+    }
+    const dropins = less(unit.dropins, p.dropins);
+    const declared = unit.declared && !p.declared;
+    if (declared || dropins.size) units.set(name, { ...unit, declared, dropins });
+  }
+  return {
+    nodes: less(records.nodes, part.nodes),
+    units,
+    users: records.users,
+    groups: less(records.groups, part.groups),
+    disks: less(records.disks, part.disks),
+    raid: less(records.raid, part.raid),
+    filesystems: less(records.filesystems, part.filesystems),
+    luks: less(records.luks, part.luks),
+    kernelArguments: less(records.kernelArguments, part.kernelArguments),
+    mergeConfigs: less(records.mergeConfigs, part.mergeConfigs),
+    replaceConfig: part.replaceConfig ? undefined : records.replaceConfig,
+    certificateAuthorities: less(records.certificateAuthorities, part.certificateAuthorities),
+    timeouts: less(records.timeouts, part.timeouts),
+    proxy: less(records.proxy, part.proxy),
+    noProxy: less(records.noProxy, part.noProxy),
+    shared: records.shared,
+  };
 }
 
 /** Where a hard link points (its target is absolute: addLink checks). */

@@ -1,38 +1,52 @@
 /**
- * The contract between the Cluster and a platform (AWS, libvirt). Data flows one way: the cluster
- * asks the platform to lay out the network for a list of nodes, renders each node's config with
- * the addresses it learns, then asks for the machines. A platform never reaches back into the cluster.
+ * The contract between the Cluster and a platform (AWS, libvirt, ...). Data flows one way: the
+ * cluster binds the platform to its node list (the network, load balancer and addresses), then
+ * asks for every machine, each with its OS's boot profile for this platform and its config. The
+ * configs are rendered at synth, so escape hatches added after construction reach them; every
+ * resource exists when the cluster's constructor returns. A platform never reaches back into the
+ * cluster and names no OS.
  */
 import type { Construct } from "../cdktf";
+import type { ConfigFormat } from "../core/format";
 import type { NodeSpec } from "../core/node";
-import type { AwsImageSource, LibvirtImageSource, RenderedConfig } from "../os/types";
+import type { ProfileKey } from "../core/profile";
+import type { RenderedConfig } from "../os/types";
 
-/** Which platform a node runs on. */
-export enum PlatformKind {
-  AWS = "aws",
-  LIBVIRT = "libvirt",
+/**
+ * A node's provisioning config, rendered when the stack is synthesized. Nodes that share one
+ * config (a pool on a platform that boots one config per pool) share one source object.
+ */
+export interface NodeConfigSource {
+  readonly format: ConfigFormat;
+  /** True when the config holds a secret (the k3s token), which should not travel in clear user data. */
+  readonly holdsSecret: boolean;
+  /**
+   * The final config. Call it only while the stack is synthesized (from a `Lazy` producer): the
+   * first call renders and freezes the cluster's escape hatches.
+   */
+  render(): RenderedConfig;
+  /** The config as it stands now, before later escape hatches; for estimates at construction. */
+  preview(): RenderedConfig;
 }
 
 /** A node as the platform will build it. */
 export interface MachineRequest {
   readonly spec: NodeSpec;
-  readonly config: RenderedConfig;
-  /** Image for this node, as its OS chose it for this platform. */
-  readonly image: AwsImageSource | LibvirtImageSource;
+  readonly config: NodeConfigSource;
+  /** The node's boot profile for this platform (the type its {@link IPlatform.profileKey} names). */
+  readonly profile: unknown;
   /**
    * Machine size: an EC2 instance type on AWS (`t3.medium`); on libvirt `<vcpu>x<memory MiB>`
-   * (`2x4096`), or a size name the platform documents.
+   * (`2x4096`). @default - the platform's default
    */
-  readonly size: string;
+  readonly size?: string;
   /** Root disk size in GiB. @default - the platform's default */
   readonly diskGib?: number;
   /** Spot capacity (AWS workers). @default false */
   readonly spot?: boolean;
-  /** Smallest memory (MiB) and disk (GiB) the OS needs; the platform refuses less. @default - the platform's own minimums */
-  readonly minimums?: { readonly memoryMib: number; readonly diskGib: number };
 }
 
-/** What a platform built for a cluster, after {@link PlatformBinding.addMachines}. */
+/** A machine a platform built for a node. */
 export interface MachineInfo {
   readonly name: string;
   /** Private address, known at synth time where the platform fixes it, else a token. */
@@ -42,8 +56,7 @@ export interface MachineInfo {
 }
 
 /** A platform bound to one cluster in one scope. */
-export interface PlatformBinding {
-  readonly kind: PlatformKind;
+export interface PlatformBinding<M extends MachineInfo = MachineInfo> {
   /** The address controllers' API is reached at (IP, DNS name or token). */
   readonly apiEndpoint: string;
   /** Extra TLS SANs the k3s servers must carry (load balancer names). */
@@ -56,17 +69,22 @@ export interface PlatformBinding {
   /** The node's fixed private address, known at synth time. */
   addressOf(nodeName: string): string;
   /** Builds one machine per request. Call once. */
-  addMachines(requests: readonly MachineRequest[]): readonly MachineInfo[];
+  addMachines(requests: readonly MachineRequest[]): readonly M[];
+  /** The machine built for a node. */
+  machine(nodeName: string): M;
 }
 
 /** A platform the Cluster can lay a cluster on: `AwsPlatform.newVpc(...)`, `LibvirtPlatform.local(...)`. */
-export interface IPlatform {
-  readonly kind: PlatformKind;
+export interface IPlatform<B extends PlatformBinding = PlatformBinding> {
+  /** The platform's name in messages. */
+  readonly name: string;
+  /** The key the platform reads its nodes' boot profiles by. */
+  readonly profileKey: ProfileKey<unknown>;
   /**
    * Lays out the network for the given nodes (every name the cluster will have, controllers
    * first) under `scope`, and returns the binding. `clusterName` prefixes resource names.
    */
-  bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options?: BindOptions): PlatformBinding;
+  bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options?: BindOptions): B;
 }
 
 /** Cluster-wide settings a platform applies where it can. */
@@ -75,4 +93,9 @@ export interface BindOptions {
   readonly apiCidrs?: readonly string[];
   /** CIDRs that may reach SSH; likewise. @default [] */
   readonly sshCidrs?: readonly string[];
+  /**
+   * Blocks the node network must not overlap: the cluster's Kubernetes pod and service networks.
+   * @default [] - no Kubernetes
+   */
+  readonly reservedCidrs?: readonly string[];
 }

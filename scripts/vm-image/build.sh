@@ -87,8 +87,9 @@ printf 'SELINUX=disabled\nSELINUXTYPE=targeted\n' > "$ROOT/etc/selinux/config"
 printf '#!/bin/sh\n# no SELinux on this test image: Ignition relabel requests do nothing\ncat >/dev/null 2>&1\nexit 0\n' \
   > "$ROOT/usr/sbin/setfiles"
 chmod 0755 "$ROOT/usr/sbin/setfiles"
-mkdir -p "$ROOT/etc/dracut.conf.d"
+mkdir -p "$ROOT/etc/dracut.conf.d" "$ROOT/etc/systemd/system.conf.d"
 cp "$HERE/dracut.conf" "$ROOT/etc/dracut.conf.d/50-microos-vm.conf"
+cp "$HERE/system.conf" "$ROOT/etc/systemd/system.conf.d/10-microos-vm.conf"
 
 step "packages: kernel, dracut, ignition, mdadm, cryptsetup"
 # The host's apt sources, for the install only; removed again below.

@@ -3,12 +3,16 @@
  * node's Ignition config and names the image per platform. Plain TypeScript, no cdktf.
  */
 import type { Encoder } from "../../core/deferred";
-import { Architecture, NodeRole } from "../../core/node";
-import { MicroOsError } from "../../core/errors";
+import { Architecture, NodeRole, type NodeSpec } from "../../core/node";
 import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
+import { BootProfiles, type ProfileKey } from "../../core/profile";
+import { IGNITION_FORMAT } from "../../ignition/format";
+import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
+import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
-import { OsFamily } from "../os";
-import { type AwsImageSource, ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../types";
+import type { RenderedConfig } from "../types";
+import { flatcarAwsProfile } from "./aws";
+import { flatcarLibvirtProfile } from "./libvirt";
 import { addHostname } from "./hostname";
 import { fail } from "./internal";
 import { applyK3s, K3sFlatcarInstall } from "./k3s";
@@ -67,9 +71,6 @@ const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
 const FIRST_IGNITION_V3 = 3185;
 const FIRST_IGNITION_V3_4 = 3535;
 
-/** The AMI owner account Flatcar publishes from (poseidon/typhoon aws/flatcar-linux/kubernetes/ami.tf; FACTS.md). */
-export const FLATCAR_AMI_OWNER = "075585003325";
-
 /**
  * Flatcar Container Linux: `Flatcar.channel(FlatcarChannel.STABLE)` follows a channel,
  * `Flatcar.release(FlatcarChannel.STABLE, "4081.2.0")` pins the release nodes first boot (they
@@ -98,7 +99,8 @@ export class Flatcar implements IOperatingSystem {
     return new Flatcar(ch, version, props);
   }
 
-  public readonly family = OsFamily.FLATCAR;
+  public readonly name = "Flatcar Container Linux";
+  public readonly configFormat = IGNITION_FORMAT;
   /**
    * Memory and disk a Flatcar k3s node needs: 2048 MiB (a k3s server with embedded etcd and a
    * workload measured 1606 MB, docs.k3s.io reference/resource-profiling) and 8 GiB of disk
@@ -114,6 +116,7 @@ export class Flatcar implements IOperatingSystem {
   private readonly props: FlatcarProps;
   private readonly controllerUpdates: FlatcarUpdates;
   private readonly workerUpdates: FlatcarUpdates;
+  private readonly profiles: BootProfiles;
 
   private constructor(channel: FlatcarChannel, version: string | undefined, props: FlatcarProps) {
     this.channelName = channel;
@@ -140,6 +143,23 @@ export class Flatcar implements IOperatingSystem {
     if (props.customize !== undefined && typeof props.customize !== "function") {
       fail("customize", "the value is not a function", "pass `(config, node) => { ... }`");
     }
+    // Each platform pairing lives in its own file of this folder.
+    this.profiles = new BootProfiles(this.name)
+      .add(AWS_BOOT_PROFILE, (spec) => flatcarAwsProfile(this, checkArchitecture(spec.architecture)))
+      .add(LIBVIRT_BOOT_PROFILE, (spec) => flatcarLibvirtProfile(this, checkArchitecture(spec.architecture)));
+  }
+
+  /** The k3s release `k3sInstall` installs. @default - none without `k3sInstall` */
+  public get k3sVersion(): string | undefined {
+    return this.props.k3sInstall?.version;
+  }
+
+  public supportsPlatform(key: ProfileKey<unknown>): boolean {
+    return this.profiles.supports(key);
+  }
+
+  public bootProfile<P>(key: ProfileKey<P>, spec: NodeSpec): P {
+    return this.profiles.get(key, spec, `flatcar/${spec.name}`);
   }
 
   /** Update settings a node of this role gets. */
@@ -149,9 +169,6 @@ export class Flatcar implements IOperatingSystem {
 
   /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
   public configFor(node: NodeBootstrap): IgnitionConfig {
-    if (node.k3osExtras?.length) {
-      throw new MicroOsError(`flatcar/${node.spec.name}`, "k3osExtras", "Flatcar reads Ignition, not k3OS config", "add files and units through the pool's `flatcar` Ignition config instead");
-    }
     // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
     const config = new IgnitionConfig({ version: this.ignitionVersion, name: `flatcar/${node.spec.name}` });
     if (node.hostname !== undefined) addHostname(config, node.hostname);
@@ -161,41 +178,15 @@ export class Flatcar implements IOperatingSystem {
     if (this.props.timezone !== undefined) setTimezone(config, this.props.timezone);
     if (this.props.ntpServers !== undefined) setNtpServers(config, this.props.ntpServers);
     if (node.k3s) applyK3s(config, node.k3s, this.props.k3sInstall, node.spec.architecture, `flatcar/${node.spec.name}`);
-    // The cluster's escape hatches (pool, then node), merged after the OS's own content; the
-    // builder refuses a path or unit both define, naming both configs.
-    for (const extra of node.ignitionExtras ?? []) config.merge(extra);
+    // The cluster's escape hatches (pool, then node), after the OS's own content; the builder
+    // refuses a path or unit both define, naming both configs.
+    for (const customize of node.customizers ?? []) customize(config);
     this.props.customize?.(config, node);
     return config;
   }
 
   public renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig {
-    return { format: ConfigFormat.IGNITION, content: this.configFor(node).render({ encoder }) };
-  }
-
-  public awsImage(architecture: Architecture): AwsImageSource {
-    checkArchitecture(architecture);
-    // AMI names are `Flatcar-<channel>-<version>-hvm` (flatcar/Flatcar#947 names
-    // `Flatcar-stable-2905.2.6-hvm`); typhoon ami.tf matches `Flatcar-<channel>-*` plus the
-    // architecture filter, which tells amd64 and arm64 images apart.
-    const namePattern = this.version ? `Flatcar-${this.channelName}-${this.version}-*` : `Flatcar-${this.channelName}-*`;
-    return { kind: "lookup", owners: [FLATCAR_AMI_OWNER], namePattern, architecture };
-  }
-
-  public libvirtImage(architecture: Architecture): LibvirtImageSource {
-    checkArchitecture(architecture);
-    const release = this.version ?? "current";
-    const board = architecture === Architecture.ARM64 ? "arm64-usr" : "amd64-usr";
-    // amd64: the BIOS qemu image (FACTS.md, flatcar.org QEMU docs). arm64 boots only through UEFI:
-    // the `qemu_uefi` image (flatcar/sysext-bakery lib/ boot helper lists
-    // flatcar_production_qemu_uefi_image.img with its efi_code/efi_vars files).
-    const file = architecture === Architecture.ARM64 ? "flatcar_production_qemu_uefi_image.img" : "flatcar_production_qemu_image.img";
-    return {
-      kind: "disk",
-      url: `https://${this.channelName}.release.flatcar-linux.net/${board}/${release}/${file}`,
-      volumeName: `flatcar-${this.channelName}-${release}-${architecture}.qcow2`,
-      architecture,
-      uefi: architecture === Architecture.ARM64,
-    };
+    return { format: IGNITION_FORMAT, content: this.configFor(node).render({ encoder }) };
   }
 }
 
@@ -206,8 +197,9 @@ function checkChannel(channel: string): FlatcarChannel {
   return channel as FlatcarChannel;
 }
 
-function checkArchitecture(architecture: Architecture): void {
+function checkArchitecture(architecture: Architecture): Architecture {
   if (!Object.values(Architecture).includes(architecture)) {
     fail("architecture", `\`${String(architecture)}\` is not an architecture Flatcar publishes`, "use Architecture.AMD64 or ARM64");
   }
+  return architecture;
 }

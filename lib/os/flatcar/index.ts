@@ -15,3 +15,5 @@ export {
   type K3sSysextProps,
   k3sUnitName,
 } from "./k3s";
+export { FLATCAR_AMI_OWNER } from "./aws";
+export { FLATCAR_FW_CFG_KEY } from "./libvirt";

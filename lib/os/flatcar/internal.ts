@@ -19,19 +19,9 @@ export function requireText(field: string, value: unknown, fix: string): string 
 }
 
 /**
- * Things a helper adds once per config however many times it is asked (a shared unit, a shared
- * dropin). The builder refuses duplicates, so helpers remember what they already added here.
+ * Adds what `add` writes once per config however many helpers ask for it (a shared unit, a shared
+ * dropin). The config keeps the key, so merging two configs that each hold the part keeps one.
  */
-const added = new WeakMap<IgnitionConfig, Set<string>>();
-
-/** Runs `add` the first time `key` is seen for `config`; later calls do nothing. */
-export function once(config: IgnitionConfig, key: string, add: () => void): void {
-  let keys = added.get(config);
-  if (!keys) {
-    keys = new Set();
-    added.set(config, keys);
-  }
-  if (keys.has(key)) return;
-  add();
-  keys.add(key);
+export function once(config: IgnitionConfig, key: string, add: (part: IgnitionConfig) => void): void {
+  config.addShared(`flatcar:${key}`, add);
 }

@@ -93,9 +93,9 @@ export function addSysext(config: IgnitionConfig, options: SysextOptions): strin
     // sysext-bakery README: the timer runs systemd-sysupdate.service; each extension is updated by
     // an ExecStartPre with `-C <name>`, and systemd-sysext is restarted afterwards to merge new images.
     config.addDropin("systemd-sysupdate.service", `${name}.conf`, `[Service]\nExecStartPre=/usr/lib/systemd/systemd-sysupdate -C ${name} update\n`);
-    once(config, "sysupdate-shared", () => {
-      config.addUnit("systemd-sysupdate.timer", { enabled: true });
-      config.addDropin("systemd-sysupdate.service", "sysext.conf", "[Service]\nExecStartPost=systemctl restart systemd-sysext\n");
+    once(config, "sysupdate-shared", (part) => {
+      part.addUnit("systemd-sysupdate.timer", { enabled: true });
+      part.addDropin("systemd-sysupdate.service", "sysext.conf", "[Service]\nExecStartPost=systemctl restart systemd-sysext\n");
     });
   }
   return imagePath;

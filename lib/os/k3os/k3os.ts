@@ -7,10 +7,16 @@ import { MicroOsError } from "../../core/errors";
 import { Architecture } from "../../core/node";
 import { K3osConfig, type K3osConfigProps } from "../../k3os/config";
 import { K3osDelivery } from "../../k3os/validate";
-import { applyK3sToK3os } from "./k3s";
+import type { NodeSpec } from "../../core/node";
+import { BootProfiles, type ProfileKey } from "../../core/profile";
+import { K3OS_FORMAT } from "../../k3os/format";
+import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
+import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
-import { OsFamily } from "../os";
-import { type AwsImageSource, ConfigFormat, type LibvirtImageSource, type RenderedConfig } from "../types";
+import type { RenderedConfig } from "../types";
+import { k3osAwsProfile } from "./aws";
+import { applyK3sToK3os } from "./k3s";
+import { k3osLibvirtProfile } from "./libvirt";
 
 /** AMI ids per architecture, for images you built (k3OS publishes none). */
 export interface K3osAmis {
@@ -72,7 +78,8 @@ export class K3os implements IOperatingSystem {
     return new K3os(tag, props);
   }
 
-  public readonly family = OsFamily.K3OS;
+  public readonly name = "k3OS";
+  public readonly configFormat = K3OS_FORMAT;
   /**
    * k3OS needs at least 2 GB of RAM to boot from its ISO (a live or ISO install) and 1 GB once
    * installed; its state partition needs at least 2 GB (rancher/k3os README, "Quick Start" and
@@ -82,25 +89,31 @@ export class K3os implements IOperatingSystem {
   /** The k3s version this release bundles (tag v0.X.Y-k3sNrM carries k3s v1.X.Y+k3sN; images/10-k3s/Dockerfile at the tag). */
   public readonly k3sVersion: string;
 
-  public get bundledK3sVersion(): string {
-    return this.k3sVersion;
-  }
-
   private constructor(
     public readonly tag: string,
     private readonly props: K3osProps,
   ) {
     const [, minor, patch, k3s] = TAG.exec(tag)!;
     this.k3sVersion = `v1.${minor}.${patch}+k3s${k3s}`;
+    // Each platform pairing lives in its own file of this folder.
+    this.profiles = new BootProfiles(this.name)
+      .add(AWS_BOOT_PROFILE, (spec) => k3osAwsProfile(this.amiFor(spec.architecture), spec.architecture, this.minimums))
+      .add(LIBVIRT_BOOT_PROFILE, (spec) => k3osLibvirtProfile(this.tag, spec.architecture, this.minimums));
+  }
+
+  private readonly profiles: BootProfiles;
+
+  public supportsPlatform(key: ProfileKey<unknown>): boolean {
+    return this.profiles.supports(key);
+  }
+
+  public bootProfile<P>(key: ProfileKey<P>, spec: NodeSpec): P {
+    return this.profiles.get(key, spec, `k3os/${spec.name}`);
   }
 
   /** The node's k3OS config. The encoder is not needed: the YAML carries apply-time values as they are. */
   public renderNode(node: NodeBootstrap, _encoder: Encoder): RenderedConfig {
-    const at = `k3os/${node.spec.name}`;
-    if (node.ignitionExtras?.length) {
-      throw new MicroOsError(at, "ignitionExtras", "k3OS does not read Ignition", "put extra files and commands in K3os.release(tag, { config }) instead");
-    }
-    return { format: ConfigFormat.K3OS, content: this.renderConfig(node).render({ delivery: this.props.delivery ?? K3osDelivery.USER_DATA }) };
+    return { format: K3OS_FORMAT, content: this.renderConfig(node).render({ delivery: this.props.delivery ?? K3osDelivery.USER_DATA }) };
   }
 
   /** The node's config as a builder (for inspection or further keys before rendering). */
@@ -116,12 +129,12 @@ export class K3os implements IOperatingSystem {
       // Without k3s settings the node stays a k3OS host; k3OS would still start a lone server.
       throw new MicroOsError(at, "k3s", "k3OS always runs k3s, but the node has no k3s settings", "give the cluster kubernetes options, or use Flatcar for hosts without Kubernetes");
     }
-    for (const customize of node.k3osExtras ?? []) customize(config);
+    for (const customize of node.customizers ?? []) customize(config);
     return config;
   }
 
   /** k3OS publishes no AMIs: the id comes from props. */
-  public awsImage(architecture: Architecture): AwsImageSource {
+  private amiFor(architecture: Architecture): string {
     const amiId = this.props.amis?.[architecture];
     if (amiId === undefined) {
       throw new MicroOsError(
@@ -131,19 +144,6 @@ export class K3os implements IOperatingSystem {
         `build one (rancher/k3os package/packer/aws) and pass K3os.release("${this.tag}", { amis: { ${architecture}: "ami-..." } })`,
       );
     }
-    return { kind: "id", amiId, architecture };
-  }
-
-  /** The release ISO; the machine boots it and installs to its empty disk. */
-  public libvirtImage(architecture: Architecture): LibvirtImageSource {
-    // Release assets: k3os-<amd64|arm64>.iso (FACTS.md; github.com/rancher/k3os/releases).
-    return {
-      kind: "iso",
-      url: `https://github.com/rancher/k3os/releases/download/${this.tag}/k3os-${architecture}.iso`,
-      volumeName: `k3os-${this.tag}-${architecture}.iso`,
-      architecture,
-      // QEMU arm64 (virt) machines have no BIOS and boot through UEFI firmware; amd64 boots with SeaBIOS.
-      uefi: architecture === Architecture.ARM64,
-    };
+    return amiId;
   }
 }

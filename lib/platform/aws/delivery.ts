@@ -10,10 +10,12 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { Construct, TerraformLocal, terraformEncoder, terraformLiteral } from "../../cdktf";
-import { deferredMarkers, isDeferred } from "../../core/deferred";
+import { Construct, TerraformLocal, lazyString, terraformEncoder, terraformLiteral } from "../../cdktf";
+import { deferredMarkers, isDeferred, localEncoder } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
-import { ConfigFormat, type RenderedConfig } from "../../os/types";
+import type { RenderedConfig } from "../../os/types";
+import type { NodeConfigSource } from "../platform";
+import type { AwsConfigFetch } from "./profile";
 import { NAME_LIMITS, awsName } from "./names";
 
 /** EC2's user data limit in bytes, before base64 (AWS EC2 user guide, "Instance user data"). */
@@ -33,27 +35,6 @@ export function estimateUserDataBytes(content: string): number {
   return Buffer.byteLength(known, "utf8") + markers.length * DEFERRED_VALUE_BUDGET;
 }
 
-/** The Ignition spec version of a rendered config, for the stub that points at it. */
-export function ignitionVersionOf(content: string): string {
-  try {
-    const v = (JSON.parse(content) as { ignition?: { version?: unknown } }).ignition?.version;
-    if (typeof v === "string" && /^3\.\d+\.\d+/.test(v)) return v;
-  } catch {
-    // not JSON: fall through to the oldest version Flatcar reads
-  }
-  return "3.3.0";
-}
-
-/**
- * A stub Ignition config that replaces itself with the config at `source`, verified by
- * `sha512-<hex>` (Ignition spec 3.x `ignition.config.replace`; coreos/ignition docs/configuration-v3_3.md).
- */
-export function ignitionReplaceStub(version: string, source: string, sha512Hex: string): string {
-  return JSON.stringify({
-    ignition: { version, config: { replace: { source, verification: { hash: `sha512-${sha512Hex}` } } } },
-  });
-}
-
 /**
  * Text that Terraform functions (`sha512`, `base64encode`) can take: known text as it is, text
  * with apply-time values through a `locals` entry. cdktf refuses a function argument holding
@@ -64,24 +45,15 @@ export function terraformText(scope: Construct, id: string, text: string): strin
   return isDeferred(text) ? new TerraformLocal(scope, id, terraformLiteral(text)).asString : text;
 }
 
-/** Where a config is delivered. */
-export enum DeliveryKind {
-  /** Whole config in user data. */
-  USER_DATA = "user-data",
-  /** Config in S3, stub in user data. */
-  S3 = "s3",
-}
-
-/** Decides the delivery for one config; refuses what cannot be delivered. */
-export function chooseDelivery(config: RenderedConfig, limit: number, at: string): DeliveryKind {
+/** Refuses a config that must travel whole in user data but is larger than `limit`. */
+export function checkUserDataSize(config: RenderedConfig, limit: number, at: string): void {
   const size = estimateUserDataBytes(config.content);
-  if (size <= limit) return DeliveryKind.USER_DATA;
-  if (config.format === ConfigFormat.IGNITION) return DeliveryKind.S3;
+  if (size <= limit) return;
   throw new MicroOsError(
     at,
     "config",
-    `the k3OS config is about ${size} bytes, over the ${limit}-byte user data limit, and k3OS reads its config only from user data`,
-    "make the config smaller (fetch large files at boot with write_files from a URL, or move manifests out of the config)",
+    `the ${config.format.description} is about ${size} bytes, over the ${limit}-byte user data limit, and the OS reads its config only from user data`,
+    "make the config smaller (fetch large files at boot from a URL, or move manifests out of the config)",
   );
 }
 
@@ -153,23 +125,29 @@ export class ConfigBucket extends Construct {
   }
 
   /**
-   * Stores an Ignition config under `key` (derived from a node or pool name) and returns the stub
-   * that fetches it. The hash is computed here when the content is known, else by Terraform.
+   * Stores a config under `key` (derived from a node or pool name) and returns the stub, made by
+   * the OS's `fetch`, that fetches it. The config is rendered at synth; its hash is computed here
+   * when the content is known then, else by Terraform from the stored text.
    */
-  public addIgnition(id: string, key: string, content: string): StoredConfig {
-    const text = terraformText(this, `${id}-content`, content);
-    new S3Object(this, id, {
+  public addConfig(id: string, key: string, config: NodeConfigSource, fetch: AwsConfigFetch): StoredConfig {
+    // A config with apply-time values (a secret always is one) goes through a local: Terraform
+    // hashes it there, since cdktf cannot pass quoted JSON to `sha512`. Known text is stored and
+    // hashed as it is.
+    const local = config.holdsSecret ? new TerraformLocal(this, `${id}-content`, lazyString(() => terraformLiteral(config.render().content))) : undefined;
+    const object = new S3Object(this, id, {
       bucket: this.bucket.id,
       key,
-      content: terraformLiteral(text),
-      contentType: "application/json",
+      content: local ? local.asString : lazyString(() => terraformLiteral(config.render().content)),
+      contentType: fetch.contentType,
       serverSideEncryption: "AES256",
     });
     const url = `s3://${this.bucket.bucket}/${key}`;
-    return {
-      url,
-      objectArn: `${this.bucket.arn}/${key}`,
-      stub: ignitionReplaceStub(ignitionVersionOf(content), url, terraformEncoder.sha512hex(text)),
-    };
+    const stub = lazyString(() => {
+      const content = config.render().content;
+      // Without a local, a config that gained apply-time values after construction is hashed from the object's own attribute.
+      const hash = !isDeferred(content) ? localEncoder.sha512hex(content) : terraformEncoder.sha512hex(local ? local.asString : object.content);
+      return terraformLiteral(fetch.stub(url, hash));
+    });
+    return { url, objectArn: `${this.bucket.arn}/${key}`, stub };
   }
 }

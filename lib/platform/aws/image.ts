@@ -6,7 +6,7 @@ import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { Construct } from "../../cdktf";
 import { Architecture } from "../../core/node";
 import { MicroOsError } from "../../core/errors";
-import type { AwsImageSource } from "../../os/types";
+import type { AwsImageSource } from "./profile";
 
 /** Which image policy. */
 export enum AwsImagePolicyKind {
@@ -93,8 +93,8 @@ export class ClusterImages extends Construct {
   }
 
   /** The image for `source` under the policy. */
-  public resolve(source: AwsImageSource, at: string): ResolvedImage {
-    const rootDeviceName = this.props.rootDeviceName ?? "/dev/xvda";
+  public resolve(source: AwsImageSource, at: string, profileRootDevice?: string): ResolvedImage {
+    const rootDeviceName = this.props.rootDeviceName ?? profileRootDevice ?? "/dev/xvda";
     if (this.props.policy.kind === AwsImagePolicyKind.PIN) {
       const pinned = this.props.policy.amis[source.architecture];
       if (!pinned) {
@@ -108,7 +108,11 @@ export class ClusterImages extends Construct {
       }
       return { amiId: source.amiId, architecture: source.architecture, rootDeviceName };
     }
-    const key = `${source.namePattern.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}-${source.architecture}`;
+    const pattern = source.namePattern ?? source.descriptionPattern;
+    if (pattern === undefined) {
+      throw new MicroOsError(at, "image", "an AMI lookup without a name or description pattern would match every image of the owner", "give namePattern or descriptionPattern in the OS's AWS profile");
+    }
+    const key = `${pattern.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}-${source.architecture}`;
     let ami = this.lookups.get(key);
     if (!ami) {
       if (source.owners.length === 0) {
@@ -119,7 +123,8 @@ export class ClusterImages extends Construct {
         mostRecent: true,
         // Filters as typhoon aws/flatcar-linux/kubernetes/ami.tf: name, architecture, virtualization-type.
         filter: [
-          { name: "name", values: [source.namePattern] },
+          ...(source.namePattern !== undefined ? [{ name: "name", values: [source.namePattern] }] : []),
+          ...(source.descriptionPattern !== undefined ? [{ name: "description", values: [source.descriptionPattern] }] : []),
           { name: "architecture", values: [ec2Architecture(source.architecture)] },
           { name: "virtualization-type", values: ["hvm"] },
         ],

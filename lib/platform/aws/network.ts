@@ -9,7 +9,9 @@ import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct, Fn } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { parseIpv4Cidr } from "../../core/ipv4";
@@ -121,6 +123,7 @@ export class ClusterVpc extends Construct implements IClusterNetwork {
     const natIds: string[] = [];
     const publicIds: string[] = [];
     const privates: NodeSubnet[] = [];
+    const privateRouteTables: string[] = [];
     cidrs.forEach((c, i) => {
       const zone = `zone-${i}`;
       const pub = new Subnet(this, `${zone}-public`, {
@@ -159,6 +162,18 @@ export class ClusterVpc extends Construct implements IClusterNetwork {
         });
       }
       privates.push({ id: priv.id, cidr: c.private });
+      privateRouteTables.push(routes.id);
+    });
+    // Nodes fetch their configs from S3: a gateway endpoint routes that traffic inside the VPC, so
+    // it needs no NAT and costs no NAT traffic (Amazon VPC user guide, "Gateway endpoints for
+    // Amazon S3"; service name com.amazonaws.<region>.s3).
+    const region = new DataAwsRegion(this, "region");
+    new VpcEndpoint(this, "s3-endpoint", {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${region.name}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: privateRouteTables,
+      tags: named("s3"),
     });
     this.privateSubnets = privates;
     this.publicSubnetIds = publicIds;

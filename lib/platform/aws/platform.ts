@@ -4,28 +4,20 @@
  * instances with fixed private addresses and worker pools as autoscaling groups.
  */
 import { createHash } from "node:crypto";
-import { Construct } from "../../cdktf";
+import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { type NodeSpec, NodeRole, isDnsLabel } from "../../core/node";
-import { ConfigFormat, type AwsImageSource, type RenderedConfig } from "../../os/types";
-import {
-  type BindOptions,
-  type IPlatform,
-  type MachineInfo,
-  type MachineRequest,
-  type PlatformBinding,
-  PlatformKind,
-} from "../platform";
+import type { BindOptions, IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform";
 import { overlaps, parseIpv4Cidr } from "../../core/ipv4";
-import { K3S_DEFAULT_CIDRS } from "../../k3s/node";
 import { hostAddress } from "./cidr";
-import { ConfigBucket, DeliveryKind, EC2_USER_DATA_LIMIT, chooseDelivery, estimateUserDataBytes } from "./delivery";
+import { ConfigBucket, EC2_USER_DATA_LIMIT, checkUserDataSize, estimateUserDataBytes } from "./delivery";
 import { NodeIdentity } from "./iam";
 import { AwsImagePolicy, ClusterImages } from "./image";
 import { instanceTypeArchitecture } from "./instance-type";
 import { ApiLoadBalancer, LoadBalancerScheme } from "./load-balancer";
 import { NodeInstance, RootVolumeType, WorkerPool } from "./machine";
 import { ClusterVpc, type IClusterNetwork, NatGateways, type NodeSubnet, existingNetwork } from "./network";
+import { AWS_BOOT_PROFILE, type AwsBootProfile } from "./profile";
 import { ClusterSecurityGroups } from "./security";
 
 /** Where workers run. */
@@ -50,8 +42,11 @@ export interface AwsPlatformOptions {
   /** @default - INTERNET_FACING when `apiCidrs` is given, else INTERNAL */
   readonly loadBalancerScheme?: LoadBalancerScheme;
   /**
-   * Largest Ignition config (bytes) sent as user data; larger ones go to S3 behind a stub.
-   * Apply-time values count {@link DEFERRED_VALUE_BUDGET} bytes each. At most 16384.
+   * Largest config (bytes) sent whole as user data, for an OS that cannot fetch its config from
+   * S3 (k3OS): a larger one is refused. Apply-time values count {@link DEFERRED_VALUE_BUDGET}
+   * bytes each. At most 16384. Configs of an OS that can fetch (Flatcar's Ignition) always go to
+   * the cluster's private S3 object behind a small stub, since they hold the cluster's secrets and
+   * escape hatches may grow them until synth.
    * @default 16384
    */
   readonly userDataLimit?: number;
@@ -108,7 +103,7 @@ type NetworkChoice = { readonly kind: "new"; readonly props: AwsNewVpcProps } | 
 const CONTROLLER_ADDRESS_OFFSET = 10;
 
 /** The AWS platform. */
-export class AwsPlatform implements IPlatform {
+export class AwsPlatform implements IPlatform<AwsClusterBinding> {
   /** A new VPC with public and private subnets over `zones`. */
   public static newVpc(props: AwsNewVpcProps): AwsPlatform {
     return new AwsPlatform({ kind: "new", props });
@@ -119,11 +114,12 @@ export class AwsPlatform implements IPlatform {
     return new AwsPlatform({ kind: "existing", props });
   }
 
-  public readonly kind = PlatformKind.AWS;
+  public readonly name = "AWS";
+  public readonly profileKey = AWS_BOOT_PROFILE;
 
   private constructor(private readonly network: NetworkChoice) {}
 
-  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): PlatformBinding {
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): AwsClusterBinding {
     return new AwsClusterBinding(scope, "aws-platform", { clusterName, nodes, network: this.network, access: options });
   }
 }
@@ -146,8 +142,7 @@ interface AwsClusterBindingProps {
  * host `10 + floor(i / zones)` of that zone's private subnet. Controllers are a short fixed list,
  * so keep their order: adding a controller at the end moves no one; worker pools never shift them.
  */
-export class AwsClusterBinding extends Construct implements PlatformBinding {
-  public readonly kind = PlatformKind.AWS;
+export class AwsClusterBinding extends Construct implements PlatformBinding<AwsMachine> {
   /** True with autoscaling groups: a pool's machines boot one config, so it names no node. */
   public readonly poolsShareConfig: boolean;
   public readonly apiEndpoint: string;
@@ -164,7 +159,8 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
   private readonly tags: Record<string, string>;
   private bucket?: ConfigBucket;
   private machinesAdded = false;
-  private largestUserData = 0;
+  private readonly userDatas: string[] = [];
+  private readonly machinesByName = new Map<string, AwsMachine>();
 
   constructor(scope: Construct, id: string, props: AwsClusterBindingProps) {
     super(scope, id);
@@ -206,11 +202,11 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       this.network = existingNetwork(at, props.network.props);
     }
 
-    // Pods and services get k3s's default networks; nodes inside them could not be reached.
+    // Pods and services get the cluster's Kubernetes networks; nodes inside them could not be reached.
     const vpc = parseIpv4Cidr(at, "cidr", this.network.vpcCidr);
-    for (const reserved of K3S_DEFAULT_CIDRS) {
-      if (overlaps(vpc, parseIpv4Cidr(at, "cidr", reserved))) {
-        throw new MicroOsError(at, "cidr", `the VPC ${vpc.cidr} overlaps k3s's pod or service network ${reserved}`, "pick a VPC block outside 10.42.0.0/15, for example 10.0.0.0/16");
+    for (const reserved of props.access?.reservedCidrs ?? []) {
+      if (overlaps(vpc, parseIpv4Cidr(at, "reservedCidrs", reserved))) {
+        throw new MicroOsError(at, "cidr", `the VPC ${vpc.cidr} overlaps the cluster's Kubernetes pod or service network ${reserved}`, "pick a VPC block outside it, for example 10.0.0.0/16");
       }
     }
     const apiCidrs = o.apiCidrs ?? [this.network.vpcCidr];
@@ -252,11 +248,19 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
   }
 
   /**
-   * Bytes of the largest user data built so far (a stub counts as itself); an upper estimate when
-   * it holds apply-time values (see {@link estimateUserDataBytes}).
+   * Bytes of the largest user data (a stub counts as itself); an upper estimate when it holds
+   * apply-time values (see {@link estimateUserDataBytes}). Renders the configs: read it at synth
+   * or after the last escape hatch.
    */
   public get largestUserDataBytes(): number {
-    return this.largestUserData;
+    return Math.max(0, ...this.userDatas.map((u) => estimateUserDataBytes(u)));
+  }
+
+  /** The machine built for a node (a worker of an autoscaling group: its pool's group). */
+  public machine(nodeName: string): AwsMachine {
+    const m = this.machinesByName.get(nodeName);
+    if (!m) throw new MicroOsError(this.node.path, `machine(${nodeName})`, "no machine of that name", `use one of ${[...this.machinesByName.keys()].join(", ")}`);
+    return m;
   }
 
   /** The S3 bucket for large configs, once one was needed. */
@@ -282,7 +286,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
     return this.controllerAddresses.has(nodeName);
   }
 
-  public addMachines(requests: readonly MachineRequest[]): readonly MachineInfo[] {
+  public addMachines(requests: readonly MachineRequest[]): readonly AwsMachine[] {
     const at = this.node.path;
     if (this.machinesAdded) throw new MicroOsError(at, "addMachines", "called twice", "pass every machine in one call");
     this.machinesAdded = true;
@@ -295,7 +299,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       this.checkRequest(r, nat);
     }
 
-    const infos: MachineInfo[] = [];
+    const infos: AwsMachine[] = [];
     const nodesScope = new Construct(this, "nodes");
     const workers = requests.filter((r) => r.spec.role === NodeRole.WORKER);
     for (const r of requests.filter((r) => r.spec.role === NodeRole.CONTROLLER)) {
@@ -309,14 +313,13 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       const poolsScope = pools.size ? new Construct(this, "pools") : undefined;
       for (const [pool, members] of pools) infos.push(...this.addPool(poolsScope!, pool, members));
     }
+    for (const m of infos) this.machinesByName.set(m.name, m);
     return infos;
   }
 
   private checkRequest(r: MachineRequest, at: string): void {
-    const image = r.image as AwsImageSource;
-    if (image.kind !== "lookup" && image.kind !== "id") {
-      throw new MicroOsError(at, "image", `a ${String((r.image as { kind: string }).kind)} image is not an AWS image`, "give the AWS image the OS names for this node (os.awsImage(arch))");
-    }
+    const profile = r.profile as AwsBootProfile;
+    const image = profile.image;
     if (image.architecture !== r.spec.architecture) {
       throw new MicroOsError(at, "image.architecture", `the image is ${image.architecture} but the node is ${r.spec.architecture}`, "pick the image for the node's architecture");
     }
@@ -329,9 +332,10 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       throw new MicroOsError(at, "diskGib", `${r.diskGib} is not a positive whole number`, "give the size in GiB");
     }
     const disk = this.rootVolume(r).sizeGib;
-    if (r.minimums && disk < r.minimums.diskGib) {
-      throw new MicroOsError(at, "diskGib", `${disk} GiB is less than the ${r.minimums.diskGib} GiB the OS needs`, `give at least ${r.minimums.diskGib} GiB`);
+    if (disk < profile.minimums.diskGib) {
+      throw new MicroOsError(at, "diskGib", `${disk} GiB is less than the ${profile.minimums.diskGib} GiB the OS needs`, `give at least ${profile.minimums.diskGib} GiB`);
     }
+    if (!profile.fetch) checkUserDataSize(r.config.preview(), this.options.userDataLimit ?? EC2_USER_DATA_LIMIT, at);
     if (r.spot && r.spec.role === NodeRole.CONTROLLER) {
       throw new MicroOsError(at, "spot", "controllers hold etcd and must not be reclaimed by EC2", "run controllers on on-demand capacity; use spot for worker pools");
     }
@@ -352,27 +356,39 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
     };
   }
 
-  /** User data for a config, offloading large Ignition to S3 under `key`; `identity` may read it. */
-  private userData(config: RenderedConfig, key: string, identity: NodeIdentity, at: string): string {
-    const limit = this.options.userDataLimit ?? EC2_USER_DATA_LIMIT;
-    let userData = config.content;
-    if (chooseDelivery(config, limit, at) === DeliveryKind.S3) {
+  /**
+   * User data for a config. An OS that can fetch its config gets a stub naming the config's private
+   * S3 object under `key`, which `identity` may read; any other gets the whole config, checked
+   * against the user data limit when it is rendered.
+   */
+  private userData(config: NodeConfigSource, profile: AwsBootProfile, key: string, identity: NodeIdentity, at: string): string {
+    let userData: string;
+    if (profile.fetch) {
       this.bucket ??= new ConfigBucket(this, "config", { clusterName: this.clusterName, tags: this.tags });
-      const stored = this.bucket.addIgnition(key.replace(/[^a-z0-9-]/g, "-"), key, config.content);
+      const objectKey = `${key}${profile.fetch.keySuffix}`;
+      const stored = this.bucket.addConfig(objectKey.replace(/[^a-z0-9-]/g, "-"), objectKey, config, profile.fetch);
       identity.allowReadObject(stored.objectArn);
       userData = stored.stub;
+    } else {
+      const limit = this.options.userDataLimit ?? EC2_USER_DATA_LIMIT;
+      userData = lazyString(() => {
+        const rendered = config.render();
+        checkUserDataSize(rendered, limit, at);
+        return terraformLiteral(rendered.content);
+      });
     }
-    this.largestUserData = Math.max(this.largestUserData, estimateUserDataBytes(userData));
+    this.userDatas.push(userData);
     return userData;
   }
 
-  private addInstance(scope: Construct, r: MachineRequest, controller: boolean): MachineInfo {
+  private addInstance(scope: Construct, r: MachineRequest, controller: boolean): AwsMachine {
     const name = r.spec.name;
     const holder = new Construct(scope, name);
     const at = holder.node.path;
-    const image = this.images.resolve(r.image as AwsImageSource, at);
+    const profile = r.profile as AwsBootProfile;
+    const image = this.images.resolve(profile.image, at, profile.rootDeviceName);
     const identity = new NodeIdentity(holder, "identity", { nameParts: [this.clusterName, name], tags: this.tags });
-    const userData = this.userData(r.config, `nodes/${name}.ign`, identity, at);
+    const userData = this.userData(r.config, profile, `nodes/${name}`, identity, at);
     const fixed = controller ? this.controllerAddresses.get(name) : undefined;
     const subnets = this.network.privateSubnets;
     // Workers placed as instances spread over zones by a hash of their name, so adding or removing
@@ -397,19 +413,19 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
     });
     if (controller) this.loadBalancer.attach(`target-${name}`, machine.instance.id);
     const address = fixed?.ip ?? machine.instance.privateIp;
-    return { name, address, sshCommand: `ssh ${adminUser(r.config)}@${address}` };
+    return { name, address, sshCommand: `ssh ${profile.adminUser}@${address}`, identity, instance: machine };
   }
 
   private ignoresImageChanges(): boolean {
     return (this.options.imagePolicy ?? AwsImagePolicy.trackNewestIgnoreChanges()).ignoresImageChanges;
   }
 
-  private addPool(scope: Construct, pool: string, members: readonly MachineRequest[]): MachineInfo[] {
+  private addPool(scope: Construct, pool: string, members: readonly MachineRequest[]): AwsMachine[] {
     const first = members[0];
     const at = `${scope.node.path}/${pool}`;
     for (const m of members.slice(1)) {
       const field = `${m.spec.name}`;
-      if (m.config.content !== first.config.content || m.config.format !== first.config.format) {
+      if (m.config !== first.config) {
         throw new MicroOsError(
           at,
           `${field}.config`,
@@ -417,14 +433,15 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
           "render one config per pool (no node name or address in it; EC2 names the host), or use workerPlacement: WorkerPlacement.INSTANCES",
         );
       }
-      if (m.size !== first.size || m.spot !== first.spot || m.diskGib !== first.diskGib || JSON.stringify(m.image) !== JSON.stringify(first.image)) {
+      if (m.size !== first.size || m.spot !== first.spot || m.diskGib !== first.diskGib || JSON.stringify(m.profile) !== JSON.stringify(first.profile)) {
         throw new MicroOsError(at, `${field}`, `nodes of pool "${pool}" differ in size, spot, disk or image`, "give every node of a pool the same machine settings");
       }
     }
     const holder = new Construct(scope, pool);
-    const image = this.images.resolve(first.image as AwsImageSource, at);
+    const profile = first.profile as AwsBootProfile;
+    const image = this.images.resolve(profile.image, at, profile.rootDeviceName);
     const identity = new NodeIdentity(holder, "identity", { nameParts: [this.clusterName, "pool", pool], tags: this.tags });
-    const userData = this.userData(first.config, `pools/${pool}.ign`, identity, at);
+    const userData = this.userData(first.config, profile, `pools/${pool}`, identity, at);
     const group = new WorkerPool(holder, "machines", {
       clusterName: this.clusterName,
       poolName: pool,
@@ -446,7 +463,9 @@ export class AwsClusterBinding extends Construct implements PlatformBinding {
       name: m.spec.name,
       // No fixed address: the group launches machines with DHCP addresses under its own names.
       address: `(a machine of autoscaling group ${this.clusterName}-${pool})`,
-      sshCommand: `aws ec2 describe-instances --filters Name=tag:aws:autoscaling:groupName,Values=${group.group.name} # then ssh ${adminUser(m.config)}@<private ip>`,
+      sshCommand: `aws ec2 describe-instances --filters Name=tag:aws:autoscaling:groupName,Values=${group.group.name} # then ssh ${profile.adminUser}@<private ip>`,
+      identity,
+      pool: group,
     }));
   }
 }
@@ -456,7 +475,12 @@ export function workerAddressPlaceholder(nodeName: string): string {
   return `(${nodeName}: address assigned at launch)`;
 }
 
-/** The OS's admin user: `core` on Flatcar, `rancher` on k3OS (their docs' default users). */
-function adminUser(config: RenderedConfig): string {
-  return config.format === ConfigFormat.K3OS ? "rancher" : "core";
+/** A machine the AWS platform built for a node. */
+export interface AwsMachine extends MachineInfo {
+  /** The node's IAM role and instance profile (shared by the nodes of an autoscaled pool): grant it what the node may use. */
+  readonly identity: NodeIdentity;
+  /** The instance (controllers, and workers placed as instances). @default - none for autoscaled workers */
+  readonly instance?: NodeInstance;
+  /** The launch template and autoscaling group of the node's pool. @default - none for instances */
+  readonly pool?: WorkerPool;
 }

@@ -2,25 +2,15 @@
  * The libvirt platform for the Cluster: `LibvirtPlatform.local(props)`.
  */
 import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
-import { Fn, terraformLiteral } from "../../cdktf";
-import { isDeferred } from "../../core/deferred";
-import { ConfigFormat } from "../../os/types";
-import { Construct } from "../../cdktf";
+import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
+import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { NodeRole, type NodeSpec } from "../../core/node";
-import type { LibvirtImageSource } from "../../os/types";
-import {
-  type BindOptions,
-  type IPlatform,
-  type MachineInfo,
-  type MachineRequest,
-  type PlatformBinding,
-  PlatformKind,
-} from "../platform";
-import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
+import type { BindOptions, IPlatform, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform";
 import { LibvirtImage } from "./image";
-import { LibvirtMachine, libvirtDiskHash, type MachineMinimums, ReplacementPolicy } from "./machine";
-import { AddressPlacement, K3S_DEFAULT_CIDRS, LibvirtNetwork } from "./network";
+import { LibvirtMachine, ReplacementPolicy, type SharedIgnition, configHash } from "./machine";
+import { AddressPlacement, LibvirtNetwork } from "./network";
+import { type LibvirtBootProfile, type LibvirtImageSource, LIBVIRT_BOOT_PROFILE } from "./profile";
 import { LIBVIRT_LOCAL_URI, ensureLibvirtProvider } from "./provider";
 
 /** Props of {@link LibvirtPlatform.local}. */
@@ -31,15 +21,20 @@ export interface LibvirtLocalProps {
   readonly cidr?: string;
   /** DNS domain of the network. @default - `<clusterName>.internal` */
   readonly domain?: string;
-  /** Blocks the network must not overlap. @default K3S_DEFAULT_CIDRS */
+  /** Blocks the network must not overlap. @default - the cluster's Kubernetes pod and service networks */
   readonly avoidCidrs?: readonly string[];
   /**
-   * Fixed addresses by node name. Nodes not named here get the next free address in order
-   * (controllers first), so an address otherwise follows the node's position: pin the ones that
-   * must never move. @default {}
+   * Fixed addresses by node name. Other nodes get an address that depends on the node alone: the
+   * i-th controller the i-th address from `firstHostOffset`; pool node `<cluster>-<pool>-<i>` slot
+   * `hash(pool) + i` of the by-name region; any other name a slot from a hash of its name (see
+   * AddressPlacement). Adding or removing nodes never moves another; two nodes that would share
+   * an address are refused, naming both: pin the newer one here. @default {}
    */
   readonly addresses?: Readonly<Record<string, string>>;
-  /** Offset in the block of the first controller's address. @default 10, or 2 in blocks smaller than /27 */
+  /**
+   * Offset of the first controller's address; 16 sequential addresses (a quarter of the block
+   * below /26) follow it, then the workers' region. @default 10, or 2 in blocks smaller than /27
+   */
   readonly firstHostOffset?: number;
   /** Storage pool name. @default - the cluster name */
   readonly poolName?: string;
@@ -53,8 +48,6 @@ export interface LibvirtLocalProps {
   readonly controllerReplacement?: ReplacementPolicy;
   /** Policy for workers. @default ReplacementPolicy.REPLACE */
   readonly workerReplacement?: ReplacementPolicy;
-  /** Smallest memory and disk the OS needs. @default - from the request, else LIBVIRT_DEFAULT_MINIMUMS */
-  readonly minimums?: MachineMinimums;
   /**
    * Workers of a pool boot one shared Ignition (one `libvirt_ignition` per pool instead of per
    * node) and take their host name from the network's DHCP host entry, as systemd-networkd does
@@ -79,17 +72,18 @@ export function parseLibvirtSize(at: string, field: string, size: string): { vcp
 }
 
 /** libvirt on one host: a NAT network and a storage pool per cluster, one domain per node. */
-export class LibvirtPlatform implements IPlatform {
+export class LibvirtPlatform implements IPlatform<LibvirtCluster> {
   /** The host's system libvirt (`qemu:///system` unless `uri` says otherwise). */
   public static local(props: LibvirtLocalProps = {}): LibvirtPlatform {
     return new LibvirtPlatform(props);
   }
 
-  public readonly kind = PlatformKind.LIBVIRT;
+  public readonly name = "libvirt";
+  public readonly profileKey = LIBVIRT_BOOT_PROFILE;
 
   private constructor(private readonly props: LibvirtLocalProps) {}
 
-  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): PlatformBinding {
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): LibvirtCluster {
     return new LibvirtCluster(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
   }
 }
@@ -108,8 +102,7 @@ export interface LibvirtClusterProps extends LibvirtLocalProps {
  * A cluster's libvirt resources: provider (when the stack has none), network (`Network`), pool
  * (`Pool`), images (`Image<n>` by image), and machines (`Machine-<node name>`). Outputs are the Cluster's.
  */
-export class LibvirtCluster extends Construct implements PlatformBinding {
-  public readonly kind = PlatformKind.LIBVIRT;
+export class LibvirtCluster extends Construct implements PlatformBinding<LibvirtMachine> {
   public readonly poolsShareConfig: boolean;
   public readonly network: LibvirtNetwork;
   public readonly pool: Pool;
@@ -160,9 +153,10 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
         name: n.name,
         address: props.addresses?.[n.name],
         placement: n.role === NodeRole.CONTROLLER ? AddressPlacement.SEQUENTIAL : AddressPlacement.BY_NAME,
+        member: n.role !== NodeRole.CONTROLLER && n.index !== undefined ? { group: n.pool, index: n.index } : undefined,
       })),
       firstHostOffset: props.firstHostOffset,
-      avoidCidrs: props.avoidCidrs ?? K3S_DEFAULT_CIDRS,
+      avoidCidrs: props.avoidCidrs ?? props.bindOptions?.reservedCidrs ?? [],
     });
     const poolName = props.poolName ?? props.clusterName;
     this.pool = new Pool(this, "Pool", {
@@ -188,7 +182,7 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
     return m;
   }
 
-  public addMachines(requests: readonly MachineRequest[]): readonly MachineInfo[] {
+  public addMachines(requests: readonly MachineRequest[]): readonly LibvirtMachine[] {
     const at = this.node.path;
     if (this.built) {
       throw new MicroOsError(at, "addMachines", "called twice", "pass every machine request in one call");
@@ -205,24 +199,24 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
         throw new MicroOsError(at, `requests.${name}`, `node \`${name}\` was not among the nodes the platform was bound with`, "bind the platform with every node the cluster will have");
       }
     }
-    const infos: MachineInfo[] = [];
-    // One Ignition resource per shared pool config (the cluster renders a shared pool once).
-    const shared = new Map<string, { readonly resource: Ignition; readonly hash: string }>();
-    for (const request of requests) {
-      if (request.spot) {
-        throw new MicroOsError(at, `requests.${request.spec.name}.spot`, "spot capacity is an AWS option; a libvirt host has none", "leave spot out of pools on libvirt");
-      }
-      const image = this.imageFor(request.image);
-      const size = request.size === "" ? (this.props.size ?? "2x2048") : request.size;
-      const { vcpu, memoryMib } = parseLibvirtSize(at, `requests.${request.spec.name}.size`, size);
+    // One fw_cfg config resource per config the cluster shares between the nodes of a pool.
+    const shared = new Map<NodeConfigSource, SharedIgnition>();
+    return requests.map((request) => {
       const spec = request.spec;
-      const sharable = this.poolsShareConfig && spec.role !== NodeRole.CONTROLLER && request.config.format === ConfigFormat.IGNITION;
-      let sharedIgnition = sharable ? shared.get(request.config.content) : undefined;
+      if (request.spot) {
+        throw new MicroOsError(at, `requests.${spec.name}.spot`, "spot capacity is an AWS option; a libvirt host has none", "leave spot out of pools on libvirt");
+      }
+      const profile = request.profile as LibvirtBootProfile;
+      const image = this.imageFor(profile.image);
+      const size = request.size === undefined || request.size === "" ? (this.props.size ?? "2x2048") : request.size;
+      const { vcpu, memoryMib } = parseLibvirtSize(at, `requests.${spec.name}.size`, size);
+      const sharable = this.poolsShareConfig && spec.role !== NodeRole.CONTROLLER && profile.delivery.kind === "fw-cfg";
+      let sharedIgnition = sharable ? shared.get(request.config) : undefined;
       if (sharable && !sharedIgnition) {
-        const resource = new Ignition(this, `Ignition-${spec.pool}`, { name: `${this.props.clusterName}-${spec.pool}.ign`, pool: this.pool.name, content: terraformLiteral(request.config.content) });
-        const hash = isDeferred(request.config.content) ? Fn.substr(Fn.sha256(Fn.join("\n", [image.source.url, resource.content])), 0, 8) : libvirtDiskHash(request.config.content, image.source.url);
-        sharedIgnition = { resource, hash };
-        shared.set(request.config.content, sharedIgnition);
+        const config = request.config;
+        const resource = new Ignition(this, `Ignition-${spec.pool}`, { name: `${this.props.clusterName}-${spec.pool}.ign`, pool: this.pool.name, content: lazyString(() => terraformLiteral(config.render().content)) });
+        sharedIgnition = { resource, hash: configHash(config, image.url, resource.content) };
+        shared.set(config, sharedIgnition);
       }
       const machine = new LibvirtMachine(this, `Machine-${spec.name}`, {
         sharedIgnition,
@@ -233,6 +227,7 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
         image,
         pool: this.pool.name,
         network: this.network,
+        profile,
         config: request.config,
         vcpu,
         memoryMib,
@@ -241,26 +236,20 @@ export class LibvirtCluster extends Construct implements PlatformBinding {
           spec.role === NodeRole.CONTROLLER
             ? (this.props.controllerReplacement ?? ReplacementPolicy.KEEP)
             : (this.props.workerReplacement ?? ReplacementPolicy.REPLACE),
-        minimums: request.minimums ?? this.props.minimums,
         uefiFirmware: this.props.uefiFirmware,
         uefiVarsTemplate: this.props.uefiVarsTemplate,
       });
       this.machines.set(spec.name, machine);
-      infos.push({ name: spec.name, address: machine.address, sshCommand: machine.sshCommand });
-    }
-    return infos;
+      return machine;
+    });
   }
 
-  private imageFor(source: MachineRequest["image"]): LibvirtImage {
-    if (source.kind !== "disk" && source.kind !== "iso") {
-      throw new MicroOsError(this.node.path, "image", `an AWS image (\`${source.kind}\`) cannot boot on libvirt`, "ask the OS for its libvirt image (`libvirtImage(architecture)`)");
-    }
-    const libvirtSource = source as LibvirtImageSource;
-    const key = `${libvirtSource.kind}:${libvirtSource.url}`;
+  private imageFor(source: LibvirtImageSource): LibvirtImage {
+    const key = `${source.kind}:${source.kind === "disk" ? source.url : source.isoUrl}`;
     let image = this.images.get(key);
     if (!image) {
       // Image ids derive from the volume name, never from request order.
-      image = new LibvirtImage(this, `Image-${libvirtSource.volumeName}`, { source: libvirtSource, pool: this.pool.name });
+      image = new LibvirtImage(this, `Image-${source.volumeName}`, { source, pool: this.pool.name });
       this.images.set(key, image);
     }
     return image;

@@ -6,8 +6,10 @@
  * and vitest refuses to be loaded with require() (vitest/index.cjs throws), so a runtime import
  * here would break every user's test.
  */
-// Type-only: brings vitest's declarations in for the augmentation below, emits no require().
-import type {} from "vitest";
+// The matcher types on vitest's Matchers live in an ES module declaration file, so that every
+// moduleResolution reaches the same vitest typings (see vitest-types.mts); preserve="true" keeps
+// this reference in the emitted vitest.d.ts (TypeScript 5.5+ drops it otherwise).
+/// <reference path="./vitest-types.mts" preserve="true" />
 import {
   type FileExpectation,
   type MatchContext,
@@ -55,11 +57,6 @@ export interface MicroOsMatchers<R = unknown> extends VmMatchers<R> {
   toPassValidators(options?: ValidatorOptions): R;
   /** The synthesized stack has a resource of `type` with these properties (camelCase or snake_case). */
   toHaveResourceWithProperties(type: ResourceType, properties?: Readonly<Record<string, unknown>>): R;
-}
-
-declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  interface Matchers<T = any> extends MicroOsMatchers<T> {}
 }
 
 type Raw = (ctx: MatchContext, received: unknown, ...args: never[]) => MatchResult;

@@ -6,10 +6,10 @@
  * systems, files, users), the node switch-roots into systemd, and the runner logs in over ssh
  * as `core` with a key it adds to the config and reports what the node holds.
  *
- * fw_cfg key: Flatcar reads its config from `opt/org.flatcar-linux/config` (Flatcar docs,
- * "Running Flatcar on QEMU"); Debian's Ignition 2.14 reads upstream's `opt/com.coreos/config`
- * (coreos/ignition internal/providers/qemu). The runner puts the config under the key this
- * Ignition reads: same bytes, another name.
+ * fw_cfg key: Flatcar reads its config from `opt/org.flatcar-linux/config` (the key the libvirt
+ * platform sets, lib/os/flatcar/libvirt.ts); Debian's Ignition 2.14 reads upstream's
+ * `opt/com.coreos/config` (coreos/ignition internal/providers/qemu; FACTS.md "A real first boot
+ * here"). The runner puts the config under the key this Ignition reads: same bytes, another name.
  *
  * What it is not: Flatcar. The userland is Debian's (no Flatcar units, paths or update engine),
  * no systemd-sysext images are merged, nothing reaches beyond QEMU's restricted user network
@@ -22,6 +22,7 @@ import { createServer, type AddressInfo, type Server } from "node:net";
 import { createServer as createHttpServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FLATCAR_FW_CFG_KEY } from "../../os/flatcar/libvirt";
 import { locateVmImage, qemuTool, vmImageTool, type VmImage } from "./image";
 import { userNetworkFor, type UserNetwork } from "./network";
 import {
@@ -48,8 +49,8 @@ export { IGNITION_STAGES, type IgnitionStage, type VmMount, type VmPath, type Vm
 
 /** The fw_cfg key Debian's Ignition 2.14 reads (upstream's; Flatcar's own is `opt/org.flatcar-linux/config`). */
 export const IGNITION_FW_CFG_KEY = "opt/com.coreos/config";
-/** Flatcar's fw_cfg key, which the runner maps to {@link IGNITION_FW_CFG_KEY}. */
-export const FLATCAR_FW_CFG_KEY = "opt/org.flatcar-linux/config";
+/** Flatcar's fw_cfg key (the libvirt platform's), which the runner maps to {@link IGNITION_FW_CFG_KEY}. */
+export const FLATCAR_IGNITION_FW_CFG_KEY = FLATCAR_FW_CFG_KEY;
 
 /** Options for {@link bootIgnitionInVm}. */
 export interface VmBootOptions {
@@ -183,7 +184,8 @@ export async function bootIgnitionInVm(config: string, options: VmBootOptions = 
 
     execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-b", image.disk, "-F", "raw", join(run, "root.qcow2")]);
     const named = configDisks(prepared.text);
-    const last = named.length ? named[named.length - 1].charCodeAt(8) - "a".charCodeAt(0) : 0;
+    // virtio disks are named in order (vda is the root): vdb..vdX up to the last one named.
+    const last = named.length ? named[named.length - 1].charCodeAt("/dev/vd".length) - "a".charCodeAt(0) : 0;
     const diskCount = last + (options.extraDisks ?? 0);
     const drives: string[] = ["-drive", `if=virtio,file=${join(run, "root.qcow2")},format=qcow2`];
     for (let i = 1; i <= diskCount; i++) {
@@ -197,8 +199,9 @@ export async function bootIgnitionInVm(config: string, options: VmBootOptions = 
     const append = [
       "root=LABEL=ROOT rw console=ttyS0",
       "ignition.firstboot ignition.platform.id=qemu",
-      // A device the config names that does not appear fails in seconds, not systemd's 90 (systemd 252+).
-      "systemd.default_device_timeout_sec=15",
+      // Journal lines (Ignition's among them) on the serial console too, for the failure message
+      // when the node never gets to ssh (systemd-journald.service(8), kernel command line).
+      "systemd.journald.forward_to_console=1",
       ...(needsNet ? ["ip=dhcp rd.neednet=1"] : []),
     ].join(" ");
     const netdev = [
@@ -261,7 +264,8 @@ export async function bootIgnitionInVm(config: string, options: VmBootOptions = 
       const st = await ssh(`sudo -n systemctl show -p LoadState -p LoadError --value ${shellQuote(name)}`);
       const [load = u?.load ?? "", loadError = ""] = st.stdout.split("\n");
       if (load === "bad-setting" || load === "error") {
-        const journal = await ssh(`sudo -n journalctl -b -o cat --no-pager | grep -aF ${shellQuote(name)} | head -5`);
+        // systemd's own words on the unit (PID 1's lines that name it).
+        const journal = await ssh(`sudo -n journalctl -b -o cat --no-pager _PID=1 | grep -aF ${shellQuote(name)} | grep -avE '^(Starting|Started|Finished|Stopped)' | head -5`);
         rejected.push({ name, load, reason: [journal.stdout.trim(), loadError.trim()].filter(Boolean).join("\n") });
       }
     }
@@ -313,10 +317,23 @@ function writtenPaths(cfg: ConfigShape): string[] {
   return [...new Set(all)];
 }
 
+/**
+ * The console's Ignition lines without systemd's progress spinner, repeats and Ignition's chatter
+ * about absent base configs: errors first (CRITICAL, ERROR, failed), then the last lines.
+ */
 function ignitionLines(consoleText: string): string[] {
   // eslint-disable-next-line no-control-regex
-  const clean = consoleText.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "");
-  return clean.split("\n").filter((l) => IGNITION_LINE.test(l)).slice(-60);
+  const clean = consoleText.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "\n");
+  const lines = [
+    ...new Set(
+      clean
+        .split("\n")
+        .map((l) => l.replace(/^\s*\[\s*\d+\.\d+\]\s*/, "").trim())
+        .filter((l) => IGNITION_LINE.test(l) && !/Job .* running \(|no config (dir )?at|Command line:/.test(l)),
+    ),
+  ];
+  const errors = lines.filter((l) => /CRITICAL|ERROR|[Ff]ailed/.test(l));
+  return [...new Set([...errors.slice(0, 20), ...lines.slice(-30)])];
 }
 
 function shellQuote(s: string): string {
