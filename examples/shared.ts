@@ -1,10 +1,16 @@
 /**
- * Inputs the examples share. Replace them with your own before `cdktf deploy`.
+ * Inputs the examples share. Replace them with your own before `cdktf deploy`; until then each
+ * example says so at synth (`warnAboutStandIns`).
  */
+import { Annotations, type IConstruct } from "../lib/cdktf";
+
+const SSH_KEY_STAND_IN = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
+const K3S_SYSEXT_SHA256_STAND_IN = "0".repeat(64);
+/** A well-formed AMI id that names no image: k3OS publishes no AMIs (rancher/k3os README). */
+export const K3OS_AMI_STAND_IN = "ami-0123456789abcdef0";
 
 /** An OpenSSH public key whose private half was thrown away: put your own here (or set SSH_KEY). */
-export const EXAMPLE_SSH_KEY =
-  process.env.SSH_KEY ?? "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
+export const EXAMPLE_SSH_KEY = process.env.SSH_KEY ?? SSH_KEY_STAND_IN;
 
 /** The k3s release the Flatcar examples run (github.com/k3s-io/k3s/releases). */
 export const EXAMPLE_K3S_VERSION = "v1.31.4+k3s1";
@@ -15,4 +21,33 @@ export const EXAMPLE_K3S_VERSION = "v1.31.4+k3s1";
  * the examples carry a stand-in: set K3S_SYSEXT_SHA256 to the published digest before deploying,
  * or Ignition will refuse the download at first boot (as it should).
  */
-export const EXAMPLE_K3S_SYSEXT_SHA256 = process.env.K3S_SYSEXT_SHA256 ?? "0".repeat(64);
+export const EXAMPLE_K3S_SYSEXT_SHA256 = process.env.K3S_SYSEXT_SHA256 ?? K3S_SYSEXT_SHA256_STAND_IN;
+
+/** The inputs an example uses that may still be the stand-ins above. */
+export interface ExampleInputs {
+  /** The OpenSSH public key the nodes authorize. */
+  readonly sshKey?: string;
+  /** The k3s sysext digest the Flatcar nodes verify their download against. */
+  readonly k3sSysextSha256?: string;
+  /** The k3OS AMI id. */
+  readonly k3osAmi?: string;
+}
+
+/**
+ * Adds a synth warning (a cdktf annotation: `cdktf synth` prints it, the stack's entry in
+ * manifest.json keeps it) for each stand-in among `used`, naming what to replace and how.
+ */
+export function warnAboutStandIns(scope: IConstruct, used: ExampleInputs): void {
+  const warn = (message: string) => Annotations.of(scope).addWarning(`stand-in: ${message}`);
+  if (used.sshKey === SSH_KEY_STAND_IN) {
+    warn("the nodes authorize the examples' ssh key, whose private half was thrown away; set SSH_KEY to your OpenSSH public key");
+  }
+  if (used.k3sSysextSha256 === K3S_SYSEXT_SHA256_STAND_IN) {
+    warn(
+      `the k3s sysext digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_SYSEXT_SHA256 to the sha256 of k3s-${EXAMPLE_K3S_VERSION}-x86-64.raw (SHA256SUMS of flatcar/sysext-bakery's release)`,
+    );
+  }
+  if (used.k3osAmi === K3OS_AMI_STAND_IN) {
+    warn(`the k3OS AMI id ${K3OS_AMI_STAND_IN} names no image; set K3OS_AMI (or the amiId prop) to an AMI built with k3OS's packer template`);
+  }
+}

@@ -3,6 +3,7 @@
  * so a CDK Terrain (`cdktn`) build is a change to this one file.
  */
 export {
+  Annotations,
   App,
   Aspects,
   Fn,

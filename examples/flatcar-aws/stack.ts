@@ -10,7 +10,7 @@ import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3sFlatcarInstall } from "../../lib/os/flatcar";
 import { Flatcar, FlatcarChannel } from "../../lib/os/flatcar";
 import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform } from "../../lib/platform/aws";
-import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY } from "../shared";
+import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarAwsStackProps {
   /** @default { region: "eu-central-1" } */
@@ -26,6 +26,7 @@ export class FlatcarAwsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: FlatcarAwsStackProps = {}) {
     super(scope, id);
+    warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY, k3sSysextSha256: EXAMPLE_K3S_SYSEXT_SHA256 });
     new AwsProvider(this, "aws", props.provider ?? { region: "eu-central-1" });
     this.cluster = new Cluster(this, "prod", {
       os: Flatcar.channel(FlatcarChannel.STABLE, {

@@ -8,13 +8,14 @@ import { TerraformStack } from "../../lib/cdktf";
 import { Cluster } from "../../lib/cluster";
 import { addContainerService, Flatcar, FlatcarChannel, FlatcarUpdates, RebootStrategy } from "../../lib/os/flatcar";
 import { LibvirtPlatform } from "../../lib/platform/libvirt";
-import { EXAMPLE_SSH_KEY } from "../shared";
+import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export class FlatcarContainersStack extends TerraformStack {
   public readonly cluster: Cluster;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY });
     this.cluster = new Cluster(this, "web", {
       os: Flatcar.channel(FlatcarChannel.STABLE, {
         // A lone host reboots into each release in a quiet hour.

@@ -9,7 +9,7 @@ import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3sFlatcarInstall } from "../../lib/os/flatcar";
 import { Flatcar, FlatcarChannel } from "../../lib/os/flatcar";
 import { LibvirtPlatform } from "../../lib/platform/libvirt";
-import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY } from "../shared";
+import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarLibvirtStackProps {
   /** Where the k3s token comes from. @default ClusterToken.random() */
@@ -23,6 +23,7 @@ export class FlatcarLibvirtStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: FlatcarLibvirtStackProps = {}) {
     super(scope, id);
+    warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY, k3sSysextSha256: EXAMPLE_K3S_SYSEXT_SHA256 });
     this.cluster = new Cluster(this, "lab", {
       os: Flatcar.channel(FlatcarChannel.STABLE, {
         k3sInstall: K3sFlatcarInstall.sysext({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_SYSEXT_SHA256 } }),

@@ -10,7 +10,7 @@ import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3os } from "../../lib/os/k3os";
 import { type AwsClusterBinding, AwsPlatform } from "../../lib/platform/aws";
-import { EXAMPLE_SSH_KEY } from "../shared";
+import { EXAMPLE_SSH_KEY, K3OS_AMI_STAND_IN, warnAboutStandIns } from "../shared";
 
 export interface K3osAwsStackProps {
   /** An amd64 AMI with k3OS v0.22.2-k3s2r0 installed. @default - a stand-in id: replace it */
@@ -26,9 +26,11 @@ export class K3osAwsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: K3osAwsStackProps = {}) {
     super(scope, id);
+    const amiId = props.amiId ?? process.env.K3OS_AMI ?? K3OS_AMI_STAND_IN;
+    warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY, k3osAmi: amiId });
     new AwsProvider(this, "aws", props.provider ?? { region: "eu-central-1" });
     this.cluster = new Cluster(this, "k3os", {
-      os: K3os.release("v0.22.2-k3s2r0", { amis: { amd64: props.amiId ?? process.env.K3OS_AMI ?? "ami-0123456789abcdef0" } }),
+      os: K3os.release("v0.22.2-k3s2r0", { amis: { amd64: amiId } }),
       platform: AwsPlatform.newVpc({ cidr: "10.10.0.0/16", zones: ["eu-central-1a", "eu-central-1b"] }),
       controllers: { count: 1, size: "t3.medium" },
       pools: [{ name: "agents", count: 2, size: "t3.medium" }],

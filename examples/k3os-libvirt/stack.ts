@@ -8,7 +8,7 @@ import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3OS_FORMAT } from "../../lib/k3os/format";
 import { K3os } from "../../lib/os/k3os";
 import { LibvirtPlatform } from "../../lib/platform/libvirt";
-import { EXAMPLE_SSH_KEY } from "../shared";
+import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface K3osLibvirtStackProps {
   /** Where the k3s token comes from. @default ClusterToken.random() */
@@ -22,6 +22,7 @@ export class K3osLibvirtStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: K3osLibvirtStackProps = {}) {
     super(scope, id);
+    warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY });
     this.cluster = new Cluster(this, "k3os", {
       // The last k3OS release; it bundles k3s v1.22.2+k3s2, which the cluster runs.
       os: K3os.release("v0.22.2-k3s2r0"),
