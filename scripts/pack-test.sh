@@ -55,7 +55,7 @@ installMatchers(expect);
 function cluster(token?: ClusterToken): TerraformStack {
   const stack = new TerraformStack(Testing.app(), "lab");
   new Cluster(stack, "lab", {
-    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ sha256: { amd64: "ab".repeat(32) } }) }),
+    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
     platform: LibvirtPlatform.local({}),
     controllers: { count: 1, size: "2x2048" },
     kubernetes: { k3sVersion: "v1.31.4+k3s1", token },
