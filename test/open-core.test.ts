@@ -205,3 +205,26 @@ describe("the layers", () => {
     expect(() => new Cluster(new TerraformStack(Testing.app(), "u"), "k", { os: K3os.release(), platform: LibvirtPlatform.local() })).toThrow(/k3s: k3OS always runs k3s, but the node has no k3s settings/);
   });
 });
+
+describe("the testing kit reads deliveries as the cluster records them", () => {
+  const build = () => {
+    const stack = new TerraformStack(Testing.app(), "t");
+    new Cluster(stack, "lab", { os: flatcar(), platform: LibvirtPlatform.local(), pools: [{ name: "general", count: 1 }], kubernetes: {}, sshKeys: [KEY] });
+    return JSON.parse(Testing.synth(stack)) as Json & { output: Record<string, { value: Record<string, { config: Record<string, string> }> }> };
+  };
+
+  it("the nodes output names each node's config format, resource and attribute", () => {
+    const json = build();
+    const nodes = Object.values(json.output).find((o) => o.value["lab-general-0"])!.value;
+    expect(nodes["lab-general-0"].config).toEqual({ format: "ignition", resource: expect.stringMatching(/^libvirt_ignition\.lab_Libvirt_Machine-lab-general-0_Ignition_/), attribute: "content", encoding: "text" });
+  });
+
+  it("the kit decodes by the recorded format, not by guessing from the text", async () => {
+    const { SynthResult } = await import("../lib/testing");
+    const json = build();
+    expect(SynthResult.fromJson(json).node("lab-general-0").kind).toBe("ignition");
+    // A record that says another format is believed: the kit does not sniff the text.
+    for (const o of Object.values(json.output)) if (typeof o.value === "object") for (const n of Object.values(o.value)) if (n.config) n.config.format = "k3os";
+    expect(SynthResult.fromJson(json).nodes().map((n) => n.kind)).toEqual(["k3os", "k3os"]);
+  });
+});

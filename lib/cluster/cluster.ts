@@ -1,5 +1,6 @@
 import { Construct, TerraformOutput, terraformEncoder } from "../cdktf";
 import { MicroOsError } from "../core/errors";
+import { isK3sReleaseTag, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE } from "../core/k3s";
 import type { ConfigCustomizer, ConfigFormat } from "../core/format";
 import { Architecture, isDnsLabel, NodeRole, type NodeSpec, type Taint } from "../core/node";
 import { IgnitionConfig } from "../ignition/config";
@@ -213,8 +214,6 @@ function mergeUnlessEmpty(config: IgnitionConfig, extra: IgnitionConfig): void {
   config.merge(extra);
 }
 
-// k3s release tags: v<major>.<minor>.<patch>[-rcN]+k3s<N> (github.com/k3s-io/k3s/releases).
-const K3S_VERSION = /^v1\.\d{1,2}\.\d{1,2}(-rc\d+)?\+k3s\d+$/;
 const CONTROLLERS = "controllers";
 // k3s's flags for its pod and service networks (docs.k3s.io cli/server, "Networking").
 const NETWORK_FLAGS = ["--cluster-cidr", "--service-cidr"];
@@ -399,7 +398,7 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     // Nodes of a shared-config pool take the name the platform gives the host.
     const common = { token: this.token, version, nodeName: sharedPool ? undefined : spec.name, labels: spec.labels, taints: spec.taints };
     if (spec.role === NodeRole.WORKER) {
-      return { ...common, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:6443`, extraArgs: k.agentArgs };
+      return { ...common, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:${K3S_API_PORT}`, extraArgs: k.agentArgs };
     }
     const server = {
       ...common,
@@ -411,7 +410,7 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     };
     if (spec.name === this.nodes[0].name) return { ...server, role: K3sRole.CLUSTER_INIT };
     // Joining servers reach the first controller at its fixed address, known at synth time.
-    return { ...server, role: K3sRole.SERVER, serverUrl: `https://${this.platform.addressOf(this.nodes[0].name)}:6443` };
+    return { ...server, role: K3sRole.SERVER, serverUrl: `https://${this.platform.addressOf(this.nodes[0].name)}:${K3S_API_PORT}` };
   }
 
   /** The pod and service networks the node network must keep clear: k3s's, or the ones its flags name. */
@@ -426,16 +425,23 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
   }
 
   private addOutputs(machines: readonly MachineInfo[]): void {
-    new TerraformOutput(this, "api_endpoint", { value: `https://${this.apiEndpoint}:6443`, description: "Kubernetes API" });
+    new TerraformOutput(this, "api_endpoint", { value: `https://${this.apiEndpoint}:${K3S_API_PORT}`, description: "Kubernetes API" });
+    const format = this.props.os.configFormat.name;
     new TerraformOutput(this, "nodes", {
-      value: Object.fromEntries(machines.map((m) => [m.name, { address: m.address, ssh: m.sshCommand }])),
-      description: "node name -> address and ssh command",
+      value: Object.fromEntries(
+        machines.map((m) => {
+          const spec = this.entries.get(m.name)!.spec;
+          const { resource, attribute, encoding } = m.configLocation;
+          return [m.name, { address: m.address, ssh: m.sshCommand, role: spec.role, pool: spec.pool, config: { format, resource, attribute, encoding } }];
+        }),
+      ),
+      description: "node name -> address, ssh command, role, pool, and where its first-boot config is (format, resource, attribute)",
     });
     if (this.token) {
       const first = machines.find((m) => m.name === this.nodes[0].name)!;
       // k3s writes the admin kubeconfig to /etc/rancher/k3s/k3s.yaml on servers (docs.k3s.io cluster-access).
       new TerraformOutput(this, "kubeconfig_command", {
-        value: `${first.sshCommand} sudo cat /etc/rancher/k3s/k3s.yaml | sed 's#https://127.0.0.1:6443#https://${this.apiEndpoint}:6443#' > kubeconfig`,
+        value: `${first.sshCommand} sudo cat /etc/rancher/k3s/k3s.yaml | sed 's#https://127.0.0.1:${K3S_API_PORT}#https://${this.apiEndpoint}:${K3S_API_PORT}#' > kubeconfig`,
         description: "fetches an admin kubeconfig from the first controller",
       });
       new TerraformOutput(this, "token", { value: this.token, sensitive: true, description: "k3s cluster token" });
@@ -477,12 +483,12 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     const os = this.props.os;
     if (k.k3sVersion === undefined) {
       if (os.k3sVersion === undefined) {
-        throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${os.name} names no k3s release, and no version is given`, 'give the OS the k3s release it installs, or a release tag like "v1.31.4+k3s1"');
+        throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${os.name} names no k3s release, and no version is given`, `give the OS the k3s release it installs, or a release tag like "${K3S_RELEASE_TAG_EXAMPLE}"`);
       }
       return os.k3sVersion;
     }
-    if (!K3S_VERSION.test(k.k3sVersion)) {
-      throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `"${k.k3sVersion}" is not a k3s release tag`, 'give a tag like "v1.31.4+k3s1"');
+    if (!isK3sReleaseTag(k.k3sVersion)) {
+      throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `"${k.k3sVersion}" is not a k3s release tag`, `give a tag like "${K3S_RELEASE_TAG_EXAMPLE}"`);
     }
     if (os.k3sVersion !== undefined && os.k3sVersion !== k.k3sVersion) {
       throw new MicroOsError(this.node.path, "kubernetes.k3sVersion", `${os.name} runs k3s ${os.k3sVersion}, not ${k.k3sVersion}`, `leave k3sVersion out, or give "${os.k3sVersion}"`);

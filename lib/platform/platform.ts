@@ -46,6 +46,16 @@ export interface MachineRequest {
   readonly spot?: boolean;
 }
 
+/** Where a node's config (or the stub that fetches it) sits in the synthesized Terraform. */
+export interface ConfigLocation {
+  /** Terraform address of the resource, for example `aws_instance.<key>`. */
+  readonly resource: string;
+  /** The attribute that holds it, for example `user_data`. */
+  readonly attribute: string;
+  /** How the attribute holds the text. */
+  readonly encoding: "text" | "base64";
+}
+
 /** A machine a platform built for a node. */
 export interface MachineInfo {
   readonly name: string;
@@ -53,6 +63,13 @@ export interface MachineInfo {
   readonly address: string;
   /** Command to open a shell on the node. */
   readonly sshCommand: string;
+  /** Where its config is delivered (nodes that share one config share the location). */
+  readonly configLocation: ConfigLocation;
+}
+
+/** The Terraform address of a resource (`type.key`), known at construction. */
+export function terraformAddress(resource: { readonly terraformResourceType: string; readonly friendlyUniqueId: string }): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }
 
 /** A platform bound to one cluster in one scope. */

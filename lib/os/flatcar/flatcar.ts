@@ -56,8 +56,8 @@ export interface FlatcarProps {
   /** NTP servers for systemd-timesyncd. @default - servers from DHCP, else Flatcar's pool */
   readonly ntpServers?: readonly string[];
   /**
-   * How k3s gets onto nodes that run it (`K3sFlatcarInstall.sysext({ sha256 })`, the sysext-bakery
-   * image, or `.binary({ sha256 })`). Required once any node carries k3s settings.
+   * How k3s gets onto nodes that run it (`K3sFlatcarInstall.sysext({ version, sha256 })`, the
+   * sysext-bakery image, or `.binary({ version, sha256 })`); nodes run its `version`. Required once any node carries k3s settings.
    * @default - none: rendering a node with k3s fails and says to set it
    */
   readonly k3sInstall?: K3sFlatcarInstall;
@@ -138,7 +138,7 @@ export class Flatcar implements IOperatingSystem {
     if (props.timezone !== undefined) setTimezone(probe, props.timezone);
     if (props.ntpServers !== undefined) setNtpServers(probe, props.ntpServers);
     if (props.k3sInstall !== undefined && !(props.k3sInstall instanceof K3sFlatcarInstall)) {
-      fail("k3sInstall", "the value is not a K3sFlatcarInstall", "build it with K3sFlatcarInstall.sysext({ sha256 }) or K3sFlatcarInstall.binary({ sha256 })");
+      fail("k3sInstall", "the value is not a K3sFlatcarInstall", "build it with K3sFlatcarInstall.sysext({ version, sha256 }) or K3sFlatcarInstall.binary({ version, sha256 })");
     }
     if (props.customize !== undefined && typeof props.customize !== "function") {
       fail("customize", "the value is not a function", "pass `(config, node) => { ... }`");

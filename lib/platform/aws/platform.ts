@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { type NodeSpec, NodeRole, isDnsLabel } from "../../core/node";
-import type { BindOptions, IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform";
+import { type BindOptions, type ConfigLocation, type IPlatform, type MachineInfo, type MachineRequest, type NodeConfigSource, type PlatformBinding, terraformAddress } from "../platform";
 import { overlaps, parseIpv4Cidr } from "../../core/ipv4";
 import { hostAddress } from "./cidr";
 import { ConfigBucket, EC2_USER_DATA_LIMIT, checkUserDataSize, estimateUserDataBytes } from "./delivery";
@@ -413,7 +413,8 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     });
     if (controller) this.loadBalancer.attach(`target-${name}`, machine.instance.id);
     const address = fixed?.ip ?? machine.instance.privateIp;
-    return { name, address, sshCommand: `ssh ${profile.adminUser}@${address}`, identity, instance: machine };
+    const configLocation: ConfigLocation = { resource: terraformAddress(machine.instance), attribute: "user_data", encoding: "text" };
+    return { name, address, sshCommand: `ssh ${profile.adminUser}@${address}`, configLocation, identity, instance: machine };
   }
 
   private ignoresImageChanges(): boolean {
@@ -459,11 +460,13 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
       ignoreImageChanges: this.ignoresImageChanges(),
       tags: { ...this.tags, "microos/pool": pool, "microos/role": NodeRole.WORKER },
     });
+    const configLocation: ConfigLocation = { resource: terraformAddress(group.launchTemplate), attribute: "user_data", encoding: "base64" };
     return members.map((m) => ({
       name: m.spec.name,
       // No fixed address: the group launches machines with DHCP addresses under its own names.
       address: `(a machine of autoscaling group ${this.clusterName}-${pool})`,
       sshCommand: `aws ec2 describe-instances --filters Name=tag:aws:autoscaling:groupName,Values=${group.group.name} # then ssh ${profile.adminUser}@<private ip>`,
+      configLocation,
       identity,
       pool: group,
     }));

@@ -6,7 +6,7 @@ import { Construct, Fn, lazyString, terraformLiteral } from "../../cdktf";
 import { isDeferred } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
 import { Architecture, NodeRole } from "../../core/node";
-import type { MachineInfo, NodeConfigSource } from "../platform";
+import { type ConfigLocation, type MachineInfo, type NodeConfigSource, terraformAddress } from "../platform";
 import { CloudinitDisk } from "../../../gen/libvirt/providers/libvirt/cloudinit-disk";
 import { Domain, type DomainConfig } from "../../../gen/libvirt/providers/libvirt/domain";
 import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
@@ -89,6 +89,7 @@ export class LibvirtMachine extends Construct implements MachineInfo {
   public readonly ignition?: Ignition;
   /** The NoCloud config disk, where the profile delivers the config so. */
   public readonly cloudInit?: CloudinitDisk;
+  public readonly configLocation: ConfigLocation;
 
   constructor(scope: Construct, id: string, props: LibvirtMachineProps) {
     super(scope, id);
@@ -203,6 +204,9 @@ export class LibvirtMachine extends Construct implements MachineInfo {
     if (image.source.kind === "installer") ignored.push("kernel", "initrd", "cmdline");
     this.domain = new Domain(this, "Resource", { ...common, ...boot, ...delivery, ...(keep ? { lifecycle: { ignoreChanges: ignored } } : {}) });
     this.sshCommand = `ssh ${profile.adminUser}@${this.address}`;
+    this.configLocation = this.ignition
+      ? { resource: terraformAddress(this.ignition), attribute: "content", encoding: "text" }
+      : { resource: terraformAddress(this.cloudInit!), attribute: "user_data", encoding: "text" };
   }
 }
 

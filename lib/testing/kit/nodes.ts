@@ -215,6 +215,32 @@ type Json = Record<string, unknown>;
 interface Stack {
   readonly resource?: Record<string, Record<string, Json>>;
   readonly locals?: Record<string, unknown>;
+  readonly output?: Record<string, { readonly value?: unknown }>;
+}
+
+/** Where the cluster says a node's config is (its `nodes` output: `config = { format, resource, attribute, encoding }`). */
+interface ConfigRecord {
+  readonly node: string;
+  readonly pool?: string;
+  readonly format: string;
+  readonly resource: string;
+  readonly attribute: string;
+  readonly encoding: string;
+}
+
+/** The clusters' records of where each node's config is, from their `nodes` outputs. */
+function configRecords(stack: Stack): ConfigRecord[] {
+  const records: ConfigRecord[] = [];
+  for (const output of Object.values(stack.output ?? {})) {
+    if (!isObject(output.value)) continue;
+    for (const [node, entry] of Object.entries(output.value)) {
+      if (!isObject(entry)) continue;
+      const config = entry.config;
+      if (!isObject(config) || typeof config.format !== "string" || typeof config.resource !== "string" || typeof config.attribute !== "string") continue;
+      records.push({ node, pool: typeof entry.pool === "string" ? entry.pool : undefined, format: config.format, resource: config.resource, attribute: config.attribute, encoding: String(config.encoding ?? "text") });
+    }
+  }
+  return records;
 }
 
 /** Every node of a synthesized stack (parsed Terraform JSON), sorted by name. */
@@ -236,6 +262,9 @@ export function findNodes(json: Readonly<Record<string, unknown>>): NodeConfig[]
     objects[`s3://${String(o.bucket)}/${String(o.key)}`] = { address: `aws_s3_object.${key}`, content: o.content };
   }
   const ctx: Ctx = { locals, values, objects };
+  const records = configRecords(stack);
+  if (records.length) return nodesFromRecords(ctx, resources, records);
+  // A stack without a cluster's records (hand-built machines): found by resource type.
   const nodes: NodeConfig[] = [];
 
   for (const [key, r] of Object.entries(resources.aws_instance ?? {})) {
@@ -272,6 +301,42 @@ export function findNodes(json: Readonly<Record<string, unknown>>): NodeConfig[]
   return nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/**
+ * Nodes as their clusters recorded them: each config read from the resource and attribute the
+ * platform named, decoded as the OS's format says. Nodes that share one resource (an AWS pool's
+ * launch template) are one entry named after their pool.
+ */
+function nodesFromRecords(ctx: Ctx, resources: Record<string, Record<string, Json>>, records: readonly ConfigRecord[]): NodeConfig[] {
+  const byResource = new Map<string, ConfigRecord[]>();
+  for (const r of records) byResource.set(r.resource, [...(byResource.get(r.resource) ?? []), r]);
+  const nodes: NodeConfig[] = [];
+  for (const [address, group] of byResource) {
+    const [type, key] = [address.slice(0, address.indexOf(".")), address.slice(address.indexOf(".") + 1)];
+    const first = group[0];
+    const text = resources[type]?.[key]?.[first.attribute];
+    if (typeof text !== "string") continue;
+    const shared = group.length > 1;
+    const name = shared ? (first.pool ?? first.node) : first.node;
+    const node = decode(ctx, { name, pool: shared ? first.pool : undefined, resource: address, kind: deliveryKindOf(type), text, base64: first.encoding === "base64" }, first.format);
+    if (node) nodes.push(node);
+  }
+  return nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** How a resource type delivers a config. */
+function deliveryKindOf(type: string): NodeDeliveryKind {
+  switch (type) {
+    case "aws_launch_template":
+      return NodeDeliveryKind.LAUNCH_TEMPLATE;
+    case "libvirt_ignition":
+      return NodeDeliveryKind.LIBVIRT_IGNITION;
+    case "libvirt_cloudinit_disk":
+      return NodeDeliveryKind.CONFIG_ISO;
+    default:
+      return NodeDeliveryKind.USER_DATA;
+  }
+}
+
 interface Ctx {
   readonly locals: Readonly<Record<string, unknown>>;
   readonly values: ApplyTimeValues;
@@ -289,7 +354,8 @@ interface Found {
   readonly base64: boolean;
 }
 
-function decode(ctx: Ctx, found: Found): NodeConfig | undefined {
+/** Decodes one delivered config; `format` is the OS's config format name, else it is told from the text. */
+function decode(ctx: Ctx, found: Found, format?: string): NodeConfig | undefined {
   const options = { locals: ctx.locals, values: ctx.values };
   const outer = resolveApplyTimeReport(found.text, options);
   const delivered = found.base64 ? Buffer.from(outer.text, "base64").toString("utf8") : outer.text;
@@ -301,7 +367,7 @@ function decode(ctx: Ctx, found: Found): NodeConfig | undefined {
   let fullText = delivered;
   let stub: string | undefined;
   const trimmed = delivered.trimStart();
-  const isIgnition = trimmed.startsWith("{");
+  const isIgnition = format !== undefined ? format === NodeConfigKind.IGNITION : trimmed.startsWith("{");
   if (isIgnition) {
     const replace = replaceSource(delivered);
     if (replace && replace.startsWith("s3://")) {
@@ -342,7 +408,9 @@ function decode(ctx: Ctx, found: Found): NodeConfig | undefined {
   }
   if (!isObject(parsed)) return undefined;
   const config = readableDeep(parsed, names) as Record<string, unknown>;
-  return new NodeConfig({ ...found, delivery, kind: NodeConfigKind.K3OS, text: readable(fullText, names), config, applyTime, resolved, boot });
+  // YAML formats other than k3OS's (a cloud-config) keep their own name.
+  const kind = (format ?? NodeConfigKind.K3OS) as NodeConfigKind;
+  return new NodeConfig({ ...found, delivery, kind, text: readable(fullText, names), config, applyTime, resolved, boot });
 }
 
 /** `${base64encode(local.X)}` -> the local's text; a literal base64 -> its text; else undefined. */
