@@ -4,8 +4,11 @@
  * and synthesize a stack with one provider, one volume and one domain. Not a test: it prints
  * figures (median of the runs) for bench/RESULTS.md-style notes.
  *
- * Usage: node --import tsx scripts/measure-libvirt-bindings.ts [runs] [--compiled <dir>]
- *   --compiled <dir>: load the bindings from <dir>/gen/... compiled by tsc instead of the .ts sources.
+ * Usage: node --import tsx scripts/measure-libvirt-bindings.ts [runs] [--compiled <dir> | --root <dir>]
+ *   --compiled <dir>: load the bindings from <dir>/gen/... compiled to JS (by tsc, or esbuild for
+ *     speed; <dir>/scripts/measure-libvirt-bindings.js and <dir>/node_modules must exist) instead
+ *     of the .ts sources.
+ *   --root <dir>: load the .ts bindings from <dir>/gen/... (for example another generation).
  * One sample: node --import tsx scripts/measure-libvirt-bindings.ts --sample <version> [<root>]
  */
 import { execFileSync } from "node:child_process";
@@ -93,18 +96,20 @@ function main(): void {
   }
   const ci = args.indexOf("--compiled");
   const compiled = ci >= 0 ? path.resolve(args[ci + 1]) : undefined;
+  const ri = args.indexOf("--root");
+  const root = ri >= 0 ? path.resolve(args[ri + 1]) : ROOT;
   const runs = Number(args.find((a) => /^[0-9]+$/.test(a)) ?? 5);
   for (const version of Object.keys(DIRS)) {
     const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       const node = compiled
         ? ["--expose-gc", path.join(compiled, "scripts", "measure-libvirt-bindings.js"), "--sample", version, compiled]
-        : ["--expose-gc", "--import", "tsx", __filename, "--sample", version];
+        : ["--expose-gc", "--import", "tsx", __filename, "--sample", version, root];
       samples.push(JSON.parse(execFileSync(process.execPath, node, { cwd: ROOT, encoding: "utf8" }).trim().split("\n").pop()!));
     }
     const m = (k: keyof Sample) => median(samples.map((s) => s[k])).toFixed(k === "outBytes" ? 0 : 1);
     console.log(
-      `${version} (${compiled ? "compiled" : "tsx"}, median of ${runs}): cdktf ${m("cdktfMs")} ms; bindings load ${m("loadMs")} ms, +${m("loadHeapMb")} MB heap; ` +
+      `${version} (${compiled ? "compiled" : "tsx"}${compiled ?? (ri >= 0 ? root : "")}, median of ${runs}): cdktf ${m("cdktfMs")} ms; bindings load ${m("loadMs")} ms, +${m("loadHeapMb")} MB heap; ` +
         `build+synth one domain ${m("synthMs")} ms; heap +${m("heapAfterSynthMb")} MB after synth; RSS ${m("rssMb")} MB; ${m("outBytes")} B of JSON; then ${m("perDomainMs")} ms per further domain (+volume)`,
     );
   }
