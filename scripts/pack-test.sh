@@ -79,9 +79,12 @@ echo 'export default { test: { testTimeout: 120_000 } };' >vitest.config.mjs
 resolutions=(node10 node16 nodenext bundler)
 declare -A module=([node10]=commonjs [node16]=node16 [nodenext]=nodenext [bundler]=esnext)
 summary=()
-for r in "${resolutions[@]}"; do
-  # tsc --init's strictness, and its skipLibCheck: vitest's own declarations do not check under node10.
-  cat >"tsconfig.$r.json" <<EOF
+# tsc --init's strictness, and its skipLibCheck: vitest's own declarations do not check under node10.
+tsconfig() {
+  local r=$1 files
+  shift
+  files=$(printf '"%s", ' "$@")
+  cat <<EOF
 {
   "compilerOptions": {
     "target": "ES2022",
@@ -93,9 +96,12 @@ for r in "${resolutions[@]}"; do
     "noEmit": true,
     "types": []
   },
-  "files": ["cluster.test.ts", "packaging.test.ts"]
+  "files": [${files%, }]
 }
 EOF
+}
+for r in "${resolutions[@]}"; do
+  tsconfig "$r" cluster.test.ts packaging.test.ts >"tsconfig.$r.json"
   t=$SECONDS
   npx tsc -p "tsconfig.$r.json" || { say "$r: tsc failed" >&2; exit 1; }
   # vitest (vite) reads tsconfig.json: give it this resolution's.
@@ -104,6 +110,20 @@ EOF
   counts=$(node -p "const r = require('$work/vitest-$r.json'); r.numTotalTests > 0 && r.numFailedTests === 0 ? r.numPassedTests + '/' + r.numTotalTests : 'FAILED'")
   [ "$counts" != FAILED ] || { say "$r: no test passed" >&2; exit 1; }
   summary+=("$r: tsc ok, vitest $counts passed ($((SECONDS - t))s)")
+  say "${summary[-1]}"
+done
+
+# The same files in an ES module project ("type": "module"), typechecked under node16 and nodenext,
+# where a test file is ESM. @cdktf/provider-aws has no "exports" map, so ESM resolution wants its
+# deep imports spelled to the file (lib/<resource>/index.js); the kit's own imports stay as they are.
+mkdir esm
+echo '{ "type": "module" }' >esm/package.json
+sed -E 's#(from "@cdktf/provider-aws/lib/[a-z0-9-]+)"#\1/index.js"#' cluster.test.ts >esm/cluster.test.ts
+cp packaging.test.ts esm/
+for r in node16 nodenext; do
+  tsconfig "$r" esm/cluster.test.ts esm/packaging.test.ts >"tsconfig.esm-$r.json"
+  npx tsc -p "tsconfig.esm-$r.json" || { say "$r (ES module project): tsc failed" >&2; exit 1; }
+  summary+=("$r, ES module project: tsc ok")
   say "${summary[-1]}"
 done
 say "passed in $((SECONDS - start))s: $(IFS=';'; echo "${summary[*]}" | sed 's/;/; /g')"
