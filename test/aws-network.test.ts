@@ -148,7 +148,7 @@ describe("security groups", () => {
   });
 
   test("a bad apiCidrs entry is refused with its index", () => {
-    expect(() => buildCluster(AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"], apiCidrs: ["any"] }), controllers(1))).toThrow(
+    expect(() => buildCluster(AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"] }), controllers(1), "demo", { apiCidrs: ["any"] })).toThrow(
       'test/aws-platform/security: apiCidrs[0]: "any" is not an IPv4 CIDR block',
     );
   });
@@ -180,9 +180,8 @@ describe("network", () => {
       vpcId: "vpc-0a1b2c3d4e5f60718",
       vpcCidr: "172.31.0.0/16",
       privateSubnets: [{ id: "subnet-0a1b2c3d4e5f60711", cidr: "172.31.0.0/20" }],
-      apiCidrs: ["203.0.113.0/24"],
     });
-    expect(() => buildCluster(platform, controllers(1))).toThrow(
+    expect(() => buildCluster(platform, controllers(1), "demo", { apiCidrs: ["203.0.113.0/24"] })).toThrow(
       "test/aws-platform: publicSubnetIds: an internet-facing load balancer needs public subnets. Fix: give publicSubnetIds, or loadBalancerScheme: LoadBalancerScheme.INTERNAL",
     );
   });

@@ -40,7 +40,7 @@ describe("controllers", () => {
     }
   });
 
-  test("replaceControllersOnChange lets a changed config or AMI replace a controller", () => {
+  test("controllerReplacement REPLACE lets a changed config or AMI replace a controller", () => {
     for (const i of Object.values(instances(opened.build().json))) expect(i.lifecycle).toBeUndefined();
   });
 
@@ -286,11 +286,12 @@ describe("determinism", () => {
   test("synthesizing the same cluster twice gives byte-identical output", () => {
     const build = () =>
       JSON.stringify(
-        buildCluster(AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], apiCidrs: ["203.0.113.0/24"] }), [
-          ...controllers(2),
-          ...workers("general", 2),
-          ...workers("big", 1, { config: () => flatcarConfig(undefined, { padBytes: 20_000 }) }),
-        ]).json,
+        buildCluster(
+          AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"] }),
+          [...controllers(2), ...workers("general", 2), ...workers("big", 1, { config: () => flatcarConfig(undefined, { padBytes: 20_000 }) })],
+          "demo",
+          { apiCidrs: ["203.0.113.0/24"] },
+        ).json,
       );
     expect(build()).toBe(build());
   });
@@ -321,8 +322,8 @@ describe("requests", () => {
   });
 
   test("a root volume size that is not a positive whole number is refused", () => {
-    const platform = AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"], rootVolumeGib: 7.5 });
-    expect(() => bindOnly(platform, controllers(1))).toThrow("test/aws-platform: rootVolumeGib: 7.5 is not a positive whole number");
+    const platform = AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a"], diskGib: 7.5 });
+    expect(() => bindOnly(platform, controllers(1))).toThrow("test/aws-platform: diskGib: 7.5 is not a positive whole number");
   });
 
   test("a malformed public subnet id is refused with its index", () => {

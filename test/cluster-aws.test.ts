@@ -79,10 +79,12 @@ describe("Cluster on AWS", () => {
     expect(changed).toEqual(["aws_autoscaling_group"]);
   });
 
-  it("refuses access CIDRs given to both the cluster and the platform", () => {
-    expect(() => synth(props({ access: { apiCidrs: ["203.0.113.0/24"] } }, { apiCidrs: ["198.51.100.0/24"] }))).toThrow(
-      /apiCidrs: CIDRs are given both to the cluster's access and to the platform.*Fix: give apiCidrs in one place/,
-    );
+  it("refuses access CIDRs, disk sizes and replacement flags under the platform's old names, naming where they belong", () => {
+    const old = (o: Record<string, unknown>) => () => synth(props({}, o as never));
+    expect(old({ apiCidrs: ["198.51.100.0/24"] })).toThrow("test/demo/aws-platform: apiCidrs: the AWS platform takes no such option. Fix: give it as the cluster's `access.apiCidrs`");
+    expect(old({ sshCidrs: ["198.51.100.0/24"] })).toThrow("sshCidrs: the AWS platform takes no such option. Fix: give it as the cluster's `access.sshCidrs`");
+    expect(old({ rootVolumeGib: 50 })).toThrow("rootVolumeGib: the AWS platform takes no such option. Fix: give it as the platform's `diskGib`, or the pool's");
+    expect(old({ replaceControllersOnChange: true })).toThrow("replaceControllersOnChange: the AWS platform takes no such option. Fix: give it as `controllerReplacement: ReplacementPolicy.REPLACE`");
   });
 
   it("refuses a node's own escape hatch in a pool that shares one config", () => {

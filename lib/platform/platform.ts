@@ -116,3 +116,19 @@ export interface BindOptions {
    */
   readonly reservedCidrs?: readonly string[];
 }
+
+/** What a changed provisioning config or image does to an existing machine, on every platform. */
+export enum ReplacementPolicy {
+  /**
+   * The machine is rebuilt with the new config or image (AWS: nothing is ignored, so a new AMI or
+   * user data replaces the instance; libvirt: the disk's name carries a hash of config and image,
+   * so a change means a new disk and domain, since a changed `libvirt_ignition` alone would not
+   * recreate the domain, dmacvicar/terraform-provider-libvirt#854). The default for workers.
+   */
+  REPLACE = "replace",
+  /**
+   * The machine is left alone: Terraform ignores later changes to its image and config. The
+   * default for controllers, which hold etcd.
+   */
+  KEEP = "keep",
+}

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { type NodeSpec, NodeRole, isDnsLabel } from "../../core/node";
-import { type BindOptions, type ConfigLocation, type IPlatform, type MachineInfo, type MachineRequest, type NodeConfigSource, type PlatformBinding, terraformAddress } from "../platform";
+import { type BindOptions, type ConfigLocation, type IPlatform, type MachineInfo, type MachineRequest, type NodeConfigSource, type PlatformBinding, ReplacementPolicy, terraformAddress } from "../platform";
 import { overlaps, parseIpv4Cidr } from "../../core/ipv4";
 import { hostAddress } from "./cidr";
 import { ConfigBucket, EC2_USER_DATA_LIMIT, checkUserDataSize, estimateUserDataBytes } from "./delivery";
@@ -30,16 +30,9 @@ export enum WorkerPlacement {
 
 /** Settings shared by {@link AwsPlatform.newVpc} and {@link AwsPlatform.existingVpc}. */
 export interface AwsPlatformOptions {
-  /**
-   * Sources allowed to reach the k3s API (TCP 6443) through the load balancer.
-   * @default - the VPC's CIDR only
-   */
-  readonly apiCidrs?: readonly string[];
-  /** Sources allowed to SSH (TCP 22) to nodes. @default [] (SSH closed) */
-  readonly sshCidrs?: readonly string[];
   /** EC2 key pair name for the nodes. @default - none (keys come from the OS config) */
   readonly keyName?: string;
-  /** @default - INTERNET_FACING when `apiCidrs` is given, else INTERNAL */
+  /** @default - INTERNET_FACING when the cluster's `access.apiCidrs` is given, else INTERNAL */
   readonly loadBalancerScheme?: LoadBalancerScheme;
   /**
    * Largest config (bytes) sent whole as user data, for an OS that cannot fetch its config from
@@ -53,11 +46,12 @@ export interface AwsPlatformOptions {
   /** @default AwsImagePolicy.trackNewestIgnoreChanges() */
   readonly imagePolicy?: AwsImagePolicy;
   /**
-   * Replace a controller when its AMI or user data changes. Controllers hold etcd, so by default
-   * Terraform ignores both after creation (as typhoon does) and Flatcar updates in place.
-   * @default false
+   * What a changed AMI or user data does to a controller. Controllers hold etcd, so by default
+   * Terraform ignores both after creation (as typhoon does) and the OS updates in place;
+   * `ReplacementPolicy.REPLACE` lets a change replace the instance.
+   * @default ReplacementPolicy.KEEP
    */
-  readonly replaceControllersOnChange?: boolean;
+  readonly controllerReplacement?: ReplacementPolicy;
   /** @default WorkerPlacement.AUTOSCALING_GROUP */
   readonly workerPlacement?: WorkerPlacement;
   /**
@@ -65,8 +59,8 @@ export interface AwsPlatformOptions {
    * @default { amd64: "t3.medium", arm64: "t4g.medium" } (2 vCPU, 4 GiB: above a k3s server's needs)
    */
   readonly defaultInstanceTypes?: { readonly amd64?: string; readonly arm64?: string };
-  /** Root volume size when a request gives none. @default 30 */
-  readonly rootVolumeGib?: number;
+  /** Root disk size in GiB when a node gives none. @default 30 */
+  readonly diskGib?: number;
   /** @default RootVolumeType.GP3 */
   readonly rootVolumeType?: RootVolumeType;
   /** KMS key for EBS encryption (volumes are always encrypted). @default - the account's default EBS key */
@@ -166,18 +160,17 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     super(scope, id);
     const at = this.node.path;
     this.clusterName = props.clusterName;
-    // The cluster's access CIDRs stand in for the platform's; giving both is ambiguous.
-    for (const field of ["apiCidrs", "sshCidrs"] as const) {
-      if (props.access?.[field] !== undefined && props.network.props[field] !== undefined) {
-        throw new MicroOsError(at, field, "CIDRs are given both to the cluster's access and to the platform", `give ${field} in one place (the cluster's access)`);
+    // Who may reach the cluster is the cluster's `access`, in one place; a JavaScript caller (or an
+    // older config) that gives it to the platform is told where it belongs.
+    for (const field of ["apiCidrs", "sshCidrs", "rootVolumeGib", "replaceControllersOnChange"] as const) {
+      if ((props.network.props as unknown as Record<string, unknown>)[field] !== undefined) {
+        const where = field === "rootVolumeGib" ? "the platform's `diskGib`, or the pool's" : field === "replaceControllersOnChange" ? "`controllerReplacement: ReplacementPolicy.REPLACE`" : `the cluster's \`access.${field}\``;
+        throw new MicroOsError(at, field, "the AWS platform takes no such option", `give it as ${where}`);
       }
     }
-    this.options = {
-      ...props.network.props,
-      apiCidrs: props.access?.apiCidrs ?? props.network.props.apiCidrs,
-      sshCidrs: props.access?.sshCidrs ?? props.network.props.sshCidrs,
-    };
+    this.options = props.network.props;
     const o = this.options;
+    const access = props.access ?? {};
     if (!isDnsLabel(props.clusterName) || props.clusterName.length > 28) {
       throw new MicroOsError(at, "clusterName", `"${props.clusterName}" is not a DNS label of at most 28 characters`, "use lower-case letters, digits and '-' (AWS load balancer names hold 32 characters)");
     }
@@ -189,8 +182,8 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     if (o.userDataLimit !== undefined && (!Number.isInteger(o.userDataLimit) || o.userDataLimit < 0 || o.userDataLimit > EC2_USER_DATA_LIMIT)) {
       throw new MicroOsError(at, "userDataLimit", `${o.userDataLimit} is outside 0..${EC2_USER_DATA_LIMIT}`, `give a byte count up to EC2's limit of ${EC2_USER_DATA_LIMIT}`);
     }
-    if (o.rootVolumeGib !== undefined && (!Number.isInteger(o.rootVolumeGib) || o.rootVolumeGib < 1)) {
-      throw new MicroOsError(at, "rootVolumeGib", `${o.rootVolumeGib} is not a positive whole number`, "give the size in GiB, for example 30");
+    if (o.diskGib !== undefined && (!Number.isInteger(o.diskGib) || o.diskGib < 1)) {
+      throw new MicroOsError(at, "diskGib", `${o.diskGib} is not a positive whole number`, "give the size in GiB, for example 30");
     }
     this.tags = { ...(o.tags ?? {}), [`kubernetes.io/cluster/${props.clusterName}`]: "owned" };
     this.poolsShareConfig = (o.workerPlacement ?? WorkerPlacement.AUTOSCALING_GROUP) === WorkerPlacement.AUTOSCALING_GROUP;
@@ -209,16 +202,16 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
         throw new MicroOsError(at, "cidr", `the VPC ${vpc.cidr} overlaps the cluster's Kubernetes pod or service network ${reserved}`, "pick a VPC block outside it, for example 10.0.0.0/16");
       }
     }
-    const apiCidrs = o.apiCidrs ?? [this.network.vpcCidr];
+    const apiCidrs = access.apiCidrs ?? [this.network.vpcCidr];
     this.securityGroups = new ClusterSecurityGroups(this, "security", {
       vpcId: this.network.vpcId,
       namePrefix: props.clusterName,
       apiCidrs,
-      sshCidrs: o.sshCidrs,
+      sshCidrs: access.sshCidrs,
       tags: this.tags,
     });
 
-    const scheme = o.loadBalancerScheme ?? (o.apiCidrs ? LoadBalancerScheme.INTERNET_FACING : LoadBalancerScheme.INTERNAL);
+    const scheme = o.loadBalancerScheme ?? (access.apiCidrs ? LoadBalancerScheme.INTERNET_FACING : LoadBalancerScheme.INTERNAL);
     if (scheme === LoadBalancerScheme.INTERNET_FACING && this.network.publicSubnetIds.length === 0) {
       throw new MicroOsError(at, "publicSubnetIds", "an internet-facing load balancer needs public subnets", "give publicSubnetIds, or loadBalancerScheme: LoadBalancerScheme.INTERNAL");
     }
@@ -350,7 +343,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
 
   private rootVolume(r: MachineRequest) {
     return {
-      sizeGib: r.diskGib ?? this.options.rootVolumeGib ?? 30,
+      sizeGib: r.diskGib ?? this.options.diskGib ?? 30,
       type: this.options.rootVolumeType ?? RootVolumeType.GP3,
       kmsKeyId: this.options.ebsKmsKeyId,
     };
@@ -395,7 +388,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     // any node of the pool moves no other node to another zone.
     const subnet = fixed?.subnet ?? subnets[createHash("sha256").update(name).digest().readUInt32BE(0) % subnets.length];
     const ignore: string[] = [];
-    if (controller && !this.options.replaceControllersOnChange) ignore.push("ami", "user_data");
+    if (controller && (this.options.controllerReplacement ?? ReplacementPolicy.KEEP) === ReplacementPolicy.KEEP) ignore.push("ami", "user_data");
     else if (this.ignoresImageChanges()) ignore.push("ami");
     const machine = new NodeInstance(holder, "machine", {
       name: `${this.clusterName}-${name}`,

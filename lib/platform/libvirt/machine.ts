@@ -6,7 +6,9 @@ import { Construct, Fn, lazyString, terraformLiteral } from "../../cdktf";
 import { isDeferred } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
 import { Architecture, NodeRole } from "../../core/node";
-import { type ConfigLocation, type MachineInfo, type NodeConfigSource, terraformAddress } from "../platform";
+import { type ConfigLocation, type MachineInfo, type NodeConfigSource, ReplacementPolicy, terraformAddress } from "../platform";
+
+export { ReplacementPolicy };
 import { CloudinitDisk } from "../../../gen/libvirt/providers/libvirt/cloudinit-disk";
 import { Domain, type DomainConfig } from "../../../gen/libvirt/providers/libvirt/domain";
 import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
@@ -14,21 +16,6 @@ import { Volume } from "../../../gen/libvirt/providers/libvirt/volume";
 import type { LibvirtImage } from "./image";
 import type { LibvirtNetwork } from "./network";
 import { type LibvirtBootProfile, LibvirtFirmware } from "./profile";
-
-/** What a changed provisioning config (or image) does to an existing machine. */
-export enum ReplacementPolicy {
-  /**
-   * The machine is rebuilt: its disk volume's name carries a short hash of the config and image,
-   * so a new config or release means a new disk and a new domain. A changed `libvirt_ignition` alone would not
-   * recreate the domain (dmacvicar/terraform-provider-libvirt#854). The default for workers.
-   */
-  REPLACE = "replace",
-  /**
-   * The machine is left alone: no hash in the disk name, and the domain ignores changes to its
-   * config and boot files. The default for controllers, which hold etcd.
-   */
-  KEEP = "keep",
-}
 
 /** Props of {@link LibvirtMachine}. */
 export interface LibvirtMachineProps {
@@ -118,7 +105,7 @@ export class LibvirtMachine extends Construct implements MachineInfo {
     if ((uefiOnly || arch === Architecture.ARM64) && !props.uefiFirmware) {
       throw new MicroOsError(at, "uefiFirmware", `a ${arch} machine${uefiOnly ? " on a UEFI-only image" : ""} boots only through UEFI firmware, and none is set`, "set `uefiFirmware` to the firmware path on the host, for example `/usr/share/AAVMF/AAVMF_CODE.fd` (arm64) or `/usr/share/OVMF/OVMF_CODE.fd` (amd64)");
     }
-    if (image.source.kind === "installer" && arch === Architecture.ARM64) {
+    if (image.source.kind !== "disk" && arch === Architecture.ARM64) {
       // provider 0.8.3 attaches ISOs and the cloud-init disk on IDE (libvirt/domain.go, setDisks and
       // newDiskForCloudInit), which QEMU's arm64 `virt` machine does not have.
       throw new MicroOsError(at, "image", "an installer ISO cannot boot an arm64 machine here: the libvirt 0.8.3 provider attaches ISOs on IDE, which arm64 machines lack", "run installer-booted nodes on amd64, or use an OS with a disk image on arm64");
@@ -193,7 +180,14 @@ export class LibvirtMachine extends Construct implements MachineInfo {
             initrd: image.initrd!.id,
             cmdline: (profile.kernelArgs ?? []).map(([k, v]) => ({ [k]: v })),
           }
-        : { disk: [{ volumeId: this.disk.id }] };
+        : image.source.kind === "iso"
+          ? {
+              // vda first: while it is empty the firmware falls through to the ISO, which installs
+              // to it; once installed, the machine boots its disk (libvirt domain XML, `<boot dev>` order).
+              disk: [{ volumeId: this.disk.id }, { file: image.isoPath }],
+              bootDevice: [{ dev: ["hd", "cdrom"] }],
+            }
+          : { disk: [{ volumeId: this.disk.id }] };
     const delivery =
       profile.delivery.kind === "fw-cfg"
         ? // QEMU fw_cfg under `fw_cfg_name`; the provider's default is Fedora CoreOS's key, so the
