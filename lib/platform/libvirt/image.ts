@@ -17,7 +17,7 @@ export interface LibvirtImageProps {
 /**
  * One image in a pool: for a `disk` source a base volume (id `Resource`) downloaded from the
  * image URL; for an `installer` source the ISO (id `Resource`) plus `Kernel` and `Initrd` volumes,
- * so a machine can boot the installer with its own kernel arguments.
+ * so a machine can boot the installer with its own kernel arguments; for an `iso` source the ISO alone.
  */
 export class LibvirtImage extends Construct {
   public readonly source: LibvirtImageSource;
@@ -40,6 +40,7 @@ export class LibvirtImage extends Construct {
       // (dmacvicar/terraform-provider-libvirt libvirt/domain.go, setDisks).
       const stem = source.volumeName.replace(/\.iso$/, "");
       this.volume = new Volume(this, "Resource", { name: `${stem}.iso`, pool: props.pool, source: source.isoUrl, format: "raw" });
+      if (source.kind === "iso") return;
       this.kernel = new Volume(this, "Kernel", { name: `${stem}.vmlinuz`, pool: props.pool, source: source.kernelUrl, format: "raw" });
       this.initrd = new Volume(this, "Initrd", { name: `${stem}.initrd`, pool: props.pool, source: source.initrdUrl, format: "raw" });
     }

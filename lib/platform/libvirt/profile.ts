@@ -26,6 +26,17 @@ export type LibvirtImageSource =
       readonly initrdUrl: string;
       /** Stem of the volume names (`<stem>.iso`, `<stem>.vmlinuz`, `<stem>.initrd`). */
       readonly volumeName: string;
+    }
+  | {
+      /**
+       * An installer ISO booted whole, for OSes that publish no kernel and initrd beside it: the
+       * machine boots its disk first and, while that disk is empty, falls through to the ISO as a
+       * CD-ROM, which installs the system to the disk from the delivered config.
+       */
+      readonly kind: "iso";
+      readonly isoUrl: string;
+      /** Volume name of the ISO, for example `<os>-<release>.iso`. */
+      readonly volumeName: string;
     };
 
 /** How the node's config reaches it. */
