@@ -1,0 +1,48 @@
+/**
+ * k3s settings rendered into a Kairos config. Kairos's provider starts k3s itself from the
+ * `k3s` (server) or `k3s-agent` block: it runs `k3s server|agent <args>` as the service command and
+ * writes `env` to the service's environment file (kairos-io/provider-kairos
+ * internal/provider/bootstrap.go oneTimeBootstrap; internal/role/p2p/k3s.go Args, Env). Arguments
+ * show in `ps`, so nothing goes there: every flag, the token included, goes into k3s's own config
+ * file, /etc/rancher/k3s/config.yaml (mode 0600), which k3s server and agent read at start
+ * (docs.k3s.io/installation/configuration). A stage writes the file in `initramfs`, before any
+ * service starts, on every boot (kairos-docs reference/configuration.md writes k3s's files there).
+ */
+import { MicroOsError } from "../../core/errors";
+import { KairosStage, type KairosConfig } from "../../kairos/config";
+import { K3S_CONFIG_PATH, renderK3sConfigFile } from "../../k3s/config-file";
+import { type K3sNodeProps, K3sRole } from "../../k3s/node";
+import { checkK3sNode } from "../../k3s/validate";
+
+/** Options for {@link applyK3sToKairos}. */
+export interface K3sKairosOptions {
+  /**
+   * The k3s version the Kairos image bundles; a node asking for another is refused.
+   * @default - not checked
+   */
+  readonly bundledK3sVersion?: string;
+  /** Where errors point (a construct path). @default "k3s" */
+  readonly at?: string;
+}
+
+/** Enables the node's k3s service and writes its config file. */
+export function applyK3sToKairos(config: KairosConfig, node: K3sNodeProps, options: K3sKairosOptions = {}): KairosConfig {
+  const at = options.at ?? "k3s";
+  checkK3sNode(node, at);
+  if (options.bundledK3sVersion !== undefined && node.version !== options.bundledK3sVersion) {
+    throw new MicroOsError(
+      at,
+      "k3s.version",
+      `the Kairos image runs the k3s it bundles (${options.bundledK3sVersion}), not ${node.version}`,
+      `set the k3s version to ${options.bundledK3sVersion}, or pick the Kairos k3sVersion that ships ${node.version}`,
+    );
+  }
+  if (config.k3s !== undefined || config.k3sAgent !== undefined) {
+    throw new MicroOsError(at, "k3s", "the config already has a k3s block", "let applyK3sToKairos set it, and pass further flags as extraArgs");
+  }
+  // One role per node: the server block on servers, the agent block on agents.
+  if (node.role === K3sRole.AGENT) config.setK3sAgent({ enabled: true });
+  else config.setK3s({ enabled: true });
+  config.addFile({ path: K3S_CONFIG_PATH, content: renderK3sConfigFile(node, at), permissions: 0o600 }, KairosStage.INITRAMFS);
+  return config;
+}
