@@ -8,6 +8,7 @@ export * from "./k3s";
 export * from "./os/types";
 export * from "./os/os";
 export * from "./os/flatcar";
+export * from "./os/fcos";
 export * from "./os/k3os";
 export * from "./platform/platform";
 export * from "./platform/aws";

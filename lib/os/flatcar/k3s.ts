@@ -8,20 +8,26 @@
  */
 import { Architecture } from "../../core/node";
 import { MicroOsError } from "../../core/errors";
-import { isK3sReleaseTag, K3S_RELEASE_TAG_EXAMPLE } from "../../core/k3s";
+import { K3S_RELEASE_TAG_EXAMPLE } from "../../core/k3s";
 import type { IgnitionConfig } from "../../ignition/config";
 import { K3S_CONFIG_PATH, renderK3sConfigFile } from "../../k3s/config-file";
-import { type K3sNodeProps, K3sRole } from "../../k3s/node";
+import type { K3sNodeProps } from "../../k3s/node";
+import {
+  checkK3sInstallVersion,
+  checkK3sRelease,
+  k3sArtifactHash,
+  type K3sArtifactHashes,
+  k3sBinaryAsset,
+  K3S_RELEASES_BASE_URL,
+  k3sServiceUnit,
+  k3sUnitName,
+} from "../../k3s/release";
 import { checkK3sNode } from "../../k3s/validate";
 import { fail } from "./internal";
 
-/** SHA-256 digests (64 hex digits) of the artifact for each architecture a node may have. */
-export interface K3sArtifactHashes {
-  /** @default - amd64 nodes are refused */
-  readonly amd64?: string;
-  /** @default - arm64 nodes are refused */
-  readonly arm64?: string;
-}
+// The release checks, asset names and unit are not Flatcar's: they live in lib/k3s/release.ts,
+// shared with Fedora CoreOS, and are exported here as before.
+export { type K3sArtifactHashes, k3sUnitName };
 
 /** Props for the sysext install. */
 export interface K3sSysextProps {
@@ -65,7 +71,7 @@ export interface K3sBinaryProps {
 // Where the images and binaries are served unless a mirror is given.
 // Bakery: the sysext-bakery README, "Releases structure in the bakery"; k3s: its GitHub releases.
 const SYSEXT_BASE_URL = "https://extensions.flatcar.org/extensions";
-const BINARY_BASE_URL = "https://github.com/k3s-io/k3s/releases/download";
+const BINARY_BASE_URL = K3S_RELEASES_BASE_URL;
 
 /**
  * How k3s gets onto a Flatcar node: one k3s release with the digests of its artifacts, so a
@@ -94,40 +100,15 @@ export abstract class K3sFlatcarInstall {
 
   protected constructor(method: string, props: K3sSysextProps | K3sBinaryProps, defaultBaseUrl: string) {
     // Checked here, at the user's call, so a bad version or digest never waits for synth.
-    const at = `K3sFlatcarInstall.${method}`;
-    if (typeof props !== "object" || props === null) {
-      throw new MicroOsError(at, "props", "no props are given", `pass { version: "${K3S_RELEASE_TAG_EXAMPLE}", sha256: { amd64: "..." } }`);
-    }
-    if (!isK3sReleaseTag(props.version)) {
-      throw new MicroOsError(at, "version", `"${String(props.version)}" is not a k3s release tag`, `give the release the digests belong to, a tag like "${K3S_RELEASE_TAG_EXAMPLE}" (github.com/k3s-io/k3s/releases)`);
-    }
-    this.version = props.version;
-    const hashes = props.sha256 ?? {};
-    const given = Object.values(Architecture).filter((a) => hashes[a] !== undefined);
-    if (given.length === 0) {
-      throw new MicroOsError(at, "sha256", `no SHA-256 is given for k3s ${props.version}`, "add the digest of each architecture your nodes use, from the release's checksum file");
-    }
-    for (const a of given) {
-      const hex = hashes[a];
-      if (typeof hex !== "string" || !/^[0-9a-f]{64}$/.test(hex)) {
-        throw new MicroOsError(at, `sha256.${a}`, `"${String(hex)}" is not a SHA-256 digest`, "give 64 lower-case hex digits");
-      }
-    }
-    this.sha256 = { ...hashes };
-    const base = (props.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "");
-    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(base)) {
-      throw new MicroOsError(at, "baseUrl", `"${base}" is not an https URL`, "give an https:// URL");
-    }
-    this.baseUrl = base;
+    const release = checkK3sRelease(`K3sFlatcarInstall.${method}`, props, defaultBaseUrl);
+    this.version = release.version;
+    this.sha256 = release.sha256;
+    this.baseUrl = release.baseUrl;
   }
 
   /** @internal the digest of `artifact` for `architecture`; refused when the install has none. */
   protected hashFor(architecture: Architecture, at: string, artifact: string): string {
-    const hex = this.sha256[architecture];
-    if (hex === undefined) {
-      throw new MicroOsError(at, `install.sha256.${architecture}`, `no SHA-256 is given for ${artifact}`, `add the ${architecture} digest of ${artifact} from the release's checksum file`);
-    }
-    return hex;
+    return k3sArtifactHash({ version: this.version, sha256: this.sha256, baseUrl: this.baseUrl }, architecture, at, artifact);
   }
 
   /** @internal adds the program and its enabled service for `node` to `config`. */
@@ -144,11 +125,6 @@ export interface K3sIgnitionOptions {
   readonly at?: string;
 }
 
-/** The unit that runs k3s for this role: `k3s.service` for servers, `k3s-agent.service` for agents (the names k3s's install script and the sysext use). */
-export function k3sUnitName(role: K3sRole): string {
-  return role === K3sRole.AGENT ? "k3s-agent.service" : "k3s.service";
-}
-
 /**
  * Adds k3s to a Flatcar Ignition config: the program, /etc/rancher/k3s/config.yaml (mode 0600,
  * the only place the token is written), and the service enabled at boot.
@@ -159,15 +135,7 @@ export function applyK3sToIgnition(config: IgnitionConfig, node: K3sNodeProps, o
   if (!(options.install instanceof K3sFlatcarInstall)) {
     throw new MicroOsError(at, "install", "no k3s install method is given", "pass install: K3sFlatcarInstall.sysext({ version, sha256 }) or K3sFlatcarInstall.binary({ version, sha256 })");
   }
-  if (node.version !== options.install.version) {
-    // The digests are the install's release's: another version would fetch an artifact they do not match.
-    throw new MicroOsError(
-      at,
-      "k3s.version",
-      `the node asks for k3s ${node.version}, but the install carries the digests of ${options.install.version}`,
-      `give the node k3s ${options.install.version}, or build the install for ${node.version} with that release's digests`,
-    );
-  }
+  checkK3sInstallVersion(at, node.version, options.install.version);
   const architecture = options.architecture ?? Architecture.AMD64;
   // k3s reads this file whether it runs as server or agent (docs.k3s.io/installation/configuration).
   config.addFile(K3S_CONFIG_PATH, renderK3sConfigFile(node, at), { mode: 0o600 });
@@ -208,50 +176,15 @@ class BinaryInstall extends K3sFlatcarInstall {
   public _apply(config: IgnitionConfig, node: K3sNodeProps, architecture: Architecture, at: string): void {
     // Release assets: `k3s` for amd64, `k3s-arm64` for arm64, beside sha256sum-<arch>.txt
     // (github.com/k3s-io/k3s/releases; the sysext bakery's k3s.sysext/create.sh downloads the same).
-    const asset = architecture === Architecture.ARM64 ? "k3s-arm64" : "k3s";
+    const asset = k3sBinaryAsset(architecture);
     const sha256 = this.hashFor(architecture, at, `${asset} ${this.version}`);
     // /opt/bin is where Flatcar puts added programs (/usr is read-only).
     config.addRemoteFile("/opt/bin/k3s", { source: `${this.baseUrl}/${this.version}/${asset}`, hash: { algorithm: "sha256", hex: sha256 }, mode: 0o755 });
     // k3s is a multi-call binary: kubectl, crictl and ctr are names for it (as the sysext links them).
     for (const tool of ["kubectl", "crictl", "ctr"]) config.addLink(`/opt/bin/${tool}`, "/opt/bin/k3s");
     const unit = k3sUnitName(node.role);
-    config.addUnit(unit, { enabled: true, contents: binaryUnit(node.role) });
+    config.addUnit(unit, { enabled: true, contents: k3sServiceUnit({ role: node.role, binary: "/opt/bin/k3s" }) });
   }
-}
-
-/**
- * The service for the binary install. Settings follow the unit k3s's install script writes
- * (get.k3s.io: Type=notify, Delegate=yes, KillMode=process, unlimited tasks and files). Flags and
- * the token come from /etc/rancher/k3s/config.yaml, so the command line holds nothing secret.
- */
-function binaryUnit(role: K3sRole): string {
-  const sub = role === K3sRole.AGENT ? "agent" : "server";
-  return [
-    "[Unit]",
-    `Description=k3s ${sub}`,
-    "Documentation=https://docs.k3s.io",
-    "Wants=network-online.target",
-    "After=network-online.target",
-    "",
-    "[Service]",
-    "Type=notify",
-    "ExecStartPre=-/usr/sbin/modprobe br_netfilter",
-    "ExecStartPre=-/usr/sbin/modprobe overlay",
-    `ExecStart=/opt/bin/k3s ${sub}`,
-    "KillMode=process",
-    "Delegate=yes",
-    "LimitNOFILE=1048576",
-    "LimitNPROC=infinity",
-    "LimitCORE=infinity",
-    "TasksMax=infinity",
-    "TimeoutStartSec=0",
-    "Restart=always",
-    "RestartSec=5s",
-    "",
-    "[Install]",
-    "WantedBy=multi-user.target",
-    "",
-  ].join("\n");
 }
 
 /** Adds k3s to the node's config with the install method the Flatcar OS was given. Internal: the package exports the names above only. */

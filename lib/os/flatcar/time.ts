@@ -6,23 +6,16 @@
 import * as ipaddr from "ipaddr.js";
 import type { IgnitionConfig } from "../../ignition/config";
 import { isHostName } from "../../core/names";
-import { fail, requireText } from "./internal";
-
-// tz database names: `Area/Location[/Sub]` or a bare name (UTC, EST5EDT); segments of letters,
-// digits, `_`, `+`, `-` (tz-link "Names of timezones": ASCII letters, `.`-free, `-`, `_`, `+`).
-const TZ_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9][A-Za-z0-9_+-]*){0,2}$/;
+import { setTimezoneLink } from "../../ignition/timezone";
+import { AT, fail } from "./internal";
 
 /**
  * Sets the system time zone. Flatcar recommends UTC (its default); when you need another zone,
- * set the same one on every node.
+ * set the same one on every node. Plain Ignition, shared with Fedora CoreOS
+ * (lib/ignition/timezone.ts); errors point at `flatcar`.
  */
 export function setTimezone(config: IgnitionConfig, timezone: string): void {
-  requireText("timezone", timezone, "give a tz database name, for example `Europe/Berlin`, or leave it unset for UTC");
-  if (!TZ_NAME.test(timezone) || timezone.length > 64) {
-    fail("timezone", `\`${timezone}\` is not a tz database name`, "give a name as `timedatectl list-timezones` prints it, for example `America/New_York` or `UTC`");
-  }
-  // configuring-date-and-timezone.md: a relative link, overwriting the image's /etc/localtime.
-  config.addLink("/etc/localtime", `../usr/share/zoneinfo/${timezone}`, { overwrite: true });
+  setTimezoneLink(config, timezone, AT);
 }
 
 /** Path of the timesyncd drop-in this library writes (timesyncd.conf(5): `/etc/systemd/timesyncd.conf.d/*.conf`). */

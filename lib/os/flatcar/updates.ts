@@ -4,6 +4,7 @@
  * (flatcar-website docs/latest/setup/releases/update-strategies.md and update-conf.md;
  * flatcar/locksmith README "Reboot windows").
  */
+import { Weekday } from "../../core/weekday";
 import type { IgnitionConfig } from "../../ignition/config";
 import { fail } from "./internal";
 
@@ -24,16 +25,8 @@ export enum RebootStrategy {
   OFF = "off",
 }
 
-/** Short day names locksmithd accepts for the start of a reboot window (flatcar/locksmith README). */
-export enum Weekday {
-  SUNDAY = "Sun",
-  MONDAY = "Mon",
-  TUESDAY = "Tue",
-  WEDNESDAY = "Wed",
-  THURSDAY = "Thu",
-  FRIDAY = "Fri",
-  SATURDAY = "Sat",
-}
+/** Short day names locksmithd accepts for the start of a reboot window (flatcar/locksmith README); shared with Zincati (lib/core/weekday.ts). */
+export { Weekday };
 
 /** A reboot (maintenance) window; reboots under any strategy wait for it. */
 export interface RebootWindow {

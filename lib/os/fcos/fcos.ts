@@ -1,0 +1,218 @@
+/**
+ * Fedora CoreOS as an operating system the Cluster can put on its nodes: renders each node's
+ * Ignition config and names the image per platform. Plain TypeScript, no cdktf.
+ */
+import type { Encoder } from "../../core/deferred";
+import { Architecture, NodeRole, type NodeSpec } from "../../core/node";
+import { BootProfiles, type ProfileKey } from "../../core/profile";
+import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
+import { IGNITION_FORMAT } from "../../ignition/format";
+import { addHostnameFile } from "../../ignition/hostname";
+import { setTimezoneLink } from "../../ignition/timezone";
+import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
+import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
+import type { IOperatingSystem, NodeBootstrap } from "../os";
+import type { RenderedConfig } from "../types";
+import { fcosAwsProfile } from "./aws";
+import { AT, fail } from "./internal";
+import { applyK3sToFcos, K3sFcosInstall } from "./k3s";
+import { checkQemuImage, type FcosQemuImages, fcosLibvirtProfile } from "./libvirt";
+import { FcosUpdates } from "./updates";
+
+/** A Fedora CoreOS update stream (fedora-coreos-docs update-streams.adoc). */
+export enum FcosStream {
+  STABLE = "stable",
+  TESTING = "testing",
+  NEXT = "next",
+}
+
+/** A hook that edits a node's Ignition config after the OS has rendered its own parts. */
+export type FcosNodeCustomizer = (config: IgnitionConfig, node: NodeBootstrap) => void;
+
+/** Options for a Fedora CoreOS operating system. */
+export interface FedoraCoreOsProps {
+  /**
+   * Ignition spec version of the rendered configs. Fedora CoreOS reads every spec from 3.0.0
+   * (fedora-coreos-tracker Design.md, "Supported Ignition Versions"); current releases of every
+   * stream ship Ignition 2.26, which reads up to 3.6.0 (fedora-coreos-docs antora.yml).
+   * @default IgnitionVersion.V3_4_0: the newest spec this library renders, and the one Butane's
+   * `fcos` 1.5.0 emits (what typhoon's Fedora CoreOS configs are written in)
+   */
+  readonly ignitionVersion?: IgnitionVersion;
+  /**
+   * Updates on controllers.
+   * @default FcosUpdates.disabled(): a controller holds etcd, and Zincati's default
+   * (`immediate`) would reboot controllers the moment each release is staged, two at once if the
+   * release reaches them together, costing etcd its quorum. Update them one at a time by hand
+   * (`rpm-ostree upgrade`, reboot), or give `FcosUpdates.fleetLock({ baseUrl })` with a lock
+   * manager such as poseidon/fleetlock.
+   */
+  readonly controllerUpdates?: FcosUpdates;
+  /**
+   * Updates on workers.
+   * @default FcosUpdates.immediate(): Zincati's own default; workers reboot into each release
+   * (use `FcosUpdates.periodic({ windows })` to keep reboots to quiet hours)
+   */
+  readonly workerUpdates?: FcosUpdates;
+  /** tz database name for every node, for example `Europe/Berlin`. @default - UTC (Fedora CoreOS's default and recommendation, time-zone.adoc) */
+  readonly timezone?: string;
+  /**
+   * How k3s gets onto nodes that run it (`K3sFcosInstall.binary({ version, sha256 })`); nodes run
+   * its `version`. Required once any node carries k3s settings.
+   * @default - none: rendering a node with k3s fails and says to set it
+   */
+  readonly k3sInstall?: K3sFcosInstall;
+  /**
+   * The decompressed qemu image per architecture for libvirt nodes: a path on the libvirt host or
+   * an http(s) URL of a `.qcow2`. Fedora CoreOS publishes the image only xz-compressed, which the
+   * libvirt provider cannot read.
+   * @default - none: libvirt nodes are refused, saying how to download the image
+   */
+  readonly qemuImages?: FcosQemuImages;
+  /** Edits each node's config last, after hostname, keys, updates, time, k3s and the cluster's escape hatches. @default - none */
+  readonly customize?: FcosNodeCustomizer;
+}
+
+// Versions are X.Y.Z.A: Fedora major, snapshot date, stream code, revision
+// (fedora-coreos-tracker Design.md, "Version numbers").
+const VERSION = /^(\d{2,3})\.(\d{8})\.(\d+)\.(\d+)$/;
+// The stream code Z of official builds (same table).
+const STREAM_CODE: Record<FcosStream, string> = { [FcosStream.NEXT]: "1", [FcosStream.TESTING]: "2", [FcosStream.STABLE]: "3" };
+
+/**
+ * Fedora CoreOS: `FedoraCoreOs.stream(FcosStream.STABLE, props)` follows a stream,
+ * `FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1", props)` pins the release nodes
+ * first boot (they still update themselves unless updates are disabled).
+ */
+export class FedoraCoreOs implements IOperatingSystem {
+  /** The newest release of a stream. */
+  public static stream(stream: FcosStream | `${FcosStream}`, props: FedoraCoreOsProps = {}): FedoraCoreOs {
+    return new FedoraCoreOs(checkStream(stream), undefined, props);
+  }
+
+  /** A fixed release of a stream, for example `FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1")`. */
+  public static release(stream: FcosStream | `${FcosStream}`, version: string, props: FedoraCoreOsProps = {}): FedoraCoreOs {
+    const s = checkStream(stream);
+    const m = typeof version === "string" ? VERSION.exec(version) : null;
+    if (!m) {
+      fail("version", `\`${String(version)}\` is not a Fedora CoreOS version`, "give X.Y.Z.A as on fedoraproject.org/coreos/download, for example `44.20260802.3.1`");
+    }
+    if (m[3] !== STREAM_CODE[s]) {
+      const actual = (Object.keys(STREAM_CODE) as FcosStream[]).find((k) => STREAM_CODE[k] === m[3]);
+      fail("version", `${version} is ${actual ? `a ${actual}` : "not a"} release, not one of ${s} (its third number is ${m[3]}; ${s} releases have ${STREAM_CODE[s]})`, actual ? `use FcosStream.${actual.toUpperCase()}, or pin a ${s} release` : `pin a ${s} release`);
+    }
+    return new FedoraCoreOs(s, version, props);
+  }
+
+  public readonly name = "Fedora CoreOS";
+  public readonly configFormat = IGNITION_FORMAT;
+  /**
+   * Memory and disk a Fedora CoreOS k3s node needs: 2048 MiB (a k3s server with embedded etcd and
+   * a workload measured 1606 MB, docs.k3s.io reference/resource-profiling; the Fedora CoreOS
+   * libvirt and QEMU guides boot with 2048 MB) and 10 GiB of disk (the root filesystem must be at
+   * least 8 GiB, storage.adoc, beside the boot partitions; the guides give 10 GB disks and
+   * provisioning-openstack.adoc `--min-disk=10`).
+   */
+  public readonly minimums = { memoryMib: 2048, diskGib: 10 } as const;
+  /** The stream. */
+  public readonly streamName: FcosStream;
+  /** The pinned release, or undefined for the stream's newest. */
+  public readonly version: string | undefined;
+  /** Ignition spec version of rendered configs. */
+  public readonly ignitionVersion: IgnitionVersion;
+  /** The decompressed qemu images for libvirt nodes. */
+  public readonly qemuImages: FcosQemuImages;
+  private readonly props: FedoraCoreOsProps;
+  private readonly controllerUpdates: FcosUpdates;
+  private readonly workerUpdates: FcosUpdates;
+  private readonly profiles: BootProfiles;
+
+  private constructor(stream: FcosStream, version: string | undefined, props: FedoraCoreOsProps) {
+    this.streamName = stream;
+    this.version = version;
+    this.props = props ?? {};
+    this.ignitionVersion = this.props.ignitionVersion ?? IgnitionVersion.V3_4_0;
+    if (!Object.values(IgnitionVersion).includes(this.ignitionVersion)) {
+      fail("ignitionVersion", `\`${String(this.ignitionVersion)}\` is not an Ignition version this library renders`, "use IgnitionVersion.V3_4_0 or V3_3_0");
+    }
+    for (const [field, value] of [["controllerUpdates", this.props.controllerUpdates], ["workerUpdates", this.props.workerUpdates]] as const) {
+      if (value !== undefined && !(value instanceof FcosUpdates)) {
+        fail(field, "the value is not an FcosUpdates", "build it with FcosUpdates.immediate(), .periodic({ windows }), .fleetLock({ baseUrl }) or .disabled()");
+      }
+    }
+    this.controllerUpdates = this.props.controllerUpdates ?? FcosUpdates.disabled();
+    this.workerUpdates = this.props.workerUpdates ?? FcosUpdates.immediate();
+    // Check the time zone now, at the call that introduces it, not at the first render.
+    if (this.props.timezone !== undefined) setTimezoneLink(new IgnitionConfig({ version: this.ignitionVersion }), this.props.timezone, AT);
+    if (this.props.k3sInstall !== undefined && !(this.props.k3sInstall instanceof K3sFcosInstall)) {
+      fail("k3sInstall", "the value is not a K3sFcosInstall", "build it with K3sFcosInstall.binary({ version, sha256 })");
+    }
+    const images: Record<string, string> = {};
+    for (const arch of Object.values(Architecture)) {
+      const location = this.props.qemuImages?.[arch];
+      if (location !== undefined) images[arch] = checkQemuImage(`qemuImages.${arch}`, location);
+    }
+    this.qemuImages = images;
+    if (this.props.customize !== undefined && typeof this.props.customize !== "function") {
+      fail("customize", "the value is not a function", "pass `(config, node) => { ... }`");
+    }
+    // Each platform pairing lives in its own file of this folder.
+    this.profiles = new BootProfiles(this.name)
+      .add(AWS_BOOT_PROFILE, (spec) => fcosAwsProfile(this, checkArchitecture(spec.architecture)))
+      .add(LIBVIRT_BOOT_PROFILE, (spec) => fcosLibvirtProfile(this, checkArchitecture(spec.architecture), `fcos/${spec.name}`));
+  }
+
+  /** The k3s release `k3sInstall` installs. @default - none without `k3sInstall` */
+  public get k3sVersion(): string | undefined {
+    return this.props.k3sInstall?.version;
+  }
+
+  public supportsPlatform(key: ProfileKey<unknown>): boolean {
+    return this.profiles.supports(key);
+  }
+
+  public bootProfile<P>(key: ProfileKey<P>, spec: NodeSpec): P {
+    return this.profiles.get(key, spec, `fcos/${spec.name}`);
+  }
+
+  /** Update settings a node of this role gets. */
+  public updatesFor(role: NodeRole): FcosUpdates {
+    return role === NodeRole.CONTROLLER ? this.controllerUpdates : this.workerUpdates;
+  }
+
+  /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
+  public configFor(node: NodeBootstrap): IgnitionConfig {
+    // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
+    const at = `fcos/${node.spec.name}`;
+    const config = new IgnitionConfig({ version: this.ignitionVersion, name: at });
+    if (node.hostname !== undefined) addHostnameFile(config, node.hostname, AT);
+    // The admin user is `core` (authentication.adoc); Ignition adds the keys to its authorized_keys.
+    if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);
+    this.updatesFor(node.spec.role).applyTo(config);
+    if (this.props.timezone !== undefined) setTimezoneLink(config, this.props.timezone, AT);
+    if (node.k3s) applyK3sToFcos(config, node.k3s, this.props.k3sInstall, node.spec.architecture, at);
+    // The cluster's escape hatches (pool, then node), after the OS's own content; the builder
+    // refuses a path or unit both define, naming both configs.
+    for (const customize of node.customizers ?? []) customize(config);
+    this.props.customize?.(config, node);
+    return config;
+  }
+
+  public renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig {
+    return { format: IGNITION_FORMAT, content: this.configFor(node).render({ encoder }) };
+  }
+}
+
+function checkStream(stream: string): FcosStream {
+  if (!(Object.values(FcosStream) as string[]).includes(stream)) {
+    fail("stream", `\`${String(stream)}\` is not a Fedora CoreOS stream`, "use FcosStream.STABLE, TESTING or NEXT");
+  }
+  return stream as FcosStream;
+}
+
+function checkArchitecture(architecture: Architecture): Architecture {
+  if (!Object.values(Architecture).includes(architecture)) {
+    fail("architecture", `\`${String(architecture)}\` is not an architecture Fedora CoreOS publishes for AWS and QEMU`, "use Architecture.AMD64 or ARM64");
+  }
+  return architecture;
+}
