@@ -4,6 +4,8 @@
  */
 import type { App } from "../lib/cdktf";
 import type { Cluster } from "../lib/cluster";
+import { FcosAwsStack } from "./fcos-aws/stack";
+import { FcosLibvirtStack } from "./fcos-libvirt/stack";
 import { FlatcarAwsStack } from "./flatcar-aws/stack";
 import { FlatcarContainersStack } from "./flatcar-containers/stack";
 import { FlatcarLibvirtStack } from "./flatcar-libvirt/stack";
@@ -16,6 +18,8 @@ export const EXAMPLES = {
   "flatcar-libvirt": (app: App, id: string): Cluster => new FlatcarLibvirtStack(app, id).cluster,
   "k3os-libvirt": (app: App, id: string): Cluster => new K3osLibvirtStack(app, id).cluster,
   "flatcar-containers": (app: App, id: string): Cluster => new FlatcarContainersStack(app, id).cluster,
+  "fcos-aws": (app: App, id: string): Cluster => new FcosAwsStack(app, id).cluster,
+  "fcos-libvirt": (app: App, id: string): Cluster => new FcosLibvirtStack(app, id).cluster,
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;

@@ -6,6 +6,8 @@ import { Annotations, type IConstruct } from "../lib/cdktf";
 
 const SSH_KEY_STAND_IN = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
 const K3S_SYSEXT_SHA256_STAND_IN = "0".repeat(64);
+const K3S_BINARY_SHA256_STAND_IN = "0".repeat(64);
+const FCOS_QEMU_IMAGE_STAND_IN = "/var/lib/libvirt/images/fedora-coreos-qemu.x86_64.qcow2";
 /** A well-formed AMI id that names no image: k3OS publishes no AMIs (rancher/k3os README). */
 export const K3OS_AMI_STAND_IN = "ami-0123456789abcdef0";
 
@@ -23,6 +25,20 @@ export const EXAMPLE_K3S_VERSION = "v1.31.4+k3s1";
  */
 export const EXAMPLE_K3S_SYSEXT_SHA256 = process.env.K3S_SYSEXT_SHA256 ?? K3S_SYSEXT_SHA256_STAND_IN;
 
+/**
+ * SHA-256 of the k3s release binary `k3s` of v1.31.4+k3s1 (its `sha256sum-amd64.txt` asset on
+ * github.com/k3s-io/k3s/releases), for the Fedora CoreOS examples. A stand-in like the sysext
+ * digest: set K3S_BINARY_SHA256 to the published digest before deploying.
+ */
+export const EXAMPLE_K3S_BINARY_SHA256 = process.env.K3S_BINARY_SHA256 ?? K3S_BINARY_SHA256_STAND_IN;
+
+/**
+ * The decompressed Fedora CoreOS qemu image on the libvirt host (Fedora CoreOS publishes it only
+ * as qcow2.xz, which the libvirt provider cannot read): set FCOS_QEMU_IMAGE to the file
+ * `coreos-installer download -s stable -p qemu -f qcow2.xz --decompress` wrote.
+ */
+export const EXAMPLE_FCOS_QEMU_IMAGE = process.env.FCOS_QEMU_IMAGE ?? FCOS_QEMU_IMAGE_STAND_IN;
+
 /** The inputs an example uses that may still be the stand-ins above. */
 export interface ExampleInputs {
   /** The OpenSSH public key the nodes authorize. */
@@ -31,6 +47,10 @@ export interface ExampleInputs {
   readonly k3sSysextSha256?: string;
   /** The k3OS AMI id. */
   readonly k3osAmi?: string;
+  /** The k3s binary digest the Fedora CoreOS nodes verify their download against. */
+  readonly k3sBinarySha256?: string;
+  /** The decompressed Fedora CoreOS qemu image. */
+  readonly fcosQemuImage?: string;
 }
 
 /**
@@ -46,6 +66,12 @@ export function warnAboutStandIns(scope: IConstruct, used: ExampleInputs): void 
     warn(
       `the k3s sysext digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_SYSEXT_SHA256 to the sha256 of k3s-${EXAMPLE_K3S_VERSION}-x86-64.raw (SHA256SUMS of flatcar/sysext-bakery's release)`,
     );
+  }
+  if (used.k3sBinarySha256 === K3S_BINARY_SHA256_STAND_IN) {
+    warn(`the k3s binary digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_BINARY_SHA256 to the sha256 of k3s ${EXAMPLE_K3S_VERSION} (sha256sum-amd64.txt of its k3s-io/k3s release)`);
+  }
+  if (used.fcosQemuImage === FCOS_QEMU_IMAGE_STAND_IN) {
+    warn(`the Fedora CoreOS qemu image ${FCOS_QEMU_IMAGE_STAND_IN} is a stand-in path; run \`coreos-installer download -s stable -p qemu -f qcow2.xz --decompress\` on the libvirt host and set FCOS_QEMU_IMAGE to the file it wrote`);
   }
   if (used.k3osAmi === K3OS_AMI_STAND_IN) {
     warn(`the k3OS AMI id ${K3OS_AMI_STAND_IN} names no image; set K3OS_AMI (or the amiId prop) to an AMI built with k3OS's packer template`);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-const VARIABLES = ["SSH_KEY", "K3S_SYSEXT_SHA256", "K3OS_AMI"] as const;
+const VARIABLES = ["SSH_KEY", "K3S_SYSEXT_SHA256", "K3OS_AMI", "K3S_BINARY_SHA256", "FCOS_QEMU_IMAGE"] as const;
 
 interface Annotation {
   readonly constructPath: string;
@@ -63,6 +63,12 @@ describe("example stand-ins", () => {
     expect(warnings("k3os-aws")).toEqual([ssh, ami]);
     expect(warnings("k3os-libvirt")).toEqual([ssh]);
     expect(warnings("flatcar-containers")).toEqual([ssh]);
+    const binary = expect.stringMatching(
+      /^stand-in: the k3s binary digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_BINARY_SHA256 to the sha256 of k3s v1\.31\.4\+k3s1 /,
+    );
+    const qemu = expect.stringMatching(/^stand-in: the Fedora CoreOS qemu image \/var\/lib\/libvirt\/images\/fedora-coreos-qemu\.x86_64\.qcow2 is a stand-in path; .* set FCOS_QEMU_IMAGE /);
+    expect(warnings("fcos-aws")).toEqual([ssh, binary]);
+    expect(warnings("fcos-libvirt")).toEqual([ssh, binary, qemu]);
     // On the stack, so `cdktf synth` shows which example it is.
     expect(byStack["flatcar-aws"].map((a) => a.constructPath)).toEqual(["flatcar-aws", "flatcar-aws"]);
   });
@@ -72,8 +78,10 @@ describe("example stand-ins", () => {
       SSH_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vZGVzLWZpcnN0Ym9vdC10ZXN0LWtleS0xMjM0NTY3 me@laptop",
       K3S_SYSEXT_SHA256: createHash("sha256").update("k3s-v1.31.4+k3s1-x86-64.raw").digest("hex"),
       K3OS_AMI: "ami-0a1b2c3d4e5f60718",
+      K3S_BINARY_SHA256: createHash("sha256").update("k3s v1.31.4+k3s1").digest("hex"),
+      FCOS_QEMU_IMAGE: "/var/lib/libvirt/images/fedora-coreos-44.20260802.3.1-qemu.x86_64.qcow2",
     });
-    expect(Object.keys(byStack).sort()).toEqual(["flatcar-aws", "flatcar-containers", "flatcar-libvirt", "k3os-aws", "k3os-libvirt"]);
+    expect(Object.keys(byStack).sort()).toEqual(["fcos-aws", "fcos-libvirt", "flatcar-aws", "flatcar-containers", "flatcar-libvirt", "k3os-aws", "k3os-libvirt"]);
     for (const [stack, annotations] of Object.entries(byStack)) expect(annotations, stack).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ import { ClusterToken } from "../lib/cluster";
 import { ignitionValidateTool } from "../lib/testing/ignition";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 import { checkClusterConfigs } from "../examples/summary";
+import { FcosAwsStack } from "../examples/fcos-aws/stack";
+import { FcosLibvirtStack } from "../examples/fcos-libvirt/stack";
 import { FlatcarAwsStack } from "../examples/flatcar-aws/stack";
 import { FlatcarContainersStack } from "../examples/flatcar-containers/stack";
 import { FlatcarLibvirtStack } from "../examples/flatcar-libvirt/stack";
@@ -23,12 +25,16 @@ let configsChecked = 0;
 afterAll(() => console.log(`examples: ${configsChecked} node configs passed every validator that applies`));
 
 interface Built {
-  readonly stack: FlatcarLibvirtStack | K3osLibvirtStack | FlatcarContainersStack | FlatcarAwsStack | K3osAwsStack;
+  readonly stack: FcosAwsStack | FcosLibvirtStack | FlatcarLibvirtStack | K3osLibvirtStack | FlatcarContainersStack | FlatcarAwsStack | K3osAwsStack;
   readonly cluster: Cluster;
 }
 
 // terraform validate and plan of the AWS examples: test/aws-terraform.test.ts.
 const awsExamples: Record<string, () => Built> = {
+  "fcos-aws": () => {
+    const stack = new FcosAwsStack(Testing.app(), "fcos-aws", { provider: offlineAwsProviderConfig(), token: ClusterToken.fromVariable() });
+    return { stack, cluster: stack.cluster };
+  },
   "flatcar-aws": () => {
     const stack = new FlatcarAwsStack(Testing.app(), "flatcar-aws", { provider: offlineAwsProviderConfig(), token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
@@ -40,6 +46,10 @@ const awsExamples: Record<string, () => Built> = {
 };
 
 const libvirtExamples: Record<string, () => Built> = {
+  "fcos-libvirt": () => {
+    const stack = new FcosLibvirtStack(Testing.app(), "fcos-libvirt", { token: ClusterToken.fromVariable() });
+    return { stack, cluster: stack.cluster };
+  },
   "flatcar-libvirt": () => {
     const stack = new FlatcarLibvirtStack(Testing.app(), "flatcar-libvirt", { token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
