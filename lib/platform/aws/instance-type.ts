@@ -3,6 +3,7 @@
  */
 import { Architecture } from "../../core/node";
 import { MicroOsError } from "../../core/errors";
+import { INSTANCE_TYPE_FAMILIES, INSTANCE_TYPES_SOURCE } from "../../../gen/aws/instance-types";
 
 // EC2 instance type names are `<family>.<size>`; the family is a series (letters), a generation
 // (digits) and attribute letters. The attribute `g` marks AWS Graviton (arm64) processors
@@ -21,6 +22,21 @@ export function instanceTypeArchitecture(instanceType: string, at: string, field
   if (!m || dot === instanceType.length - 1) {
     throw new MicroOsError(at, field, `"${instanceType}" is not an EC2 instance type`, 'give "<family>.<size>", for example "t3.medium" or "t4g.medium"');
   }
+  checkKnownInstanceType(instanceType, family, at, field);
   if (ARM_FAMILIES_WITHOUT_G.has(family)) return Architecture.ARM64;
   return (m[3] ?? "").includes("g") ? Architecture.ARM64 : Architecture.AMD64;
+}
+
+/**
+ * Refuses a name EC2 does not offer: the catalogue is the EC2 API model's `InstanceType` enum
+ * (gen/aws/instance-types.ts, written by scripts/gen-instance-types.ts from @aws-sdk/client-ec2).
+ */
+function checkKnownInstanceType(instanceType: string, family: string, at: string, field: string): void {
+  const sizes = INSTANCE_TYPE_FAMILIES[family]?.split(" ");
+  const size = instanceType.slice(family.length + 1);
+  if (sizes?.includes(size)) return;
+  const fix = sizes
+    ? `use a size of ${family} that EC2 offers: ${sizes.slice(0, 12).join(", ")}${sizes.length > 12 ? ", ..." : ""}`
+    : `use a family EC2 offers, for example t3, m7i or t4g (the EC2 API's InstanceType list, ${INSTANCE_TYPES_SOURCE})`;
+  throw new MicroOsError(at, field, `"${instanceType}" is not an EC2 instance type${sizes ? ` (family ${family} has no size ${size})` : ` (no family ${family})`}`, fix);
 }
