@@ -11,6 +11,8 @@ import { FlatcarContainersStack } from "./flatcar-containers/stack";
 import { FlatcarLibvirtStack } from "./flatcar-libvirt/stack";
 import { K3osAwsStack } from "./k3os-aws/stack";
 import { K3osLibvirtStack } from "./k3os-libvirt/stack";
+import { KairosAwsStack } from "./kairos-aws/stack";
+import { KairosLibvirtStack } from "./kairos-libvirt/stack";
 
 export const EXAMPLES = {
   "flatcar-aws": (app: App, id: string): Cluster => new FlatcarAwsStack(app, id).cluster,
@@ -20,6 +22,8 @@ export const EXAMPLES = {
   "flatcar-containers": (app: App, id: string): Cluster => new FlatcarContainersStack(app, id).cluster,
   "fcos-aws": (app: App, id: string): Cluster => new FcosAwsStack(app, id).cluster,
   "fcos-libvirt": (app: App, id: string): Cluster => new FcosLibvirtStack(app, id).cluster,
+  "kairos-aws": (app: App, id: string): Cluster => new KairosAwsStack(app, id).cluster,
+  "kairos-libvirt": (app: App, id: string): Cluster => new KairosLibvirtStack(app, id).cluster,
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;

@@ -9,6 +9,8 @@ import type { ConfigFormat } from "../lib/core/format";
 import { IGNITION_FORMAT } from "../lib/ignition/format";
 import { checkIgnition, locateIgnitionValidate, substituteDeferred } from "../lib/testing/ignition";
 import { validateK3osConfig } from "../lib/testing/k3os";
+import { KAIROS_FORMAT } from "../lib/kairos/format";
+import { validateKairosConfig } from "../lib/kairos/validate";
 
 export interface SummaryLine {
   readonly node: string;
@@ -25,7 +27,9 @@ export function checkClusterConfigs(cluster: Cluster, options: { readonly igniti
     const problems =
       config.format === IGNITION_FORMAT
         ? checkIgnition(text, { ignitionValidate: options.ignitionValidate ?? true })
-        : validateK3osConfig(text);
+        : config.format === KAIROS_FORMAT
+          ? validateKairosConfig(text)
+          : validateK3osConfig(text);
     lines.push({ node, format: config.format, bytes: Buffer.byteLength(config.content, "utf8"), problems });
   }
   return lines;
@@ -43,7 +47,7 @@ export function printSummary(outdir: string, stackName: string, cluster: Cluster
   const lines = checkClusterConfigs(cluster, { ignitionValidate: validate });
   const verdictOf = (l: SummaryLine) => (l.problems.length ? `REFUSED: ${l.problems[0]}` : "ok");
   const checkers = (f: ConfigFormat) =>
-    f === IGNITION_FORMAT ? (validate ? "schema+semantic+ignition-validate" : "schema+semantic (ignition-validate not installed)") : "k3OS strict schema+semantic";
+    f === IGNITION_FORMAT ? (validate ? "schema+semantic+ignition-validate" : "schema+semantic (ignition-validate not installed)") : f === KAIROS_FORMAT ? "Kairos strict schema+semantic" : "k3OS strict schema+semantic";
   console.log(`\n${stackName}: ${cluster.nodes.length} node${cluster.nodes.length === 1 ? "" : "s"}, ${count(json.resource)} resources, ${count(json.data)} data sources -> ${join(outdir, "stacks", stackName)}`);
   for (const l of lines) {
     const spec = cluster.nodes.find((n) => n.name === l.node)!;

@@ -10,6 +10,7 @@ export * from "./os/os";
 export * from "./os/flatcar";
 export * from "./os/fcos";
 export * from "./os/k3os";
+export * from "./os/kairos";
 export * from "./platform/platform";
 export * from "./platform/aws";
 export * from "./platform/libvirt";

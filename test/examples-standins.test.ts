@@ -69,6 +69,8 @@ describe("example stand-ins", () => {
     const qemu = expect.stringMatching(/^stand-in: the Fedora CoreOS qemu image \/var\/lib\/libvirt\/images\/fedora-coreos-qemu\.x86_64\.qcow2 is a stand-in path; .* set FCOS_QEMU_IMAGE /);
     expect(warnings("fcos-aws")).toEqual([ssh, binary]);
     expect(warnings("fcos-libvirt")).toEqual([ssh, binary, qemu]);
+    expect(warnings("kairos-aws")).toEqual([ssh]);
+    expect(warnings("kairos-libvirt")).toEqual([ssh]);
     // On the stack, so `cdktf synth` shows which example it is.
     expect(byStack["flatcar-aws"].map((a) => a.constructPath)).toEqual(["flatcar-aws", "flatcar-aws"]);
   });
@@ -81,7 +83,7 @@ describe("example stand-ins", () => {
       K3S_BINARY_SHA256: createHash("sha256").update("k3s v1.31.4+k3s1").digest("hex"),
       FCOS_QEMU_IMAGE: "/var/lib/libvirt/images/fedora-coreos-44.20260802.3.1-qemu.x86_64.qcow2",
     });
-    expect(Object.keys(byStack).sort()).toEqual(["fcos-aws", "fcos-libvirt", "flatcar-aws", "flatcar-containers", "flatcar-libvirt", "k3os-aws", "k3os-libvirt"]);
+    expect(Object.keys(byStack).sort()).toEqual(["fcos-aws", "fcos-libvirt", "flatcar-aws", "flatcar-containers", "flatcar-libvirt", "k3os-aws", "k3os-libvirt", "kairos-aws", "kairos-libvirt"]);
     for (const [stack, annotations] of Object.entries(byStack)) expect(annotations, stack).toEqual([]);
   });
 });

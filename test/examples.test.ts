@@ -18,6 +18,8 @@ import { FlatcarContainersStack } from "../examples/flatcar-containers/stack";
 import { FlatcarLibvirtStack } from "../examples/flatcar-libvirt/stack";
 import { K3osAwsStack } from "../examples/k3os-aws/stack";
 import { K3osLibvirtStack } from "../examples/k3os-libvirt/stack";
+import { KairosAwsStack } from "../examples/kairos-aws/stack";
+import { KairosLibvirtStack } from "../examples/kairos-libvirt/stack";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 import { need } from "./helpers/external";
 
@@ -25,7 +27,7 @@ let configsChecked = 0;
 afterAll(() => console.log(`examples: ${configsChecked} node configs passed every validator that applies`));
 
 interface Built {
-  readonly stack: FcosAwsStack | FcosLibvirtStack | FlatcarLibvirtStack | K3osLibvirtStack | FlatcarContainersStack | FlatcarAwsStack | K3osAwsStack;
+  readonly stack: FcosAwsStack | FcosLibvirtStack | FlatcarLibvirtStack | K3osLibvirtStack | FlatcarContainersStack | FlatcarAwsStack | K3osAwsStack | KairosAwsStack | KairosLibvirtStack;
   readonly cluster: Cluster;
 }
 
@@ -43,6 +45,10 @@ const awsExamples: Record<string, () => Built> = {
     const stack = new K3osAwsStack(Testing.app(), "k3os-aws", { provider: offlineAwsProviderConfig(), token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
   },
+  "kairos-aws": () => {
+    const stack = new KairosAwsStack(Testing.app(), "kairos-aws", { provider: offlineAwsProviderConfig(), token: ClusterToken.fromVariable() });
+    return { stack, cluster: stack.cluster };
+  },
 };
 
 const libvirtExamples: Record<string, () => Built> = {
@@ -56,6 +62,10 @@ const libvirtExamples: Record<string, () => Built> = {
   },
   "k3os-libvirt": () => {
     const stack = new K3osLibvirtStack(Testing.app(), "k3os-libvirt", { token: ClusterToken.fromVariable() });
+    return { stack, cluster: stack.cluster };
+  },
+  "kairos-libvirt": () => {
+    const stack = new KairosLibvirtStack(Testing.app(), "kairos-libvirt", { token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
   },
   "flatcar-containers": () => {
