@@ -15,3 +15,4 @@ export * from "./platform/platform";
 export * from "./platform/aws";
 export * from "./platform/libvirt";
 export * from "./cluster";
+export * from "./core/size";

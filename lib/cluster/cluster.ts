@@ -1,5 +1,6 @@
-import { Construct, TerraformOutput, terraformEncoder } from "../cdktf";
+import { Construct, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
 import { MicroOsError } from "../core/errors";
+import type { SizeInput } from "../core/size";
 import { isK3sReleaseTag, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE } from "../core/k3s";
 import type { ConfigCustomizer, ConfigFormat } from "../core/format";
 import { Architecture, isDnsLabel, NodeRole, type NodeSpec, type Taint } from "../core/node";
@@ -9,14 +10,19 @@ import { K3S_DEFAULT_CIDRS, K3sComponent, K3sRole, type K3sNodeProps } from "../
 import type { IOperatingSystem, NodeBootstrap } from "../os/os";
 import type { RenderedConfig } from "../os/types";
 import type { IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform/platform";
+import { checkProps } from "../core/props";
+import { CLUSTER_PROPS } from "./props-shape";
 import { ClusterToken } from "./token";
 
 /** The controllers: k3s servers with embedded etcd. */
 export interface ControllersProps {
   /** How many; 1, or an odd number for etcd quorum. @default 1 */
   readonly count?: number;
-  /** Machine size: an EC2 instance type on AWS, `<vcpu>x<memoryMiB>` on libvirt. @default - the platform's default */
-  readonly size?: string;
+  /**
+   * Machine size: `MachineSize.instanceType("t3.medium")` on AWS, `MachineSize.cpuMemory(2, 4096)`
+   * on libvirt, or the platform's spelling (`"t3.medium"`, `"2x4096"`). @default - the platform's default
+   */
+  readonly size?: SizeInput;
   /** @default Architecture.AMD64 */
   readonly architecture?: Architecture;
   /** Root disk in GiB. @default - the platform's default */
@@ -31,8 +37,8 @@ export interface PoolProps {
   readonly count?: number;
   /** Explicit node name suffixes (`<cluster>-<pool>-<suffix>`); removing one touches only that node. @default - from count */
   readonly nodeNames?: readonly string[];
-  /** Machine size. @default - the platform's default */
-  readonly size?: string;
+  /** Machine size (see {@link ControllersProps.size}). @default - the platform's default */
+  readonly size?: SizeInput;
   /** @default Architecture.AMD64 */
   readonly architecture?: Architecture;
   /** Kubernetes labels. @default {} */
@@ -214,6 +220,24 @@ function mergeUnlessEmpty(config: IgnitionConfig, extra: IgnitionConfig): void {
   config.merge(extra);
 }
 
+/**
+ * An output of a cluster under a stable name (`api_endpoint`, `kubeconfig`, `nodes`, `token`)
+ * rather than cdktf's path-and-hash logical id, so users and scripts can name it. The name gets
+ * the cluster id in front (`prod_api_endpoint`) only when another cluster shares the stack, which
+ * is known at synth, when the name is first read.
+ */
+class ClusterOutput extends TerraformOutput {
+  constructor(private readonly cluster: Construct, private readonly outputName: string, config: ConstructorParameters<typeof TerraformOutput>[2]) {
+    super(cluster, outputName, config);
+  }
+
+  public override get friendlyUniqueId(): string {
+    const stack = TerraformStack.of(this.cluster);
+    const clusters = stack.node.findAll().filter((c) => c instanceof Cluster);
+    return clusters.length > 1 ? `${this.cluster.node.id}_${this.outputName}` : this.outputName;
+  }
+}
+
 const CONTROLLERS = "controllers";
 // k3s's flags for its pod and service networks (docs.k3s.io cli/server, "Networking").
 const NETWORK_FLAGS = ["--cluster-cidr", "--service-cidr"];
@@ -221,7 +245,7 @@ const NETWORK_FLAGS = ["--cluster-cidr", "--service-cidr"];
 /** What the cluster keeps per node besides its spec. */
 interface NodeEntry {
   readonly spec: NodeSpec;
-  readonly size?: string;
+  readonly size?: SizeInput;
   readonly diskGib?: number;
   readonly spot?: boolean;
 }
@@ -259,6 +283,8 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     if (!isDnsLabel(id)) {
       throw new MicroOsError(this.node.path, "id", `"${id}" is not a DNS label`, "use lower-case letters, digits and '-', at most 63 characters");
     }
+    // Every prop's type and form, for JavaScript callers too (lib/cluster/props-shape.ts).
+    checkProps(this.node.path, "", props, CLUSTER_PROPS);
     const os = props.os;
     if (!os.supportsPlatform(props.platform.profileKey)) {
       throw new MicroOsError(this.node.path, "platform", `${os.name} has no boot profile for ${props.platform.name}`, "pick a platform the OS supports, or another OS");
@@ -425,9 +451,9 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
   }
 
   private addOutputs(machines: readonly MachineInfo[]): void {
-    new TerraformOutput(this, "api_endpoint", { value: `https://${this.apiEndpoint}:${K3S_API_PORT}`, description: "Kubernetes API" });
+    new ClusterOutput(this, "api_endpoint", { value: `https://${this.apiEndpoint}:${K3S_API_PORT}`, description: "Kubernetes API" });
     const format = this.props.os.configFormat.name;
-    new TerraformOutput(this, "nodes", {
+    new ClusterOutput(this, "nodes", {
       value: Object.fromEntries(
         machines.map((m) => {
           const spec = this.entries.get(m.name)!.spec;
@@ -444,7 +470,7 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
         value: `${first.sshCommand} sudo cat /etc/rancher/k3s/k3s.yaml | sed 's#https://127.0.0.1:${K3S_API_PORT}#https://${this.apiEndpoint}:${K3S_API_PORT}#' > kubeconfig`,
         description: "fetches an admin kubeconfig from the first controller",
       });
-      new TerraformOutput(this, "token", { value: this.token, sensitive: true, description: "k3s cluster token" });
+      new ClusterOutput(this, "token", { value: this.token, sensitive: true, description: "k3s cluster token" });
     }
   }
 

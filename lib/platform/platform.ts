@@ -10,6 +10,7 @@ import type { Construct } from "../cdktf";
 import type { ConfigFormat } from "../core/format";
 import type { NodeSpec } from "../core/node";
 import type { ProfileKey } from "../core/profile";
+import type { SizeInput } from "../core/size";
 import type { RenderedConfig } from "../os/types";
 
 /**
@@ -36,10 +37,10 @@ export interface MachineRequest {
   /** The node's boot profile for this platform (the type its {@link IPlatform.profileKey} names). */
   readonly profile: unknown;
   /**
-   * Machine size: an EC2 instance type on AWS (`t3.medium`); on libvirt `<vcpu>x<memory MiB>`
-   * (`2x4096`). @default - the platform's default
+   * Machine size: `MachineSize.instanceType("t3.medium")` on AWS, `MachineSize.cpuMemory(2, 4096)`
+   * on libvirt, or the platform's spelling (`t3.medium`, `2x4096`). @default - the platform's default
    */
-  readonly size?: string;
+  readonly size?: SizeInput;
   /** Root disk size in GiB. @default - the platform's default */
   readonly diskGib?: number;
   /** Spot capacity (AWS workers). @default false */

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
+import { instanceTypeOf } from "../../core/size";
 import { type NodeSpec, NodeRole, isDnsLabel } from "../../core/node";
 import { type BindOptions, type ConfigLocation, type IPlatform, type MachineInfo, type MachineRequest, type NodeConfigSource, type PlatformBinding, ReplacementPolicy, terraformAddress } from "../platform";
 import { overlaps, parseIpv4Cidr } from "../../core/ipv4";
@@ -336,7 +337,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
 
   /** The request's instance type, or the default for its architecture when it gives none. */
   private instanceType(r: MachineRequest): string {
-    if (r.size) return r.size;
+    if (r.size) return instanceTypeOf(r.size, `${this.node.path}/nodes/${r.spec.name}`, "size");
     const defaults = { amd64: "t3.medium", arm64: "t4g.medium", ...(this.options.defaultInstanceTypes ?? {}) };
     return defaults[r.spec.architecture];
   }
@@ -380,7 +381,8 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     const at = holder.node.path;
     const profile = r.profile as AwsBootProfile;
     const image = this.images.resolve(profile.image, at, profile.rootDeviceName);
-    const identity = new NodeIdentity(holder, "identity", { nameParts: [this.clusterName, name], tags: this.tags });
+    // Node names already start with the cluster id (`prod-controller-0`): no second prefix.
+    const identity = new NodeIdentity(holder, "identity", { nameParts: [name], tags: this.tags });
     const userData = this.userData(r.config, profile, `nodes/${name}`, identity, at);
     const fixed = controller ? this.controllerAddresses.get(name) : undefined;
     const subnets = this.network.privateSubnets;
@@ -391,7 +393,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     if (controller && (this.options.controllerReplacement ?? ReplacementPolicy.KEEP) === ReplacementPolicy.KEEP) ignore.push("ami", "user_data");
     else if (this.ignoresImageChanges()) ignore.push("ami");
     const machine = new NodeInstance(holder, "machine", {
-      name: `${this.clusterName}-${name}`,
+      name,
       amiId: image.amiId,
       instanceType: this.instanceType(r),
       subnetId: subnet.id,
@@ -427,7 +429,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
           "render one config per pool (no node name or address in it; EC2 names the host), or use workerPlacement: WorkerPlacement.INSTANCES",
         );
       }
-      if (m.size !== first.size || m.spot !== first.spot || m.diskGib !== first.diskGib || JSON.stringify(m.profile) !== JSON.stringify(first.profile)) {
+      if (String(m.size) !== String(first.size) || m.spot !== first.spot || m.diskGib !== first.diskGib || JSON.stringify(m.profile) !== JSON.stringify(first.profile)) {
         throw new MicroOsError(at, `${field}`, `nodes of pool "${pool}" differ in size, spot, disk or image`, "give every node of a pool the same machine settings");
       }
     }

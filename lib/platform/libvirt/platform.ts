@@ -5,6 +5,7 @@ import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
 import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
 import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
+import { cpuMemoryOf, type SizeInput } from "../../core/size";
 import { NodeRole, type NodeSpec } from "../../core/node";
 import type { BindOptions, IPlatform, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform";
 import { LibvirtImage } from "./image";
@@ -40,8 +41,8 @@ export interface LibvirtLocalProps {
   readonly poolName?: string;
   /** Directory of the storage pool on the host. @default - `/var/lib/libvirt/images/<poolName>` */
   readonly poolPath?: string;
-  /** Machine size when a request names none (`<vcpu>x<memoryMiB>`). @default "2x2048" */
-  readonly size?: string;
+  /** Machine size when a request names none (`MachineSize.cpuMemory(2, 2048)` or `"2x2048"`). @default "2x2048" */
+  readonly size?: SizeInput;
   /** Root disk size when a request names none. @default 20 */
   readonly diskGib?: number;
   /** Policy for controllers. @default ReplacementPolicy.KEEP */
@@ -62,13 +63,9 @@ export interface LibvirtLocalProps {
   readonly uefiVarsTemplate?: string;
 }
 
-/** Parses a libvirt size `<vcpu>x<memoryMiB>`, for example `2x4096`. */
-export function parseLibvirtSize(at: string, field: string, size: string): { vcpu: number; memoryMib: number } {
-  const match = /^([1-9][0-9]*)x([1-9][0-9]*)$/.exec(size);
-  if (!match) {
-    throw new MicroOsError(at, field, `\`${size}\` is not a libvirt size`, "write `<vcpu>x<memory MiB>`, for example `2x4096`");
-  }
-  return { vcpu: Number(match[1]), memoryMib: Number(match[2]) };
+/** A libvirt size: `MachineSize.cpuMemory(vcpu, memoryMib)` or `<vcpu>x<memoryMiB>`, for example `2x4096`. */
+export function parseLibvirtSize(at: string, field: string, size: SizeInput): { vcpu: number; memoryMib: number } {
+  return cpuMemoryOf(size, at, field);
 }
 
 /** libvirt on one host: a NAT network and a storage pool per cluster, one domain per node. */
