@@ -22,7 +22,7 @@ export interface FlatcarAwsStackProps {
 }
 
 export class FlatcarAwsStack extends TerraformStack {
-  public readonly cluster: Cluster;
+  public readonly cluster: Cluster<AwsClusterBinding>;
 
   constructor(scope: Construct, id: string, props: FlatcarAwsStackProps = {}) {
     super(scope, id);
@@ -47,6 +47,6 @@ export class FlatcarAwsStack extends TerraformStack {
 
   /** The AWS side of the cluster (network, load balancer, delivery figures). */
   public get binding(): AwsClusterBinding {
-    return this.cluster.platform as AwsClusterBinding;
+    return this.cluster.platform;
   }
 }

@@ -22,7 +22,7 @@ export interface K3osAwsStackProps {
 }
 
 export class K3osAwsStack extends TerraformStack {
-  public readonly cluster: Cluster;
+  public readonly cluster: Cluster<AwsClusterBinding>;
 
   constructor(scope: Construct, id: string, props: K3osAwsStackProps = {}) {
     super(scope, id);
@@ -41,6 +41,6 @@ export class K3osAwsStack extends TerraformStack {
 
   /** The AWS side of the cluster. */
   public get binding(): AwsClusterBinding {
-    return this.cluster.platform as AwsClusterBinding;
+    return this.cluster.platform;
   }
 }
