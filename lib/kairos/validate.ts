@@ -101,7 +101,8 @@ function fieldOf(path: string): string {
 function schemaIssues(errors: ErrorObject[]): Problem[] {
   // A failed oneOf reports each branch's errors too; keep the oneOf itself.
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath));
-  const kept = errors.filter((e) => !(e.schemaPath.includes("/oneOf/") && oneOfPaths.has(e.instancePath)));
+  const underOneOf = (e: ErrorObject) => [...oneOfPaths].some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
+  const kept = errors.filter((e) => !(e.schemaPath.includes("/oneOf/") && underOneOf(e)));
   const out: Problem[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
