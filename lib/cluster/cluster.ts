@@ -12,6 +12,8 @@ import type { RenderedConfig } from "../os/types";
 import type { IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform/platform";
 import { checkProps } from "../core/props";
 import { CLUSTER_PROPS } from "./props-shape";
+import { checkProps } from "../core/props";
+import { CLUSTER_PROPS } from "./props-shape";
 import { ClusterToken } from "./token";
 
 /** The controllers: k3s servers with embedded etcd. */
@@ -283,6 +285,8 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     if (!isDnsLabel(id)) {
       throw new MicroOsError(this.node.path, "id", `"${id}" is not a DNS label`, "use lower-case letters, digits and '-', at most 63 characters");
     }
+    // Every prop's type and form, for JavaScript callers too (lib/cluster/props-shape.ts).
+    checkProps(this.node.path, "", props, CLUSTER_PROPS);
     // Every prop's type and form, for JavaScript callers too (lib/cluster/props-shape.ts).
     checkProps(this.node.path, "", props, CLUSTER_PROPS);
     const os = props.os;

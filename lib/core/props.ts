@@ -114,6 +114,13 @@ export function int(options: IntOptions = {}): Shape {
   };
 }
 
+/** A number of any value (for props whose range the entry point checks itself, with its own message). */
+export function num(fix = "give a number"): Shape {
+  return (at, field, value) => {
+    if (typeof value !== "number") fail(at, field, `got ${describeValue(value)}, not a number`, fix);
+  };
+}
+
 /** `true` or `false`. */
 export function bool(): Shape {
   return (at, field, value) => {
