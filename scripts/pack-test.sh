@@ -14,6 +14,8 @@ start=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/cdktf-microos-pack.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 say() { echo "pack-test: $*"; }
+# shellcheck source=scripts/pack-lib.sh
+source "$repo/scripts/pack-lib.sh" # shared with scripts/cdktn-test.sh
 
 cd "$repo"
 rm -rf dist # nothing stale from an earlier build reaches the tarball
@@ -23,24 +25,21 @@ say "packed $(basename "$tarball") ($(($(stat -c %s "$tarball") / 1024)) KiB)"
 
 # The versions this repository's lockfile installed, so the fresh project matches what the tests
 # here ran against (and the npm cache has them).
-version() { node -p "require('$repo/node_modules/$1/package.json').version"; }
 deps=()
-for pkg in cdktf constructs @cdktf/provider-aws vitest typescript; do deps+=("$pkg@$(version "$pkg")"); done
+for pkg in cdktf constructs @cdktf/provider-aws vitest typescript; do deps+=("$pkg@$(repo_version "$pkg")"); done
 random_peer=$(node -p "require('$repo/package.json').peerDependencies['@cdktf/provider-random']")
 
 project="$work/project"
 mkdir -p "$project"
 cd "$project"
 echo '{ "name": "pack-test-project", "version": "0.0.0", "private": true }' >package.json
-npm install --no-audit --no-fund --prefer-offline --loglevel=error "$tarball" "${deps[@]}" >/dev/null
+fresh_install "$tarball" "${deps[@]}"
 [ ! -e node_modules/@cdktf/provider-random ] || { say "@cdktf/provider-random got installed, but the project did not ask for it" >&2; exit 1; }
 say "installed the tarball with ${deps[*]} in $((SECONDS - start))s"
 
 # The example, as a user's copy reads: imports from the package, not the repository's sources.
-sed -e 's#from "\.\./\.\./lib/testing"#from "cdktf-microos/testing"#' \
-  -e 's#from "\.\./\.\./lib"#from "cdktf-microos"#' \
-  "$repo/examples/testing/cluster.test.ts" >cluster.test.ts
-if grep -n 'from "\.' cluster.test.ts; then say "examples/testing/cluster.test.ts imports a repository path the rewrite does not know" >&2; exit 1; fi
+user_copy_of_example_test cdktf-microos >cluster.test.ts
+no_repo_imports cluster.test.ts
 
 # The default token needs the optional peer, which this project lacks: the library still loads,
 # and binding the token names what to install.
@@ -79,27 +78,7 @@ echo 'export default { test: { testTimeout: 120_000 } };' >vitest.config.mjs
 resolutions=(node10 node16 nodenext bundler)
 declare -A module=([node10]=commonjs [node16]=node16 [nodenext]=nodenext [bundler]=esnext)
 summary=()
-# tsc --init's strictness, and its skipLibCheck: vitest's own declarations do not check under node10.
-tsconfig() {
-  local r=$1 files
-  shift
-  files=$(printf '"%s", ' "$@")
-  cat <<EOF
-{
-  "compilerOptions": {
-    "target": "ES2022",
-    "module": "${module[$r]}",
-    "moduleResolution": "$r",
-    "strict": true,
-    "esModuleInterop": true,
-    "skipLibCheck": true,
-    "noEmit": true,
-    "types": []
-  },
-  "files": [${files%, }]
-}
-EOF
-}
+tsconfig() { local r=$1; shift; tsconfig_for "$r" "${module[$r]}" "$@"; }
 for r in "${resolutions[@]}"; do
   tsconfig "$r" cluster.test.ts packaging.test.ts >"tsconfig.$r.json"
   t=$SECONDS
@@ -107,7 +86,7 @@ for r in "${resolutions[@]}"; do
   # vitest (vite) reads tsconfig.json: give it this resolution's.
   cp "tsconfig.$r.json" tsconfig.json
   npx vitest run --reporter=dot --reporter=json --outputFile.json="$work/vitest-$r.json" || { say "$r: vitest failed" >&2; exit 1; }
-  counts=$(node -p "const r = require('$work/vitest-$r.json'); r.numTotalTests > 0 && r.numFailedTests === 0 ? r.numPassedTests + '/' + r.numTotalTests : 'FAILED'")
+  counts=$(vitest_counts "$work/vitest-$r.json")
   [ "$counts" != FAILED ] || { say "$r: no test passed" >&2; exit 1; }
   summary+=("$r: tsc ok, vitest $counts passed ($((SECONDS - t))s)")
   say "${summary[-1]}"
