@@ -21,6 +21,9 @@ const out = path.resolve(process.argv[3] ?? path.join(dist, "cdktn"));
 /** Files whose text carries module specifiers. */
 const REWRITTEN = /\.(js|mjs|cjs|d\.ts|d\.mts|d\.cts)$/;
 
+/** The bundled packages (CDKTN_BUNDLED) the compiled library refers to. */
+const referenced = new Set<string>();
+
 function copyTree(from: string, to: string, counts: { files: number; rewritten: number }, leftovers: string[]): void {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
@@ -36,6 +39,7 @@ function copyTree(from: string, to: string, counts: { files: number; rewritten: 
       continue;
     }
     const text = fs.readFileSync(src, "utf8");
+    for (const b of CDKTN_BUNDLED) if (text.includes(b.cdktf)) referenced.add(b.cdktf);
     const rewritten = toCdktn(text);
     if (rewritten !== text) counts.rewritten++;
     for (const left of leftoverCdktf(rewritten)) leftovers.push(`${path.relative(out, dst)}: ${left}`);
@@ -54,7 +58,7 @@ function main(): void {
   // Provider packages with no cdktn counterpart: their generated bindings, from this repository's
   // installed copy (its devDependency), through the same rewrite.
   const bundled: string[] = [];
-  for (const b of CDKTN_BUNDLED) {
+  for (const b of CDKTN_BUNDLED.filter((x) => referenced.has(x.cdktf))) {
     const from = path.dirname(require.resolve(`${b.cdktf}/package.json`, { paths: [repo] }));
     const version = (JSON.parse(fs.readFileSync(path.join(from, "package.json"), "utf8")) as { version: string }).version;
     copyTree(path.join(from, "lib"), path.join(out, "dist", b.dir, "lib"), counts, leftovers);
