@@ -16,6 +16,7 @@ import { addSysext } from "../lib/os/flatcar";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { K3os } from "../lib/os/k3os";
+import type { IOperatingSystem } from "../lib/os/os";
 import { AWS_BOOT_PROFILE } from "../lib/platform/aws/profile";
 import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform } from "../lib/platform/aws";
 import { type LibvirtCluster, LibvirtPlatform } from "../lib/platform/libvirt";
@@ -92,7 +93,16 @@ describe("machines at construction", () => {
 
   it("an OS refuses a platform it has no boot profile for, at the Cluster's call", () => {
     const stack = new TerraformStack(Testing.app(), "t");
-    const noLibvirt = { ...flatcar(), name: "Nowhere OS", supportsPlatform: (k: unknown) => k === AWS_BOOT_PROFILE } as unknown as ReturnType<typeof flatcar>;
+    const base = flatcar();
+    // An OS that supports AWS only, its other parts Flatcar's.
+    const noLibvirt: IOperatingSystem = {
+      name: "Nowhere OS",
+      configFormat: base.configFormat,
+      k3sVersion: base.k3sVersion,
+      renderNode: (node, encoder) => base.renderNode(node, encoder),
+      supportsPlatform: (key) => key === AWS_BOOT_PROFILE,
+      bootProfile: (key, spec) => base.bootProfile(key, spec),
+    };
     expect(() => new Cluster(stack, "lab", { os: noLibvirt, platform: LibvirtPlatform.local() })).toThrow(
       "t/lab: platform: Nowhere OS has no boot profile for libvirt. Fix: pick a platform the OS supports, or another OS",
     );

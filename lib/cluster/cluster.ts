@@ -12,8 +12,8 @@ import type { RenderedConfig } from "../os/types";
 import type { IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform/platform";
 import { checkProps } from "../core/props";
 import { CLUSTER_PROPS } from "./props-shape";
-import { checkProps } from "../core/props";
-import { CLUSTER_PROPS } from "./props-shape";
+import { k3sSecureToken } from "../k3s/certificates";
+import { type BoundCertificates, ClusterCertificates } from "./certificates";
 import { ClusterToken } from "./token";
 
 /** The controllers: k3s servers with embedded etcd. */
@@ -62,8 +62,19 @@ export interface KubernetesProps {
    * @default - the OS's release
    */
   readonly k3sVersion?: string;
-  /** Where the cluster token comes from. @default ClusterToken.random() */
+  /**
+   * Where the cluster token comes from: a plain secret (not a `K10...` token), since the first
+   * server starts the cluster with it and joining nodes get its secure form.
+   * @default ClusterToken.random()
+   */
   readonly token?: ClusterToken;
+  /**
+   * Where the cluster's certificate authorities come from. By default they are made in the
+   * Terraform run, so the stack outputs a sensitive `kubeconfig` and nodes join with the token's
+   * secure form, which pins the server CA.
+   * @default ClusterCertificates.terraform()
+   */
+  readonly certificates?: ClusterCertificates;
   /** Packaged components to turn off. @default [] */
   readonly disable?: readonly K3sComponent[];
   /** Further flags for servers. @default [] */
@@ -270,6 +281,11 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
   public readonly platform: B;
   /** The cluster token (an apply-time value); undefined without Kubernetes. */
   public readonly token?: string;
+  /**
+   * An admin kubeconfig (an apply-time value, also the sensitive output `kubeconfig`); undefined
+   * without Kubernetes or with {@link ClusterCertificates.k3sGenerated}.
+   */
+  public readonly kubeconfig?: string;
   /** The machines, by node name (on AWS a worker of an autoscaling group shares its pool's). */
   public readonly machines: ReadonlyMap<string, MachineInfo>;
 
@@ -278,6 +294,7 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
   private readonly entries = new Map<string, NodeEntry>();
   private readonly configs = new Map<string, ClusterConfig>();
   private frozen = false;
+  private readonly certificates?: BoundCertificates;
 
   constructor(scope: Construct, id: string, props: ClusterProps<B>) {
     super(scope, id);
@@ -285,8 +302,6 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     if (!isDnsLabel(id)) {
       throw new MicroOsError(this.node.path, "id", `"${id}" is not a DNS label`, "use lower-case letters, digits and '-', at most 63 characters");
     }
-    // Every prop's type and form, for JavaScript callers too (lib/cluster/props-shape.ts).
-    checkProps(this.node.path, "", props, CLUSTER_PROPS);
     // Every prop's type and form, for JavaScript callers too (lib/cluster/props-shape.ts).
     checkProps(this.node.path, "", props, CLUSTER_PROPS);
     const os = props.os;
@@ -338,7 +353,11 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     const shared = this.platform.poolsShareConfig === true;
     for (const [name, nodes] of poolNodes) this.pools.set(name, new ClusterPool(name, nodes, this, shared && name !== CONTROLLERS));
     this.apiEndpoint = this.platform.apiEndpoint;
-    if (props.kubernetes) this.token = (props.kubernetes.token ?? ClusterToken.random())._bind(this);
+    if (props.kubernetes) {
+      this.token = (props.kubernetes.token ?? ClusterToken.random())._bind(this);
+      this.certificates = (props.kubernetes.certificates ?? ClusterCertificates.terraform())._bind(this, { clusterName: id, apiEndpoint: this.apiEndpoint });
+      this.kubeconfig = this.certificates?.kubeconfig;
+    }
 
     const requests: MachineRequest[] = [];
     const poolConfigs = new Map<string, ClusterConfig>();
@@ -355,8 +374,10 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
       this.configs.set(spec.name, config);
       requests.push({ spec, config, profile: os.bootProfile(props.platform.profileKey, spec), size: entry.size, diskGib: entry.diskGib, spot: entry.spot });
     }
-    // The OS's own checks run now, once per distinct config, so a mistake fails at this call.
-    for (const config of new Set(this.configs.values())) config.preview();
+    // The OS's own checks run now, on the first node of each pool (its nodes differ only in their
+    // names, which the cluster has checked), so a mistake fails at this call without rendering
+    // every node twice.
+    for (const pool of this.pools.values()) if (pool.nodeNames.length) this.configs.get(pool.nodeNames[0])!.preview();
     const machines = this.platform.addMachines(requests);
     this.machines = new Map(machines.map((m) => [m.name, m]));
     this.addOutputs(machines);
@@ -426,9 +447,11 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     if (!k || !this.token || version === undefined) return undefined;
     const address = this.platform.addressOf(spec.name);
     // Nodes of a shared-config pool take the name the platform gives the host.
+    // Joining nodes pin the server CA by its hash when the cluster made it (lib/k3s/certificates.ts).
+    const joinToken = this.certificates ? k3sSecureToken(this.certificates.serverCaSha256, this.token) : this.token;
     const common = { token: this.token, version, nodeName: sharedPool ? undefined : spec.name, labels: spec.labels, taints: spec.taints };
     if (spec.role === NodeRole.WORKER) {
-      return { ...common, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:${K3S_API_PORT}`, extraArgs: k.agentArgs };
+      return { ...common, token: joinToken, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:${K3S_API_PORT}`, extraArgs: k.agentArgs };
     }
     const server = {
       ...common,
@@ -437,10 +460,13 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
       tlsSans: [...this.platform.apiTlsSans, address],
       disable: k.disable,
       extraArgs: k.serverArgs,
+      // The CA files go to every controller (the same files each time): any of them may be the
+      // first to start after a replacement, and k3s reads them only at its first start.
+      files: this.certificates?.serverFiles,
     };
     if (spec.name === this.nodes[0].name) return { ...server, role: K3sRole.CLUSTER_INIT };
     // Joining servers reach the first controller at its fixed address, known at synth time.
-    return { ...server, role: K3sRole.SERVER, serverUrl: `https://${this.platform.addressOf(this.nodes[0].name)}:${K3S_API_PORT}` };
+    return { ...server, token: joinToken, role: K3sRole.SERVER, serverUrl: `https://${this.platform.addressOf(this.nodes[0].name)}:${K3S_API_PORT}` };
   }
 
   /** The pod and service networks the node network must keep clear: k3s's, or the ones its flags name. */
@@ -467,13 +493,10 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
       ),
       description: "node name -> address, ssh command, role, pool, and where its first-boot config is (format, resource, attribute)",
     });
+    if (this.kubeconfig) {
+      new ClusterOutput(this, "kubeconfig", { value: this.kubeconfig, sensitive: true, description: "admin kubeconfig: the API endpoint, the server CA, and a client certificate of the cluster's client CA" });
+    }
     if (this.token) {
-      const first = machines.find((m) => m.name === this.nodes[0].name)!;
-      // k3s writes the admin kubeconfig to /etc/rancher/k3s/k3s.yaml on servers (docs.k3s.io cluster-access).
-      new TerraformOutput(this, "kubeconfig_command", {
-        value: `${first.sshCommand} sudo cat /etc/rancher/k3s/k3s.yaml | sed 's#https://127.0.0.1:${K3S_API_PORT}#https://${this.apiEndpoint}:${K3S_API_PORT}#' > kubeconfig`,
-        description: "fetches an admin kubeconfig from the first controller",
-      });
       new ClusterOutput(this, "token", { value: this.token, sensitive: true, description: "k3s cluster token" });
     }
   }
