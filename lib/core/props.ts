@@ -220,9 +220,11 @@ export function required(shape: Shape): Shape {
 }
 
 /** An instance of `cls` (built by its factories). */
-export function instance(cls: abstract new (...args: never[]) => unknown, fix: string): Shape {
+export function instance(cls: { readonly prototype: unknown; readonly name: string }, fix: string): Shape {
+  // A class with a private constructor (built by factories) is still a constructor at run time.
+  const ctor = cls as unknown as abstract new () => unknown;
   return (at, field, value) => {
-    if (!(value instanceof cls)) fail(at, field, `got ${describeValue(value)}, not a ${cls.name}`, fix);
+    if (!(value instanceof ctor)) fail(at, field, `got ${describeValue(value)}, not a ${cls.name}`, fix);
   };
 }
 

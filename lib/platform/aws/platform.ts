@@ -20,6 +20,8 @@ import { NodeInstance, RootVolumeType, WorkerPool } from "./machine";
 import { ClusterVpc, type IClusterNetwork, NatGateways, type NodeSubnet, existingNetwork } from "./network";
 import { AWS_BOOT_PROFILE, type AwsBootProfile } from "./profile";
 import { ClusterSecurityGroups } from "./security";
+import { checkCapacity, existingVpcShape, newVpcShape } from "./props-shape";
+import { checkProps } from "../../core/props";
 
 /** Where workers run. */
 export enum WorkerPlacement {
@@ -101,11 +103,13 @@ const CONTROLLER_ADDRESS_OFFSET = 10;
 export class AwsPlatform implements IPlatform<AwsClusterBinding> {
   /** A new VPC with public and private subnets over `zones`. */
   public static newVpc(props: AwsNewVpcProps): AwsPlatform {
+    checkProps("AwsPlatform.newVpc", "", props, newVpcShape());
     return new AwsPlatform({ kind: "new", props });
   }
 
   /** An existing VPC and subnets, by id. */
   public static existingVpc(props: AwsExistingVpcProps): AwsPlatform {
+    checkProps("AwsPlatform.existingVpc", "", props, existingVpcShape());
     return new AwsPlatform({ kind: "existing", props });
   }
 
@@ -196,6 +200,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
       this.network = existingNetwork(at, props.network.props);
     }
 
+    checkCapacity(at, props.nodes, this.network.privateSubnets);
     // Pods and services get the cluster's Kubernetes networks; nodes inside them could not be reached.
     const vpc = parseIpv4Cidr(at, "cidr", this.network.vpcCidr);
     for (const reserved of props.access?.reservedCidrs ?? []) {
