@@ -54,7 +54,7 @@ describe("examples", () => {
     need(ctx, terraformTools());
     const { stack, json } = flatcarExample("ami-0123456789abcdef0");
     recordStack(json, stack.binding.largestUserDataBytes, TOKEN_VAR);
-    const result = checkStack(json, { plan: true, variables: TOKEN_VAR });
+    const result = checkStack(json, { plan: true, variables: TOKEN_VAR, standIns: true });
     expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
     expect(result.ok).toBe(true);
   });
@@ -64,7 +64,7 @@ describe("examples", () => {
     const { stack, json } = flatcarExample();
     recordStack(json, stack.binding.largestUserDataBytes);
     expect(Object.keys(json.data.aws_ami)).toHaveLength(1);
-    const result = checkStack(json, { plan: false });
+    const result = checkStack(json, { plan: false, standIns: true });
     expect(result.output).toMatch(/The configuration is valid/);
     expect(result.ok).toBe(true);
   });
@@ -82,7 +82,7 @@ describe("examples", () => {
     need(ctx, terraformTools());
     const { stack, json } = k3osExample();
     recordStack(json, stack.binding.largestUserDataBytes, TOKEN_VAR);
-    const result = checkStack(json, { plan: true, variables: TOKEN_VAR });
+    const result = checkStack(json, { plan: true, variables: TOKEN_VAR, standIns: true });
     expect(result.output).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy/);
     expect(result.ok).toBe(true);
   });

@@ -98,13 +98,15 @@ describe("Cluster nodes", () => {
     expect(tokenOutputs[0][1].sensitive).toBe(true);
   });
 
-  it("outputs the API endpoint, every node's address and ssh command, and a kubeconfig command", () => {
+  it("outputs the API endpoint, every node, a sensitive kubeconfig and the token under stable names", () => {
     const s = synth(props());
-    const values = Object.values(s.json.output).map((o) => JSON.stringify(o.value));
-    expect(values).toContain(JSON.stringify(`https://${s.cluster.apiEndpoint}:6443`));
-    const nodes = Object.values(s.json.output).find((o) => typeof o.value === "object" && o.value !== null && "demo-general-2" in (o.value as object));
-    expect(nodes).toBeDefined();
-    expect(values.some((v) => v.includes("/etc/rancher/k3s/k3s.yaml"))).toBe(true);
+    expect(Object.keys(s.json.output).sort()).toEqual(["api_endpoint", "kubeconfig", "nodes", "token"]);
+    expect(s.json.output.api_endpoint.value).toBe(`https://${s.cluster.apiEndpoint}:6443`);
+    expect(Object.keys(s.json.output.nodes.value as object)).toContain("demo-general-2");
+    expect(s.json.output.kubeconfig.sensitive).toBe(true);
+    expect(s.json.output.token.sensitive).toBe(true);
+    // No SSH: nothing tells the user to fetch k3s.yaml from a node.
+    expect(JSON.stringify(s.json.output)).not.toContain("/etc/rancher/k3s/k3s.yaml");
   });
 
   it("builds a host without Kubernetes when no kubernetes options are given", () => {

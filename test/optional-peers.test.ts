@@ -65,11 +65,11 @@ describe("optional peers", () => {
 
   it("declares every optional peer as a peer dependency", () => {
     const optional = Object.entries(manifest.peerDependenciesMeta).filter(([, m]) => m.optional).map(([n]) => n);
-    expect(optional.sort()).toEqual(["@cdktf/provider-random", "vitest"]);
+    expect(optional.sort()).toEqual(["@cdktf/provider-random", "@cdktf/provider-tls", "vitest"]);
     for (const name of optional) expect(manifest.peerDependencies[name], name).toBeDefined();
   });
 
-  it("the library and its testing kit load without any optional peer; only the random token asks for it", () => {
+  it("the library and its testing kit load without any optional peer; only the random token and the Terraform-made CAs ask for one", () => {
     // A child Node that cannot resolve an optional peer, loading the sources through tsx.
     const script = `
       const Module = require("node:module");
@@ -84,19 +84,21 @@ describe("optional peers", () => {
       const lib = require(${JSON.stringify(join(ROOT, "lib"))});
       require(${JSON.stringify(join(ROOT, "lib/testing"))});
       const { App, TerraformStack } = require(${JSON.stringify(join(ROOT, "lib/cdktf"))});
-      const props = (token) => ({
+      const props = (token, certificates) => ({
         os: lib.Flatcar.channel(lib.FlatcarChannel.STABLE, { k3sInstall: lib.K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
         platform: lib.LibvirtPlatform.local({}),
         controllers: { count: 1, size: "2x2048" },
-        kubernetes: { k3sVersion: "v1.31.4+k3s1", token },
+        kubernetes: { k3sVersion: "v1.31.4+k3s1", token, certificates },
         sshKeys: [],
       });
-      new lib.Cluster(new TerraformStack(new App(), "a"), "demo", props(lib.ClusterToken.fromVariable()));
-      try {
-        new lib.Cluster(new TerraformStack(new App(), "b"), "demo", props(undefined));
-        console.log("no error");
-      } catch (e) {
-        console.log(e.name + ": " + e.message);
+      new lib.Cluster(new TerraformStack(new App(), "a"), "demo", props(lib.ClusterToken.fromVariable(), lib.ClusterCertificates.k3sGenerated()));
+      for (const [stack, token] of [["b", undefined], ["c", lib.ClusterToken.fromVariable()]]) {
+        try {
+          new lib.Cluster(new TerraformStack(new App(), stack), "demo", props(token, undefined));
+          console.log("no error");
+        } catch (e) {
+          console.log(e.name + ": " + e.message);
+        }
       }
     `;
     const dir = mkdtempSync(join(tmpdir(), "peers-"));
@@ -111,8 +113,13 @@ describe("optional peers", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(out.trim()).toMatch(
+    const [random, tls] = out.trim().split("\n");
+    expect(random).toMatch(
       /^MicroOsError: b\/demo: kubernetes\.token: ClusterToken\.random\(\) \(the default token\) needs the optional peer dependency @cdktf\/provider-random \(12\.0\.1\), which is not installed\. Fix: npm install @cdktf\/provider-random@12\.0\.1, or pass kubernetes\.token: ClusterToken\.fromVariable\(\)/,
+    );
+    expect(tls).toBe(
+      `MicroOsError: c/demo: kubernetes.certificates: ClusterCertificates.terraform() (the default: CAs made in the Terraform run, for the kubeconfig output) needs the optional peer dependency @cdktf/provider-tls (${manifest.peerDependencies["@cdktf/provider-tls"]}), which is not installed. ` +
+        `Fix: npm install @cdktf/provider-tls@${manifest.peerDependencies["@cdktf/provider-tls"]}, or pass kubernetes.certificates: ClusterCertificates.k3sGenerated()`,
     );
   });
 });

@@ -3,13 +3,17 @@
  * build one with its packer template, package/packer/aws), so the AMI id is a prop. Each node's
  * config travels as YAML in user data; agents of the pool share one launch template, and k3OS
  * names each host itself.
+ *
+ * k3OS reads its config only from EC2 user data, so the token and the first server's CA keys sit
+ * there, readable by anyone allowed ec2:DescribeInstanceAttribute in the account: the one stack
+ * that opts in with `secretsInUserData: SecretsInUserData.ALLOW`. Use Flatcar where that matters.
  */
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3os } from "../../lib/os/k3os";
-import { type AwsClusterBinding, AwsPlatform } from "../../lib/platform/aws";
+import { type AwsClusterBinding, AwsPlatform, SecretsInUserData } from "../../lib/platform/aws";
 import { EXAMPLE_SSH_KEY, K3OS_AMI_STAND_IN, warnAboutStandIns } from "../shared";
 
 export interface K3osAwsStackProps {
@@ -31,7 +35,7 @@ export class K3osAwsStack extends TerraformStack {
     new AwsProvider(this, "aws", props.provider ?? { region: "eu-central-1" });
     this.cluster = new Cluster(this, "k3os", {
       os: K3os.release("v0.22.2-k3s2r0", { amis: { amd64: amiId } }),
-      platform: AwsPlatform.newVpc({ cidr: "10.10.0.0/16", zones: ["eu-central-1a", "eu-central-1b"] }),
+      platform: AwsPlatform.newVpc({ cidr: "10.10.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], secretsInUserData: SecretsInUserData.ALLOW }),
       controllers: { count: 1, size: "t3.medium" },
       pools: [{ name: "agents", count: 2, size: "t3.medium" }],
       kubernetes: { token: props.token },

@@ -3,3 +3,4 @@ export * from "./node";
 export * from "../core/kubernetes";
 export * from "./validate";
 export * from "./config-file";
+export * from "./certificates";

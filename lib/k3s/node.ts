@@ -27,6 +27,20 @@ export enum K3sComponent {
   COREDNS = "coredns",
 }
 
+/**
+ * A file k3s reads when it starts, written by the node's OS before k3s first starts (for example
+ * the cluster's custom CA files on a server, see lib/k3s/certificates.ts). Each OS writes it its
+ * own way: Ignition `storage.files`, k3OS or Kairos `write_files`.
+ */
+export interface K3sFile {
+  /** Absolute path on the node. */
+  readonly path: string;
+  /** Text, which may hold apply-time values (a key made in the Terraform run). */
+  readonly content: string;
+  /** Permission bits, for example `0o600` for a private key. */
+  readonly mode: number;
+}
+
 /** Everything k3s needs for one node. */
 export interface K3sNodeProps {
   readonly role: K3sRole;
@@ -52,4 +66,10 @@ export interface K3sNodeProps {
   readonly version: string;
   /** Further k3s flags, each `--flag=value`. @default [] */
   readonly extraArgs?: readonly string[];
+  /**
+   * Files k3s needs on disk before it first starts, such as the custom CA files of a server.
+   * Private keys (under the server's TLS directory) are refused on an agent.
+   * @default []
+   */
+  readonly files?: readonly K3sFile[];
 }

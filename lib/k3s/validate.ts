@@ -8,6 +8,7 @@ import { MicroOsError } from "../core/errors";
 import { isK3sReleaseTag, isK3sServerUrl, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE, K3S_SERVER_URL_EXAMPLE, k3sTokenProblem, K3sTokenUse } from "../core/k3s";
 import { checkLabel, checkTaint } from "../core/kubernetes";
 import { isDnsSubdomain } from "../core/names";
+import { isK3sServerSecretPath } from "./certificates";
 import { K3sComponent, type K3sNodeProps, K3sRole } from "./node";
 
 /** The flags the typed props set; extraArgs may not set them again (and may not carry secrets). */
@@ -108,6 +109,18 @@ export function checkK3sNode(node: K3sNodeProps, at = "k3s"): void {
   for (const t of node.taints ?? []) {
     const p = checkTaint(t);
     if (p) fail(`k3s.taints[${t.key}]`, p.problem, p.fix);
+  }
+  const paths = new Set<string>();
+  for (const [i, file] of (node.files ?? []).entries()) {
+    // Paths are named, contents never (they may be keys).
+    if (typeof file.path !== "string" || !file.path.startsWith("/")) fail(`k3s.files[${i}].path`, `"${String(file.path)}" is not an absolute path`, "give a path starting with /");
+    if (paths.has(file.path)) fail(`k3s.files[${i}].path`, `${file.path} is written twice`, "give each file once");
+    paths.add(file.path);
+    if (!Number.isInteger(file.mode) || file.mode < 0 || file.mode > 0o7777) fail(`k3s.files[${i}].mode`, `${String(file.mode)} is not a file mode`, "give permission bits such as 0o600");
+    if (typeof file.content !== "string") fail(`k3s.files[${i}].content`, "the content is not text", "give the file's text (PEM for keys and certificates)");
+    if (node.role === K3sRole.AGENT && isK3sServerSecretPath(file.path)) {
+      fail(`k3s.files[${i}].path`, `${file.path} is a server's CA file or a private key, which must not reach an agent`, "write CA keys on the servers only; agents trust the server CA through the token's hash");
+    }
   }
   for (const [i, arg] of (node.extraArgs ?? []).entries()) {
     const flag = parseFlag(arg);

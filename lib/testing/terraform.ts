@@ -110,6 +110,60 @@ export interface TerraformCheckOptions {
   readonly plan?: boolean;
   /** Values for the stack's input variables, passed to plan as `-var name=value`. @default {} */
   readonly variables?: Readonly<Record<string, string>>;
+  /**
+   * Replace the resources of providers the offline mirror lacks (hashicorp/tls, hashicorp/random)
+   * with stand-ins first ({@link standInUnmirroredResources}), so the rest of the stack is still
+   * validated and planned. @default false
+   */
+  readonly standIns?: boolean;
+}
+
+/** Provider types the offline mirror does not hold (FACTS.md), replaced by {@link standInUnmirroredResources}. */
+export const UNMIRRORED_PROVIDERS: readonly string[] = ["tls", "random"];
+
+/**
+ * A copy of a synthesized stack whose tls and random resources are `terraform_data` stand-ins
+ * (Terraform's built-in resource, no provider to install): each takes the attributes the stack
+ * reads from it as `input`, and every reference `tls_private_key.x.private_key_pem` becomes
+ * `terraform_data.tls_private_key_x.output.private_key_pem`. `output` is unknown until apply, as
+ * a key or password is, so plan sees the same apply-time values flow into configs and outputs.
+ * The stand-ins' own arguments (key algorithm, CA flags) are not checked by Terraform; the tests
+ * check those against the provider's schema-typed bindings and k3s's requirements.
+ */
+export function standInUnmirroredResources(stack: object): Record<string, unknown> {
+  const json = structuredClone(stack) as Record<string, Record<string, Record<string, unknown>>>;
+  const types = UNMIRRORED_PROVIDERS.map((p) => `${p}_`);
+  const isUnmirrored = (type: string) => types.some((t) => type.startsWith(t));
+  const resources = json.resource ?? {};
+  const replaced = new Map<string, Set<string>>();
+  for (const type of Object.keys(resources)) {
+    if (!isUnmirrored(type)) continue;
+    for (const name of Object.keys(resources[type])) replaced.set(`${type}.${name}`, new Set());
+    delete resources[type];
+  }
+  for (const p of UNMIRRORED_PROVIDERS) {
+    delete (json.provider as Record<string, unknown> | undefined)?.[p];
+    delete (json.terraform?.required_providers as Record<string, unknown> | undefined)?.[p];
+  }
+  if (replaced.size === 0) return json;
+  // References inside `${...}` expressions (and depends_on entries), with or without an attribute.
+  const ref = new RegExp(`\b((?:${UNMIRRORED_PROVIDERS.join("|")})_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([a-z0-9_]+))?`, "g");
+  let text = JSON.stringify(json);
+  text = text.replace(ref, (m, type: string, name: string, attr: string | undefined) => {
+    const key = `${type}.${name}`;
+    const attrs = replaced.get(key);
+    if (!attrs) return m;
+    if (attrs && attr) attrs.add(attr);
+    return `terraform_data.${type}_${name}${attr ? `.output.${attr}` : ""}`;
+  });
+  const out = JSON.parse(text) as Record<string, Record<string, Record<string, unknown>>>;
+  out.resource ??= {};
+  const data = (out.resource.terraform_data ??= {});
+  for (const [key, attrs] of replaced) {
+    const [type, name] = key.split(".");
+    data[`${type}_${name}`] = { input: Object.fromEntries([...attrs].sort().map((a) => [a, `stand-in for ${key}.${a}`])) };
+  }
+  return out;
 }
 
 /** The outcome of {@link terraformValidateAndPlan}. */
@@ -131,7 +185,8 @@ export interface TerraformCheckResult {
  */
 export function terraformValidateAndPlan(stack: string | object, options: TerraformCheckOptions = {}): TerraformCheckResult {
   const tools = requireTools();
-  const json = readStack(stack);
+  const read = readStack(stack);
+  const json = options.standIns ? standInUnmirroredResources(read) : read;
   const terraformBlock = json.terraform as Record<string, unknown> | undefined;
   if (terraformBlock) delete terraformBlock.backend;
 

@@ -99,6 +99,8 @@ export class K3sFcosInstall {
     for (const tool of ["kubectl", "crictl", "ctr"]) config.addLink(`/usr/local/bin/${tool}`, "k3s");
     // k3s reads this file as server or agent (docs.k3s.io/installation/configuration); it holds the token.
     config.addFile(K3S_CONFIG_PATH, renderK3sConfigFile(this.selinux ? withSelinux(node) : node, at), { mode: 0o600 });
+    // Files k3s reads at its first start (a server's custom CAs): Ignition writes them before any unit runs.
+    for (const f of node.files ?? []) config.addFile(f.path, f.content, { mode: f.mode });
     const unit = k3sUnitName(node.role);
     if (!this.selinux) {
       config.addUnit(unit, { enabled: true, contents: k3sServiceUnit({ role: node.role, binary: FCOS_K3S_BINARY }) });

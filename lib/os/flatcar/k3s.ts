@@ -139,6 +139,8 @@ export function applyK3sToIgnition(config: IgnitionConfig, node: K3sNodeProps, o
   const architecture = options.architecture ?? Architecture.AMD64;
   // k3s reads this file whether it runs as server or agent (docs.k3s.io/installation/configuration).
   config.addFile(K3S_CONFIG_PATH, renderK3sConfigFile(node, at), { mode: 0o600 });
+  // Files k3s reads at its first start (a server's custom CAs): Ignition writes them before any unit runs.
+  for (const f of node.files ?? []) config.addFile(f.path, f.content, { mode: f.mode });
   options.install._apply(config, node, architecture, at);
   return config;
 }

@@ -54,6 +54,9 @@ export function applyK3sToK3os(config: K3osConfig, node: K3sNodeProps, options: 
   // v1.25.3+k3s1 made it fatal (k3s-io/k3s#4085, longhorn/longhorn#4807); k3OS's last release
   // bundles k3s v1.22.2+k3s2, which maps it to --token.
   config.setToken(node.token);
+  // Files k3s reads at its first start (a server's custom CAs): k3OS writes write_files at boot,
+  // before it starts k3s (rancher/k3os README, "write_files").
+  for (const f of node.files ?? []) config.addFile({ path: f.path, content: f.content, permissions: f.mode });
   for (const [k, v] of Object.entries(node.labels ?? {})) config.addLabel(k, v);
   for (const t of node.taints ?? []) config.addTaint(t);
   return config;

@@ -44,5 +44,7 @@ export function applyK3sToKairos(config: KairosConfig, node: K3sNodeProps, optio
   if (node.role === K3sRole.AGENT) config.setK3sAgent({ enabled: true });
   else config.setK3s({ enabled: true });
   config.addFile({ path: K3S_CONFIG_PATH, content: renderK3sConfigFile(node, at), permissions: 0o600 }, KairosStage.INITRAMFS);
+  // Files k3s reads at its first start (a server's custom CAs), in the same stage as its config.
+  for (const f of node.files ?? []) config.addFile({ path: f.path, content: f.content, permissions: f.mode }, KairosStage.INITRAMFS);
   return config;
 }

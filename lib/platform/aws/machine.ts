@@ -175,7 +175,10 @@ export class WorkerPool extends Construct {
         strategy: "Rolling",
         preferences: { minHealthyPercentage: props.minHealthyPercentage ?? 66 },
       },
-      tag: Object.entries(nodeTags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+      // The group's tags reach the machines it launches (propagate_at_launch): the pool and role
+      // tags land on every autoscaled instance, and default_tags never reach an autoscaling
+      // group's tags (HashiCorp blog, "Default tags in the Terraform AWS provider").
+      tag: Object.entries(nodeTags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
     });
   }
 }

@@ -31,6 +31,19 @@ export enum WorkerPlacement {
   INSTANCES = "instances",
 }
 
+/**
+ * Whether a config that holds the cluster's secrets (the k3s token, a controller's CA keys) may
+ * travel whole in EC2 user data, which anyone allowed `ec2:DescribeInstanceAttribute` can read.
+ * Only an OS that cannot fetch its config from S3 (k3OS, Kairos) puts its config there; an
+ * Ignition OS always gets a stub that fetches the private S3 object.
+ */
+export enum SecretsInUserData {
+  /** Refuse such a node at the call: the default. */
+  REFUSE = "refuse",
+  /** Accept it, knowing who can read user data in the account (the k3OS and Kairos examples do). */
+  ALLOW = "allow",
+}
+
 /** Settings shared by {@link AwsPlatform.newVpc} and {@link AwsPlatform.existingVpc}. */
 export interface AwsPlatformOptions {
   /** EC2 key pair name for the nodes. @default - none (keys come from the OS config) */
@@ -70,6 +83,11 @@ export interface AwsPlatformOptions {
   readonly ebsKmsKeyId?: string;
   /** Root device of images given by AMI id. @default "/dev/xvda" */
   readonly rootDeviceName?: string;
+  /**
+   * Whether an OS that reads only user data (k3OS, Kairos) may carry the cluster's secrets there.
+   * @default SecretsInUserData.REFUSE
+   */
+  readonly secretsInUserData?: SecretsInUserData;
   /** Tags on every resource. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -333,6 +351,14 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     const disk = this.rootVolume(r).sizeGib;
     if (disk < profile.minimums.diskGib) {
       throw new MicroOsError(at, "diskGib", `${disk} GiB is less than the ${profile.minimums.diskGib} GiB the OS needs`, `give at least ${profile.minimums.diskGib} GiB`);
+    }
+    if (!profile.fetch && r.config.holdsSecret && (this.options.secretsInUserData ?? SecretsInUserData.REFUSE) !== SecretsInUserData.ALLOW) {
+      throw new MicroOsError(
+        at,
+        "secretsInUserData",
+        `the ${r.config.format.description} holds the cluster's secrets (the k3s token${r.spec.role === NodeRole.CONTROLLER ? " and the CA keys" : ""}) and this OS reads it only from EC2 user data, which anyone allowed ec2:DescribeInstanceAttribute can read`,
+        "use an OS that fetches its config from the cluster's private S3 object (Flatcar, Fedora CoreOS), or pass secretsInUserData: SecretsInUserData.ALLOW to the AWS platform to accept it",
+      );
     }
     if (!profile.fetch) checkUserDataSize(r.config.preview(), this.options.userDataLimit ?? EC2_USER_DATA_LIMIT, at);
     if (r.spot && r.spec.role === NodeRole.CONTROLLER) {

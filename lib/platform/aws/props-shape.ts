@@ -50,7 +50,6 @@ function optionShapes(): Record<string, Shape> {
     rootDeviceName: optional(str({ pattern: DEVICE, what: "an absolute EC2 device path", fix: 'give an absolute device path such as "/dev/xvda" or "/dev/sda1"' })),
     tags: optional(record(TAG_KEY, TAG_VALUE)),
     secretsInUserData: optional(oneOf({ REFUSE: "refuse", ALLOW: "allow" }, "SecretsInUserData")),
-    secretsInUserData: optional(oneOf({ REFUSE: "refuse", ALLOW: "allow" }, "SecretsInUserData")),
     // Options that moved: the binding names where they belong (lib/platform/aws/platform.ts).
     apiCidrs: () => undefined,
     sshCidrs: () => undefined,
