@@ -81,15 +81,16 @@ function quotedSpecifier(pkg: string): RegExp {
 
 /**
  * The text of a compiled file (.js, .d.ts) or a source file with its cdktf module specifiers
- * pointed at cdktn, and this package's own name (its self-reference `cdktf-microos/package.json`,
- * the testing kit's messages) at cdktn-microos. Only quoted specifiers change: comments that
- * mention cdktf keep saying so.
+ * pointed at cdktn, and this package's own specifiers (its self-reference
+ * `cdktf-microos/package.json`, a user's `from "cdktf-microos"`) at cdktn-microos. Only whole quoted
+ * specifiers change: comments and messages that mention cdktf, and text the library writes into
+ * node configs ("managed by cdktf-microos"), stay as they are, so both flavours emit the same.
  */
 export function toCdktn(text: string): string {
   let out = text;
   const pairs = [...CDKTN_PACKAGES.map((p) => [p.cdktf, p.cdktn] as const), ...CDKTN_BUNDLED.map((p) => [p.cdktf, `${CDKTN_PACKAGE_NAME}/${p.dir}`] as const)];
   for (const [from, to] of pairs) out = out.replace(quotedSpecifier(from), (_m, q: string, sub: string) => `${q}${to}${sub}${q}`);
-  return out.replace(new RegExp(`\\b${CDKTF_PACKAGE_NAME}\\b`, "g"), CDKTN_PACKAGE_NAME);
+  return out.replace(quotedSpecifier(CDKTF_PACKAGE_NAME), (_m, q: string, sub: string) => `${q}${CDKTN_PACKAGE_NAME}${sub}${q}`);
 }
 
 /** The cdktf specifiers `text` still holds after {@link toCdktn}: any `cdktf` or `@cdktf/...` module. */

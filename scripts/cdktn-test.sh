@@ -51,6 +51,21 @@ if node -e 'require.resolve("cdktf")' 2>/dev/null; then say "require.resolve(\"c
 if ls -d node_modules/cdktf node_modules/@cdktf 2>/dev/null; then say "the cdktn project holds cdktf packages" >&2; exit 1; fi
 if npm ls --all --parseable 2>/dev/null | grep -E '/node_modules/(cdktf|@cdktf)(/|$)'; then say "a dependency pulled in cdktf" >&2; exit 1; fi
 say "require.resolve(\"cdktf\") fails; no cdktf or @cdktf package in node_modules"
+# Every AWS resource class the library and the examples import, at the same deep path in
+# @cdktn/provider-aws (used by an example or not).
+(cd "$repo" && node --import tsx scripts/cdktn-aws-imports.ts) >"$work/aws-imports.json"
+node -e '
+const wanted = require(process.argv[1]);
+let n = 0;
+for (const [mod, names] of Object.entries(wanted)) {
+  const m = require(`@cdktn/provider-aws/${mod}`);
+  for (const name of names) {
+    if (typeof m[name] !== "function") throw new Error(`@cdktn/provider-aws/${mod} has no class ${name}`);
+    n++;
+  }
+}
+console.log(`cdktn-test: @cdktn/provider-aws has all ${n} classes at the ${Object.keys(wanted).length} deep paths the library and examples import`);
+' "$work/aws-imports.json"
 
 # The examples as a cdktn app: their sources through the same rewrite as the package, with the
 # library directory they import (../lib, ../../lib) being the installed package's.
