@@ -7,7 +7,8 @@
  * providers) must be equal, so a stack moves from cdktf to cdktn without replacing anything.
  * The cdktn stacks then pass the validators the cdktf ones do: the libvirt 0.8.3 provider schema
  * and, for AWS, `terraform validate` with hashicorp/aws 5.100.0 from the mirror (the only AWS
- * provider here; see the README for what that cannot check about 6.x).
+ * provider here; see the README for what that cannot check about 6.x), tls and random resources
+ * standing in as terraform_data as for the cdktf stacks.
  * This process loads cdktf only; the cdktn output arrives as JSON files.
  */
 import * as fs from "node:fs";
@@ -109,24 +110,14 @@ export function addresses(json: { [key: string]: Json }): string[] {
 }
 
 /**
- * The cdktn stack as hashicorp/aws 5.100.0 can validate it: its aws constraint set to the mirror's
- * version, and (hashicorp/random being in no mirror here) each random_password replaced by a
- * sensitive variable its references read.
+ * The cdktn stack as the mirror's hashicorp/aws 5.100.0 accepts it: its aws constraint (6.66.0)
+ * set to that version. The tls and random resources become stand-ins as for the cdktf stacks
+ * (terraformValidateAndPlan's `standIns`): their providers are in no mirror here.
  */
 function forAwsMirror(json: { [key: string]: Json }): { [key: string]: Json } {
-  const copy = structuredClone(json) as { [key: string]: any };
+  const copy = structuredClone(json) as { terraform: { required_providers: { aws: { version: string } } } };
   copy.terraform.required_providers.aws.version = AWS_PROVIDER_VERSION;
-  const passwords = Object.keys(copy.resource?.random_password ?? {});
-  if (passwords.length) {
-    delete copy.resource.random_password;
-    delete copy.terraform.required_providers.random;
-    delete copy.provider?.random;
-    copy.variable ??= {};
-    for (const p of passwords) copy.variable[`parity_${p}`] = { type: "string", sensitive: true };
-  }
-  let text = JSON.stringify(copy);
-  for (const p of passwords) text = text.split(`random_password.${p}.result`).join(`var.parity_${p}`);
-  return JSON.parse(text);
+  return copy as unknown as { [key: string]: Json };
 }
 
 describe.skipIf(!synthDir)("cdktf and cdktn synthesize the same Terraform for every example", () => {
@@ -170,7 +161,7 @@ describe.skipIf(!synthDir)("cdktf and cdktn synthesize the same Terraform for ev
         if (types.some((t) => t.startsWith("libvirt_"))) expect(checkLibvirtResources(json)).toEqual([]);
         if (types.some((t) => t.startsWith("aws_"))) {
           need(ctx, terraformTools());
-          const result = terraformValidateAndPlan(forAwsMirror(json), { plan: false });
+          const result = terraformValidateAndPlan(forAwsMirror(json), { plan: false, standIns: true });
           expect(result.output).toMatch(/The configuration is valid/);
           expect(result.ok).toBe(true);
         }
