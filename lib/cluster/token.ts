@@ -4,6 +4,7 @@ import type * as RandomProviderModule from "@cdktf/provider-random/lib/provider"
 import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import { type PeerUse, requirePeer } from "../core/peer";
+import { checkProps, int, object, optional, str } from "../core/props";
 import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
 
 /**
@@ -18,11 +19,15 @@ export abstract class ClusterToken {
    * with an error naming the version to install).
    */
   public static random(props: { readonly length?: number } = {}): ClusterToken {
+    // random_password takes any length >= 1 (hashicorp/random docs, password "length"); fewer than
+    // 16 letters and digits is a guessable cluster secret, so the library asks for 16 to 1024.
+    checkProps("ClusterToken.random", "", props, object({ length: optional(int({ min: 16, max: 1024, fix: "give a length of 16 to 1024 characters, for example 48" })) }));
     return new RandomToken(props.length ?? 48);
   }
 
   /** A sensitive Terraform variable the operator supplies (`TF_VAR_<name>`). */
   public static fromVariable(props: { readonly name?: string } = {}): ClusterToken {
+    checkProps("ClusterToken.fromVariable", "", props, object({ name: optional(VARIABLE_NAME) }));
     return new VariableToken(props.name);
   }
 
@@ -31,12 +36,25 @@ export abstract class ClusterToken {
    * It must be a Terraform reference, not a literal, so the secret never sits in the program.
    */
   public static fromSecretValue(value: string): ClusterToken {
+    checkProps("ClusterToken.fromSecretValue", "value", value, str({ fix: "pass a Terraform reference to the secret, for example secret.secretString" }));
     return new ValueToken(value);
   }
 
   /** @internal creates what the token needs in `scope` and returns the value. */
   public abstract _bind(scope: Construct): string;
 }
+
+// Terraform identifiers: letters, digits, underscores and hyphens, not starting with a digit or
+// hyphen; variables may not be named source, version, providers, count, for_each, lifecycle,
+// depends_on or locals (Terraform language docs, "Identifiers" and "Input Variables").
+const RESERVED_VARIABLE_NAMES = ["source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals"];
+const VARIABLE_NAME = str({
+  pattern: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+  what: "a Terraform variable name",
+  tokens: false,
+  fix: "use letters, digits, _ and -, starting with a letter or _, for example k3s_token",
+  test: (n) => (RESERVED_VARIABLE_NAMES.includes(n) ? "is a name Terraform reserves" : undefined),
+});
 
 class RandomToken extends ClusterToken {
   constructor(private readonly length: number) {

@@ -13,6 +13,8 @@ import { isHostName } from "../core/names";
 import { decodeProblem } from "./decode";
 import { renderK3osYaml } from "./yaml";
 import { assertK3osObject, K3osDelivery } from "./validate";
+import { checkProps } from "../core/props";
+import { filePathProblem, K3OS_CONFIG_PROPS, nameServerProblem, timeServerProblem } from "./props-shape";
 
 /** Where k3OS reads its config from (datasources the README lists under `k3os.data_sources`). */
 export enum K3osDataSource {
@@ -205,6 +207,7 @@ export class K3osConfig {
   private installValue?: K3osInstall;
 
   constructor(props: K3osConfigProps = {}) {
+    checkProps(AT, "", props, K3OS_CONFIG_PROPS);
     if (props.sshAuthorizedKeys) this.addSshKeys(...props.sshAuthorizedKeys);
     for (const f of props.writeFiles ?? []) this.addFile(f);
     if (props.hostname !== undefined) this.setHostname(props.hostname);
@@ -243,8 +246,9 @@ export class K3osConfig {
   /** Adds a file k3OS writes (in every phase). */
   public addFile(file: K3osFile): this {
     const field = `write_files[${file.path}]`;
-    if (!file.path.startsWith("/")) {
-      throw new MicroOsError(AT, `${field}.path`, "the path is relative", "give an absolute path starting with /");
+    const pathProblem = typeof file.path === "string" ? filePathProblem(file.path) : "the path is not a string";
+    if (pathProblem) {
+      throw new MicroOsError(AT, `${field}.path`, pathProblem, "give an absolute path starting with /, without . or .. segments");
     }
     if (this.files.has(file.path)) {
       throw new MicroOsError(AT, `${field}.path`, "the path is already written by another entry", "write each path once");
@@ -324,6 +328,7 @@ export class K3osConfig {
     if (typeof value !== "string") {
       throw new MicroOsError(AT, `k3os.sysctls[${key}]`, "the value is not a string", `give it as a string, for example "${String(value)}"`);
     }
+    oneLine(value, `k3os.sysctls[${key}]`, 'give the value as one line, for example "1"', true);
     if (this.sysctls.has(key)) throw new MicroOsError(AT, `k3os.sysctls[${key}]`, "the sysctl is already set", "set each sysctl once");
     this.sysctls.set(key, value);
     return this;
@@ -331,18 +336,28 @@ export class K3osConfig {
 
   /** Adds fallback NTP servers. */
   public addNtpServers(...servers: string[]): this {
-    this.ntpServers.push(...nonEmpty(servers, "k3os.ntp_servers"));
+    for (const s of nonEmpty(servers, "k3os.ntp_servers")) {
+      const problem = isDeferred(s) ? undefined : timeServerProblem(s);
+      if (problem) throw new MicroOsError(AT, "k3os.ntp_servers", problem, 'give a host name such as "time.cloudflare.com" or an address');
+    }
+    this.ntpServers.push(...servers);
     return this;
   }
 
   /** Adds fallback DNS servers. */
   public addDnsNameservers(...servers: string[]): this {
-    this.dnsNameservers.push(...nonEmpty(servers, "k3os.dns_nameservers"));
+    for (const s of nonEmpty(servers, "k3os.dns_nameservers")) {
+      const problem = isDeferred(s) ? undefined : nameServerProblem(s);
+      if (problem) throw new MicroOsError(AT, "k3os.dns_nameservers", problem, "give name server addresses such as 1.1.1.1 or 2606:4700:4700::1111");
+    }
+    this.dnsNameservers.push(...servers);
     return this;
   }
 
   /** Adds a wifi network. */
   public addWifi(wifi: K3osWifi): this {
+    oneLine(wifi.name, "k3os.wifi.name", "give the network's SSID");
+    oneLine(wifi.passphrase, `k3os.wifi[${wifi.name}].passphrase`, "give the passphrase as one line");
     if (this.wifi.has(wifi.name)) throw new MicroOsError(AT, `k3os.wifi[${wifi.name}]`, "the network is already defined", "define each network once");
     this.wifi.set(wifi.name, wifi);
     return this;
@@ -350,6 +365,7 @@ export class K3osConfig {
 
   /** Sets the password of user `rancher` (clear text or crypt(3) hash). */
   public setPassword(password: string): this {
+    oneLine(password, "k3os.password", "give the password or its crypt(3) hash as one line");
     this.passwordValue = this.once("k3os.password", this.passwordValue, password);
     return this;
   }
@@ -401,6 +417,7 @@ export class K3osConfig {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new MicroOsError(AT, `k3os.environment[${name}]`, "the name is not an environment variable name", "use letters, digits and _, not starting with a digit");
     }
+    oneLine(value, `k3os.environment[${name}]`, "give the value as one line", true);
     if (this.environment.has(name)) throw new MicroOsError(AT, `k3os.environment[${name}]`, "the variable is already set", "set each variable once");
     this.environment.set(name, value);
     return this;
@@ -569,9 +586,17 @@ function renderInstall(i: K3osInstall): NonNullable<NonNullable<K3osConfigObject
   return out;
 }
 
+/** Refuses a value that is not one non-empty line (`mayBeEmpty` for values where "" is a value). */
+function oneLine(value: unknown, field: string, fix: string, mayBeEmpty = false): void {
+  if (typeof value !== "string") throw new MicroOsError(AT, field, "the value is not a string", fix);
+  if (!mayBeEmpty && value.trim() === "") throw new MicroOsError(AT, field, "the value is empty", fix);
+  if (/[\r\n\u0000]/.test(value)) throw new MicroOsError(AT, field, "the value holds a line break", fix);
+}
+
 function nonEmpty(items: readonly string[], field: string): string[] {
   for (const s of items) {
     if (typeof s !== "string" || s.trim() === "") throw new MicroOsError(AT, field, "an entry is empty", "give non-empty strings");
+    if (/[\r\n]/.test(s) && !field.endsWith("_cmd")) throw new MicroOsError(AT, field, "an entry holds a line break", "give each entry as one line");
   }
   return [...items];
 }

@@ -18,6 +18,8 @@ import { fail } from "./internal";
 import { applyK3s, K3sFlatcarInstall } from "./k3s";
 import { setNtpServers, setTimezone } from "./time";
 import { FlatcarUpdates, RebootStrategy } from "./updates";
+import { checkProps } from "../../core/props";
+import { FLATCAR_PROPS } from "./props-shape";
 
 /** A Flatcar release channel (flatcar.org releases; FACTS.md). */
 export enum FlatcarChannel {
@@ -79,11 +81,13 @@ const FIRST_IGNITION_V3_4 = 3535;
 export class Flatcar implements IOperatingSystem {
   /** The newest release of a channel. */
   public static channel(channel: FlatcarChannel | `${FlatcarChannel}`, props: FlatcarProps = {}): Flatcar {
+    checkProps("flatcar", "", props, FLATCAR_PROPS);
     return new Flatcar(checkChannel(channel), undefined, props);
   }
 
   /** A fixed release of a channel, for example `Flatcar.release(FlatcarChannel.STABLE, "4081.2.0")`. */
   public static release(channel: FlatcarChannel | `${FlatcarChannel}`, version: string, props: FlatcarProps = {}): Flatcar {
+    checkProps("flatcar", "", props, FLATCAR_PROPS);
     const ch = checkChannel(channel);
     const m = typeof version === "string" ? VERSION.exec(version) : null;
     if (!m) {

@@ -17,6 +17,14 @@ import type { RenderedConfig } from "../types";
 import { k3osAwsProfile } from "./aws";
 import { applyK3sToK3os } from "./k3s";
 import { k3osLibvirtProfile } from "./libvirt";
+import { checkProps, object, oneOf, optional, str } from "../../core/props";
+
+// K3osProps at run time; `config` is checked by K3osConfig itself (lib/k3os/props-shape.ts).
+const K3OS_PROPS = object({
+  amis: optional(object({ amd64: optional(str({ fix: "give an AMI id like ami-0123456789abcdef0" })), arm64: optional(str({ fix: "give an AMI id like ami-0123456789abcdef0" })) })),
+  delivery: optional(oneOf(K3osDelivery, "K3osDelivery")),
+  config: () => undefined,
+});
 
 /** AMI ids per architecture, for images you built (k3OS publishes none). */
 export interface K3osAmis {
@@ -61,6 +69,8 @@ export class K3os implements IOperatingSystem {
    * @param tag @default K3OS_DEFAULT_RELEASE
    */
   public static release(tag: string = K3OS_DEFAULT_RELEASE, props: K3osProps = {}): K3os {
+    checkProps("K3os", "tag", tag, str({ fix: `give a tag like "${K3OS_DEFAULT_RELEASE}"` }));
+    checkProps("K3os", "", props, K3OS_PROPS);
     if (!TAG.test(tag)) {
       throw new MicroOsError("K3os", "tag", `"${tag}" is not a k3OS release tag`, `give a tag like "${K3OS_DEFAULT_RELEASE}" (github.com/rancher/k3os/releases)`);
     }
