@@ -8,8 +8,9 @@
  * Boots run two at a time with one virtual CPU each (the machines have 2 cores); each takes
  * about 40-60 s, so every test has its own long timeout (the queue counts against it).
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { describe, expect, it, type TestContext } from "vitest";
+import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { TerraformStack, Testing } from "../lib/cdktf";
 import { EXAMPLES, type ExampleName } from "../examples/catalog";
 import { IgnitionConfig, FilesystemFormat, RaidLevel } from "../lib/ignition";
@@ -17,6 +18,11 @@ import { addHostname, addStaticNetwork } from "../lib/os/flatcar";
 import {
   bootIgnitionInVm,
   bootVm,
+  configDisks,
+  prepareVmConfig,
+  userNetworkFor,
+  vmRecipeDir,
+  vmRecipeHash,
   installMatchers,
   qemuTool,
   vmImageTool,
@@ -38,12 +44,20 @@ const VM: VmBootOptions = { cpus: 1 };
 
 let free = SLOTS;
 const waiting: (() => void)[] = [];
+const bootSeconds: number[] = [];
+afterAll(() => {
+  if (bootSeconds.length === 0) return;
+  const total = bootSeconds.reduce((a, b) => a + b, 0);
+  console.log(`vm-boot: ${bootSeconds.length} boots, ${(total / bootSeconds.length).toFixed(1)} s each on average (${bootSeconds.map((x) => x.toFixed(0)).join(", ")})`);
+});
 async function slot<T>(run: () => Promise<T>): Promise<T> {
   if (free === 0) await new Promise<void>((r) => waiting.push(r));
   else free--;
+  const t0 = Date.now();
   try {
     return await run();
   } finally {
+    bootSeconds.push((Date.now() - t0) / 1000);
     const next = waiting.shift();
     if (next) next();
     else free++;
@@ -61,16 +75,26 @@ function needVm(ctx: TestContext): void {
  */
 const CANNOT_RUN: Readonly<Record<string, string>> = {
   "k3s.service":
-    "k3s's unit and binary come from its sysext image, which the Debian stand-in does not merge (and the image is a stand-in download); joining a cluster needs the network",
+    "k3s's unit and binary come from its sysext image on Flatcar, which the Debian stand-in does not merge (and the image is a stand-in download); on Fedora CoreOS the unit waits for the SELinux policy rpm-ostree layers; joining a cluster needs the network",
   "k3s-agent.service": "the same as k3s.service: its unit is in the k3s sysext image, which is not merged here",
+  "k3s-selinux.service": "Fedora CoreOS layers k3s's SELinux policy with rpm-ostree, which the Debian stand-in lacks (and its package repository is out of the VM network's reach)",
   "web.service": "runs a container with Flatcar's docker, which the Debian stand-in lacks, from a registry the restricted VM network cannot reach",
   "cache.service": "the same as web.service: a docker container from a registry",
+  "systemd-sysext.service":
+    "merges /etc/extensions/k3s.raw, which here holds the local server's stand-in for the k3s sysext image (the real one cannot be downloaded), so the merge fails",
 };
 
-/** The Flatcar examples (examples/catalog.ts), synthesized; the k3OS ones boot no Ignition. */
+/** The names of CANNOT_RUN that apply to a node: its own units, and the sysext merge where it links an extension. */
+function cannotRun(r: BootedVm): Record<string, string> {
+  const links = (r.node.ignition?.storage as { links?: { path: string }[] } | undefined)?.links ?? [];
+  const sysext = [...r.node.files, ...links].some((f) => f.path.startsWith("/etc/extensions/"));
+  return Object.fromEntries(Object.entries(CANNOT_RUN).filter(([u]) => r.node.unit(u) || (u === "systemd-sysext.service" && sysext)));
+}
+
+/** The Flatcar and Fedora CoreOS examples (examples/catalog.ts), synthesized; the k3OS ones boot no Ignition. */
 function examples(): { example: ExampleName; synth: SynthResult }[] {
   return (Object.keys(EXAMPLES) as ExampleName[])
-    .filter((name) => name.startsWith("flatcar-"))
+    .filter((name) => name.startsWith("flatcar-") || name.startsWith("fcos-"))
     .map((example) => ({ example, synth: synthStack(TerraformStack.of(EXAMPLES[example](Testing.app(), example))) }));
 }
 
@@ -98,7 +122,7 @@ describe("every distinct Flatcar node config of the examples boots in a VM", () 
     it.concurrent(title, { timeout: BOOT_TEST_TIMEOUT }, async (ctx) => {
       needVm(ctx);
       const r: BootedVm = await slot(() => bootVm(synth, node, { ...VM, test: ctx }));
-      const cannot = Object.fromEntries(Object.entries(CANNOT_RUN).filter(([u]) => r.node.unit(u)));
+      const cannot = cannotRun(r);
       expect(r).toAcceptSsh();
       expect(r).toHaveBootedCleanly(cannot);
       for (const stage of ["fetch-offline", "kargs", "disks", "mount", "files"]) {
@@ -222,5 +246,89 @@ describe("broken configs fail fast with the message that explains them", () => {
     expect(error.message).toMatch(/emergency mode/);
     expect(error.message).toMatch(/NO.SUCH.DISK|by-label/);
     expect(seconds).toBeLessThan(180);
+  });
+});
+
+describe("the runner's preparation, without a VM", () => {
+  const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHZtLXJ1bm5lci10ZXN0LWtleS0xMjM0NTY3ODkwYWI runner";
+  const remote = (hash?: string) =>
+    JSON.stringify({
+      ignition: { version: "3.4.0" },
+      storage: { files: [{ path: "/opt/blob", contents: { source: "https://downloads.example/blob", compression: "gzip", ...(hash ? { verification: { hash } } : {}) } }] },
+    });
+
+  it("serves a stand-in for a download nobody provides, with the config's hash rewritten to match, and lists it", () => {
+    const p = prepareVmConfig(remote(`sha512-${"0".repeat(128)}`), "http://10.0.2.100:8080", KEY);
+    const cfg = JSON.parse(p.text);
+    const contents = cfg.storage.files[0].contents;
+    const body = p.routes.get("/r/0");
+    expect(contents.source).toBe("http://10.0.2.100:8080/r/0");
+    expect(contents.compression).toBeUndefined();
+    expect(contents.verification.hash).toBe(`sha512-${createHash("sha512").update(body ?? "").digest("hex")}`);
+    expect(p.served).toEqual([{ kind: "file", path: "/opt/blob", source: "https://downloads.example/blob", servedAt: "http://10.0.2.100:8080/r/0", replacement: "stand-in" }]);
+    // Debian's Ignition 2.14 knows 3.4.0 as 3.4.0-experimental; the runner's key reaches core.
+    expect(cfg.ignition.version).toBe("3.4.0-experimental");
+    expect(cfg.passwd.users).toEqual([{ name: "core", sshAuthorizedKeys: [KEY] }]);
+  });
+
+  it("serves the caller's bytes when their hash matches the config's", () => {
+    const bytes = "the real blob\n";
+    const p = prepareVmConfig(remote(`sha256-${sha256(bytes)}`), "http://10.0.2.100:8080", KEY, { "https://downloads.example/blob": bytes });
+    expect(p.routes.get("/r/0")?.toString()).toBe(bytes);
+    expect(p.served[0].replacement).toBe("provided");
+    expect(JSON.parse(p.text).storage.files[0].contents.verification.hash).toBe(`sha256-${sha256(bytes)}`);
+  });
+
+  it("refuses bytes that do not match the config's hash", () => {
+    expect(() => prepareVmConfig(remote(`sha256-${"0".repeat(64)}`), "http://h", KEY, { "https://downloads.example/blob": "other" })).toThrow(
+      /the contents given for https:\/\/downloads\.example\/blob do not match its verification hash \(sha256 of the contents is [0-9a-f]{64}, the config expects 0{64}\)/,
+    );
+  });
+
+  it("refuses a config that is not JSON", () => {
+    expect(() => prepareVmConfig("{not json", "http://h", KEY)).toThrow(/^the config is not JSON: /);
+  });
+
+  it("finds the disks a config names, for blank virtio disks", () => {
+    expect(configDisks(JSON.stringify({ storage: { disks: [{ device: "/dev/vdc" }], raid: [{ devices: ["/dev/vdb1", "/dev/vdd2"] }] } }))).toEqual(["/dev/vdb", "/dev/vdc", "/dev/vdd"]);
+  });
+
+  it("keeps QEMU's user network without a static address, and lays one out around a static address", () => {
+    expect(userNetworkFor("{}")).toEqual({ net: "10.0.2.0/24", host: "10.0.2.2", dns: "10.0.2.3", dhcpStart: "10.0.2.15", guest: "10.0.2.15", http: "10.0.2.100" });
+    const c = new IgnitionConfig();
+    addStaticNetwork(c, { interfaceName: "eth0", addresses: ["172.20.5.9/16"], gateway: "172.20.0.1" });
+    expect(userNetworkFor(c.render())).toMatchObject({ net: "172.20.0.0/16", host: "172.20.0.1", guest: "172.20.5.9", staticAddress: "172.20.5.9/16" });
+  });
+
+  it("refuses a static address QEMU's user network cannot hold, saying why", () => {
+    const tiny = new IgnitionConfig();
+    addStaticNetwork(tiny, { interfaceName: "eth0", addresses: ["203.0.113.7/32"] });
+    expect(() => userNetworkFor(tiny.render())).toThrow("the static address 203.0.113.7/32 cannot be laid out on QEMU's user network: give a prefix from /8 to /29");
+    const offLink = new IgnitionConfig();
+    addStaticNetwork(offLink, { interfaceName: "eth0", addresses: ["192.168.9.5/24"], gateway: "10.9.9.1", gatewayOnLink: true });
+    expect(() => userNetworkFor(offLink.render())).toThrow(
+      "the static gateway 10.9.9.1 is not another address in 192.168.9.5/24: QEMU's user network needs its host address inside the node's network",
+    );
+  });
+
+  it("says how to get QEMU and the image when they are missing", () => {
+    expect(qemuTool().install).toBe("apt-get install -y qemu-system-x86 qemu-utils");
+    const saved = process.env.MICROOS_VM_IMAGE;
+    process.env.MICROOS_VM_IMAGE = "/nonexistent/vm-image";
+    try {
+      const tool = vmImageTool();
+      expect(tool.location).toBeUndefined();
+      expect(tool.install).toMatch(/build it as root with `bash .*scripts\/vm-image\/build\.sh`/);
+    } finally {
+      if (saved === undefined) delete process.env.MICROOS_VM_IMAGE;
+      else process.env.MICROOS_VM_IMAGE = saved;
+    }
+  });
+
+  it("computes the recipe hash as build.sh does", () => {
+    const dir = vmRecipeDir();
+    expect(dir).toBeDefined();
+    const printed = execFileSync("bash", [`${dir}/build.sh`, "--print-dir"], { encoding: "utf8", env: { ...process.env, MICROOS_VM_CACHE: "/cache" } }).trim();
+    expect(printed).toBe(`/cache/${vmRecipeHash(dir as string)}`);
   });
 });

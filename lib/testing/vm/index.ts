@@ -44,7 +44,7 @@ import { configDisks, prepareVmConfig, type ServedSource, type VmRemoteContents 
 
 export { locateVmImage, qemuTool, vmImageTool, vmRecipeDir, vmRecipeHash, DEFAULT_VM_CACHE, type VmImage } from "./image";
 export { userNetworkFor, type UserNetwork } from "./network";
-export { type ServedSource, type VmRemoteContents } from "./remote";
+export { configDisks, prepareVmConfig, type PreparedVmConfig, type ServedSource, type VmRemoteContents } from "./remote";
 export { IGNITION_STAGES, type IgnitionStage, type VmMount, type VmPath, type VmUnit, type VmUser } from "./probe";
 
 /** The fw_cfg key Debian's Ignition 2.14 reads (upstream's; Flatcar's own is `opt/org.flatcar-linux/config`). */
@@ -266,7 +266,9 @@ export async function bootIgnitionInVm(config: string, options: VmBootOptions = 
       if (load === "bad-setting" || load === "error") {
         // systemd's own words on the unit (PID 1's lines that name it).
         const journal = await ssh(`sudo -n journalctl -b -o cat --no-pager _PID=1 | grep -aF ${shellQuote(name)} | grep -avE '^(Starting|Started|Finished|Stopped)' | head -5`);
-        rejected.push({ name, load, reason: [journal.stdout.trim(), loadError.trim()].filter(Boolean).join("\n") });
+        // systemd-analyze verify says what in the file systemd refuses (systemd-analyze(1)).
+        const verify = await ssh(`sudo -n systemd-analyze verify ${shellQuote(`/etc/systemd/system/${name}`)} 2>&1 | grep -aF ${shellQuote(name)} | head -5`);
+        rejected.push({ name, load, reason: [verify.stdout.trim(), journal.stdout.trim(), loadError.trim()].filter(Boolean).join("\n") });
       }
     }
     const consoleIgnition = ignitionLines(readConsole());
