@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
-import { ensureLibvirtProvider } from "../lib/platform/libvirt";
+import { LibvirtProviderVersion, ensureLibvirtProvider } from "../lib/platform/libvirt";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 import { LIBVIRT_BINDINGS, LIBVIRT_GEN_DIR, bindingsSchema, generateLibvirtBindings, pruneForBindings } from "../scripts/gen-libvirt";
 import { Domain as Domain09 } from "../gen/libvirt-0.9/providers/libvirt/domain";
@@ -60,23 +60,31 @@ describe("generated libvirt bindings", () => {
     ]);
   });
 
-  test("the synthesized required_providers pins dmacvicar/libvirt = 0.8.3", () => {
+  for (const version of [LibvirtProviderVersion.V0_8_3, LibvirtProviderVersion.V0_9_7]) {
+    test(`the synthesized required_providers pins dmacvicar/libvirt = ${version}`, () => {
+      const stack = new TerraformStack(new App(), "pin");
+      ensureLibvirtProvider(stack, undefined, version);
+      const synth = JSON.parse(Testing.synth(stack));
+      expect(synth.terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: `= ${version}` });
+      expect(synth.provider.libvirt).toEqual([{ uri: "qemu:///system" }]);
+      expect(checkLibvirtResources(synth, { version })).toEqual([]);
+    });
+
+    test(`a ${version} provider the stack already has is kept, and still pinned`, () => {
+      const stack = new TerraformStack(new App(), "pin");
+      const first = ensureLibvirtProvider(stack, "qemu+ssh://root@host/system", version);
+      expect(ensureLibvirtProvider(stack, undefined, version)).toBe(first);
+      const synth = JSON.parse(Testing.synth(stack));
+      expect(synth.provider.libvirt).toEqual([{ uri: "qemu+ssh://root@host/system" }]);
+      expect(synth.terraform.required_providers.libvirt.version).toBe(`= ${version}`);
+      expect(checkLibvirtResources(synth, { version })).toEqual([]);
+    });
+  }
+
+  test("without a version the provider is 0.9.7", () => {
     const stack = new TerraformStack(new App(), "pin");
     ensureLibvirtProvider(stack);
-    const synth = JSON.parse(Testing.synth(stack));
-    expect(synth.terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: "= 0.8.3" });
-    expect(synth.provider.libvirt).toEqual([{ uri: "qemu:///system" }]);
-    expect(checkLibvirtResources(synth)).toEqual([]);
-  });
-
-  test("a provider the stack already has is kept, and still pinned", () => {
-    const stack = new TerraformStack(new App(), "pin");
-    const first = ensureLibvirtProvider(stack, "qemu+ssh://root@host/system");
-    expect(ensureLibvirtProvider(stack)).toBe(first);
-    const synth = JSON.parse(Testing.synth(stack));
-    expect(synth.provider.libvirt).toEqual([{ uri: "qemu+ssh://root@host/system" }]);
-    expect(synth.terraform.required_providers.libvirt.version).toBe("= 0.8.3");
-    expect(checkLibvirtResources(synth)).toEqual([]);
+    expect(JSON.parse(Testing.synth(stack)).terraform.required_providers.libvirt.version).toBe("= 0.9.7");
   });
 });
 

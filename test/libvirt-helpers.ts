@@ -13,10 +13,10 @@ import { flatcarLibvirtProfile } from "../lib/os/flatcar/libvirt";
 import { k3osLibvirtProfile } from "../lib/os/k3os/libvirt";
 import type { RenderedConfig } from "../lib/os/types";
 import type { MachineRequest, NodeConfigSource } from "../lib/platform/platform";
-import { type LibvirtCluster, type LibvirtMachine, LibvirtPlatform, type LibvirtLocalProps } from "../lib/platform/libvirt";
+import { type AnyLibvirtMachine, type LibvirtCluster, LibvirtPlatform, type LibvirtLocalProps, LibvirtProviderVersion } from "../lib/platform/libvirt";
 import type { LibvirtBootProfile, LibvirtImageSource } from "../lib/platform/libvirt/profile";
 import { fixedConfig } from "./helpers/config";
-import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
+import { checkLibvirtResources, pinnedLibvirtVersion } from "../lib/testing/libvirt-schema";
 
 export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKHK8xoKlKLQ54xj4Vigb2AI3INPq8NYHVxVzywoMHxF admin@example";
 
@@ -62,7 +62,7 @@ export interface BuiltCluster {
   readonly stack: TerraformStack;
   readonly synth: Record<string, any>;
   /** The machines addMachines built: name, address, ssh command per node. */
-  readonly machines: readonly LibvirtMachine[];
+  readonly machines: readonly AnyLibvirtMachine[];
   readonly binding: LibvirtCluster;
 }
 
@@ -106,10 +106,15 @@ export function buildCluster(nodes: readonly NodeSpec[], request: (spec: NodeSpe
   return { stack, synth, machines, binding };
 }
 
-/** Fails when the synthesized JSON breaks the libvirt 0.8.3 schema. */
+/** Both provider versions, the default first: tests that hold on both run once per version. */
+export const PROVIDERS: readonly LibvirtProviderVersion[] = [LibvirtProviderVersion.V0_9_7, LibvirtProviderVersion.V0_8_3];
+
+/** Fails when the synthesized JSON breaks the schema of the libvirt provider version it pins. */
 export function assertConforms(synth: object): void {
-  const problems = checkLibvirtResources(synth);
-  if (problems.length) throw new Error(`libvirt schema conformance:\n${problems.join("\n")}`);
+  const version = pinnedLibvirtVersion(synth);
+  if (!version) throw new Error("the stack pins no known libvirt provider version");
+  const problems = checkLibvirtResources(synth, { version });
+  if (problems.length) throw new Error(`libvirt ${version} schema conformance:\n${problems.join("\n")}`);
 }
 
 export function flatcarRequest(n: NodeSpec): TestRequest {

@@ -1,11 +1,12 @@
 import { describe, expect, it, test } from "vitest";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
-import { AddressPlacement, LibvirtNetwork, type LibvirtNetworkProps, ensureLibvirtProvider } from "../lib/platform/libvirt";
+import { AddressPlacement, LibvirtNetwork, type LibvirtNetworkProps, LibvirtProviderVersion, ensureLibvirtProvider } from "../lib/platform/libvirt";
+import { macOfAddress } from "../lib/platform/libvirt/addressing";
 import { overlaps, parseIpv4Cidr } from "../lib/core/ipv4";
 import { assertConforms, errorOf } from "./libvirt-helpers";
 
 function network(props: Partial<LibvirtNetworkProps> = {}, stack = new TerraformStack(new App(), "net")) {
-  ensureLibvirtProvider(stack);
+  ensureLibvirtProvider(stack, undefined, props.provider);
   const net = new LibvirtNetwork(stack, "lan", { name: "lan", hosts: [{ name: "c1" }, { name: "w1" }], ...props });
   return { stack, net };
 }
@@ -17,15 +18,48 @@ function synthOf(stack: TerraformStack): Record<string, any> {
 }
 
 describe("LibvirtNetwork", () => {
-  test("is a NAT network with DHCP, a DNS domain and the CIDR", () => {
-    const { stack } = network({ cidr: "192.168.77.0/24", domain: "k8s.example" });
+  const V0_8_3 = LibvirtProviderVersion.V0_8_3;
+
+  test("0.8.3: is a NAT network with DHCP, a DNS domain and the CIDR", () => {
+    const { stack } = network({ cidr: "192.168.77.0/24", domain: "k8s.example", provider: V0_8_3 });
     const res = Object.values(synthOf(stack).resource.libvirt_network)[0] as Record<string, any>;
     expect(res).toMatchObject({ name: "lan", mode: "nat", domain: "k8s.example", addresses: ["192.168.77.0/24"], dhcp: { enabled: true }, autostart: true });
     expect(res.dns).toMatchObject({ enabled: true, local_only: true });
   });
 
-  test("gives hosts fixed addresses from offset 10 in order, with a DNS entry each", () => {
-    const { stack, net } = network();
+  test("0.9.7 (the default): is a NAT network with the bridge on the gateway, a local-only DNS domain, and a DHCP and DNS entry per host", () => {
+    const { stack, net } = network({ cidr: "192.168.77.0/24", domain: "k8s.example" });
+    expect(net.provider).toBe(LibvirtProviderVersion.V0_9_7);
+    const res = Object.values(synthOf(stack).resource.libvirt_network)[0] as Record<string, any>;
+    expect(res).toEqual({
+      name: "lan",
+      autostart: true,
+      forward: { mode: "nat" },
+      domain: { name: "k8s.example", local_only: "yes" },
+      ips: [
+        {
+          address: "192.168.77.1",
+          prefix: 24,
+          // No DHCP range: only the planned hosts get a lease.
+          dhcp: {
+            hosts: [
+              { mac: macOfAddress("192.168.77.10"), ip: "192.168.77.10", name: "c1" },
+              { mac: macOfAddress("192.168.77.11"), ip: "192.168.77.11", name: "w1" },
+            ],
+          },
+        },
+      ],
+      dns: {
+        host: [
+          { ip: "192.168.77.10", hostnames: [{ hostname: "c1" }] },
+          { ip: "192.168.77.11", hostnames: [{ hostname: "w1" }] },
+        ],
+      },
+    });
+  });
+
+  test("0.8.3: gives hosts fixed addresses from offset 10 in order, with a DNS entry each", () => {
+    const { stack, net } = network({ provider: V0_8_3 });
     expect(net.addressOf("c1")).toBe("10.17.3.10");
     expect(net.addressOf("w1")).toBe("10.17.3.11");
     const res = Object.values(synthOf(stack).resource.libvirt_network)[0] as Record<string, any>;

@@ -1,14 +1,17 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { NodeRole } from "../lib/core/node";
 import { checkLibvirtResources, checkProviderResources, type ProviderSchema } from "../lib/testing/libvirt-schema";
+import { LibvirtProviderVersion } from "../lib/platform/libvirt";
 import { buildCluster, flatcarRequest, k3osRequest, spec } from "./libvirt-helpers";
 
 let good: Record<string, any>;
 let goodK3os: Record<string, any>;
 
+// The 0.8.3 check, on stacks written for 0.8.3 (test/libvirt-09-schema.test.ts checks 0.9.7's).
 beforeAll(() => {
-  good = buildCluster([spec("c1", NodeRole.CONTROLLER), spec("w1")], flatcarRequest).synth;
-  goodK3os = buildCluster([spec("c1", NodeRole.CONTROLLER), spec("w1")], k3osRequest).synth;
+  const provider = LibvirtProviderVersion.V0_8_3;
+  good = buildCluster([spec("c1", NodeRole.CONTROLLER), spec("w1")], flatcarRequest, { provider }).synth;
+  goodK3os = buildCluster([spec("c1", NodeRole.CONTROLLER), spec("w1")], k3osRequest, { provider }).synth;
 });
 
 /** A deep copy of the good Flatcar synth output with one change. */

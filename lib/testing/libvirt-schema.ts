@@ -72,8 +72,17 @@ export function libvirtProviderSchema(version: LibvirtProviderVersion = "0.8.3")
 }
 
 export interface CheckLibvirtOptions {
-  /** The provider version whose schema applies. @default "0.8.3" */
-  readonly version?: LibvirtProviderVersion;
+  /**
+   * The provider version whose schema applies.
+   * @default - the version the JSON pins (`required_providers.libvirt.version`, `= 0.9.7`), else "0.8.3"
+   */
+  readonly version?: LibvirtProviderVersion | `${LibvirtProviderVersion}`;
+}
+
+/** The libvirt provider version a synthesized stack pins exactly (`= <version>`), if it pins a known one. */
+export function pinnedLibvirtVersion(synthJson: object): LibvirtProviderVersion | undefined {
+  const pin = (synthJson as { terraform?: { required_providers?: { libvirt?: { version?: unknown } } } }).terraform?.required_providers?.libvirt?.version;
+  return LIBVIRT_PROVIDER_VERSIONS.find((v) => pin === `= ${v}` || pin === v);
 }
 
 /**
@@ -84,7 +93,7 @@ export interface CheckLibvirtOptions {
  * blocks.
  */
 export function checkLibvirtResources(synthJson: object, options: CheckLibvirtOptions = {}): string[] {
-  const version = options.version ?? "0.8.3";
+  const version = (options.version ?? pinnedLibvirtVersion(synthJson) ?? "0.8.3") as LibvirtProviderVersion;
   const schema = libvirtProviderSchema(version);
   const formerly = version === "0.8.3" ? undefined : { schema: libvirtProviderSchema("0.8.3"), version: "0.8.3" };
   return [...checkProviderConfig(synthJson, schema, "libvirt"), ...checkProviderResources(synthJson, schema, "libvirt_", { formerly })];

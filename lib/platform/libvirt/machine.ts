@@ -4,7 +4,6 @@
 import { createHash } from "node:crypto";
 import { Construct, Fn, lazyString, terraformLiteral } from "../../cdktf";
 import { isDeferred } from "../../core/deferred";
-import { MicroOsError } from "../../core/errors";
 import { Architecture, NodeRole } from "../../core/node";
 import { type ConfigLocation, type MachineInfo, type NodeConfigSource, ReplacementPolicy, terraformAddress } from "../platform";
 
@@ -15,7 +14,9 @@ import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
 import { Volume } from "../../../gen/libvirt/providers/libvirt/volume";
 import type { LibvirtImage } from "./image";
 import type { LibvirtNetwork } from "./network";
-import { type LibvirtBootProfile, LibvirtFirmware } from "./profile";
+import { machineBasics } from "./machine-checks";
+import type { LibvirtBootProfile } from "./profile";
+import { LibvirtProviderVersion } from "./provider";
 
 /** Props of {@link LibvirtMachine}. */
 export interface LibvirtMachineProps {
@@ -64,6 +65,8 @@ const GIB = 1024 ** 3;
  * console and a fixed address and MAC on the network.
  */
 export class LibvirtMachine extends Construct implements MachineInfo {
+  /** The provider version the machine's resources are written for. */
+  public readonly provider = LibvirtProviderVersion.V0_8_3;
   public readonly name: string;
   public readonly domain: Domain;
   public readonly disk: Volume;
@@ -83,36 +86,13 @@ export class LibvirtMachine extends Construct implements MachineInfo {
     const at = this.node.path;
     const { image, config, profile } = props;
     this.name = props.name;
-    const domainName = props.domainName ?? props.name;
-    const role = props.role ?? NodeRole.WORKER;
-    this.replacement = props.replacement ?? (role === NodeRole.CONTROLLER ? ReplacementPolicy.KEEP : ReplacementPolicy.REPLACE);
-    const vcpu = props.vcpu ?? 2;
-    const memoryMib = props.memoryMib ?? 2048;
-    const diskGib = props.diskGib ?? 20;
-    const minimums = profile.minimums;
-
-    if (!Number.isInteger(vcpu) || vcpu < 1) {
-      throw new MicroOsError(at, "vcpu", `${vcpu} is not a positive whole number of CPUs`, "give at least 1 vCPU");
-    }
-    if (!Number.isInteger(memoryMib) || memoryMib < minimums.memoryMib) {
-      throw new MicroOsError(at, "memoryMib", `${memoryMib} MiB is below the ${minimums.memoryMib} MiB the OS needs`, `give at least ${minimums.memoryMib} MiB`);
-    }
-    if (!Number.isInteger(diskGib) || diskGib < minimums.diskGib) {
-      throw new MicroOsError(at, "diskGib", `${diskGib} GiB is below the ${minimums.diskGib} GiB the OS needs`, `give at least ${minimums.diskGib} GiB`);
-    }
+    // provider 0.8.3 attaches ISOs and the cloud-init disk on IDE (libvirt/domain.go, setDisks and
+    // newDiskForCloudInit), which QEMU's arm64 `virt` machine does not have.
+    const { domainName, replacement, keep, vcpu, memoryMib, diskGib } = machineBasics(at, props, image.source, "the libvirt 0.8.3 provider attaches ISOs on IDE");
+    this.replacement = replacement;
     const arch = profile.architecture;
-    const uefiOnly = profile.firmware === LibvirtFirmware.UEFI;
-    if ((uefiOnly || arch === Architecture.ARM64) && !props.uefiFirmware) {
-      throw new MicroOsError(at, "uefiFirmware", `a ${arch} machine${uefiOnly ? " on a UEFI-only image" : ""} boots only through UEFI firmware, and none is set`, "set `uefiFirmware` to the firmware path on the host, for example `/usr/share/AAVMF/AAVMF_CODE.fd` (arm64) or `/usr/share/OVMF/OVMF_CODE.fd` (amd64)");
-    }
-    if (image.source.kind !== "disk" && arch === Architecture.ARM64) {
-      // provider 0.8.3 attaches ISOs and the cloud-init disk on IDE (libvirt/domain.go, setDisks and
-      // newDiskForCloudInit), which QEMU's arm64 `virt` machine does not have.
-      throw new MicroOsError(at, "image", "an installer ISO cannot boot an arm64 machine here: the libvirt 0.8.3 provider attaches ISOs on IDE, which arm64 machines lack", "run installer-booted nodes on amd64, or use an OS with a disk image on arm64");
-    }
 
     this.address = props.network.addressOf(props.name);
-    const keep = this.replacement === ReplacementPolicy.KEEP;
 
     // The config resource comes first: a config holding apply-time values is hashed from its attribute.
     const content = lazyString(() => terraformLiteral(config.render().content));

@@ -6,6 +6,9 @@ import { Construct, TerraformStack } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { isDnsLabel } from "../../core/node";
 import { Network } from "../../../gen/libvirt/providers/libvirt/network";
+import type { Network as Network09 } from "../../../gen/libvirt-0.9/providers/libvirt/network";
+import { DEFAULT_LIBVIRT_PROVIDER_VERSION, LibvirtProviderVersion } from "./provider";
+import { network09 } from "./v09/network";
 import {
   type AddressRegions,
   type Ipv4Network,
@@ -112,6 +115,11 @@ export interface LibvirtNetworkProps {
   readonly avoidCidrs?: readonly string[];
   /** Start the network when the host boots. @default true */
   readonly autostart?: boolean;
+  /**
+   * The provider version whose `libvirt_network` is written; the address plan is the same on both.
+   * @default LibvirtProviderVersion.V0_9_7
+   */
+  readonly provider?: LibvirtProviderVersion;
 }
 
 /**
@@ -121,16 +129,20 @@ export interface LibvirtNetworkProps {
  * address ({@link LibvirtNetwork.macOf}), so MACs are unique in the network.
  */
 export class LibvirtNetwork extends Construct {
-  /** The generated resource. */
-  public readonly resource: Network;
+  /** The generated resource: provider 0.8.3's or 0.9.7's `libvirt_network`, as {@link provider} says. */
+  public readonly resource: Network | Network09;
+  /** The provider version the resource is written for. */
+  public readonly provider: LibvirtProviderVersion;
   /** Canonical CIDR. */
   public readonly cidr: string;
   /** DNS domain. */
   public readonly domain: string;
   /** The host bridge's address, which is the nodes' gateway and DNS server. */
   public readonly gateway: string;
-  /** `libvirt_network` id, for `network_interface.network_id`. */
+  /** `libvirt_network` id, for 0.8.3's `network_interface.network_id`. */
   public readonly networkId: string;
+  /** `libvirt_network` name (a reference), for 0.9's `devices.interfaces[].source.network.network`. */
+  public readonly networkName: string;
   /** The sequential region (controllers) and the by-name region (workers) of the plan. */
   public readonly regions: { readonly sequential: LibvirtAddressRange; readonly byName: LibvirtAddressRange };
   private readonly parsed: Ipv4Network;
@@ -161,22 +173,36 @@ export class LibvirtNetwork extends Construct {
     this.regions = { sequential: range(regions.sequential), byName: range(regions.byName) };
     this.assign(at, props.hosts, regions);
 
-    this.resource = new Network(this, "Resource", {
-      name: props.name,
-      // NAT: guests reach out through the host, which masquerades (libvirt "Virtual Networking", NAT mode).
-      mode: "nat",
-      domain: this.domain,
-      addresses: [this.cidr],
-      autostart: props.autostart ?? true,
-      dhcp: { enabled: true },
-      dns: {
-        enabled: true,
-        // Names in the domain are answered here only, never forwarded upstream.
-        localOnly: true,
-        hosts: [...this.addresses].map(([hostname, ip]) => ({ hostname, ip })),
-      },
-    });
+    this.provider = props.provider ?? DEFAULT_LIBVIRT_PROVIDER_VERSION;
+    const autostart = props.autostart ?? true;
+    if (this.provider === LibvirtProviderVersion.V0_8_3) {
+      this.resource = new Network(this, "Resource", {
+        name: props.name,
+        // NAT: guests reach out through the host, which masquerades (libvirt "Virtual Networking", NAT mode).
+        mode: "nat",
+        domain: this.domain,
+        addresses: [this.cidr],
+        autostart,
+        dhcp: { enabled: true },
+        dns: {
+          enabled: true,
+          // Names in the domain are answered here only, never forwarded upstream.
+          localOnly: true,
+          hosts: [...this.addresses].map(([hostname, ip]) => ({ hostname, ip })),
+        },
+      });
+    } else {
+      this.resource = network09(this, {
+        name: props.name,
+        domain: this.domain,
+        gateway: this.gateway,
+        prefixLength: this.parsed.prefixLength,
+        autostart,
+        hosts: [...this.addresses].map(([name, address]) => ({ name, address, mac: macOfAddress(address) })),
+      });
+    }
     this.networkId = this.resource.id;
+    this.networkName = this.resource.name;
   }
 
   /** The fixed address of a host the network was given. */

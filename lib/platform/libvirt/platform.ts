@@ -3,6 +3,8 @@
  */
 import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
 import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
+import { Ignition as Ignition09 } from "../../../gen/libvirt-0.9/providers/libvirt/ignition";
+import { Pool as Pool09 } from "../../../gen/libvirt-0.9/providers/libvirt/pool";
 import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { cpuMemoryOf, type SizeInput } from "../../core/size";
@@ -12,10 +14,22 @@ import { LibvirtImage } from "./image";
 import { LibvirtMachine, ReplacementPolicy, type SharedIgnition, configHash } from "./machine";
 import { AddressPlacement, LibvirtNetwork } from "./network";
 import { type LibvirtBootProfile, type LibvirtImageSource, LIBVIRT_BOOT_PROFILE } from "./profile";
-import { LIBVIRT_LOCAL_URI, ensureLibvirtProvider } from "./provider";
+import { DEFAULT_LIBVIRT_PROVIDER_VERSION, LIBVIRT_LOCAL_URI, LibvirtProviderVersion, ensureLibvirtProvider } from "./provider";
+import { LibvirtImage09 } from "./v09/image";
+import { LibvirtMachine09, type SharedIgnition09, uploadedConfig } from "./v09/machine";
+
+/** A machine of either provider version; `provider` tells them apart. */
+export type AnyLibvirtMachine = LibvirtMachine | LibvirtMachine09;
 
 /** Props of {@link LibvirtPlatform.local}. */
 export interface LibvirtLocalProps {
+  /**
+   * The dmacvicar/libvirt provider version the resources are written for, and pinned in
+   * `required_providers`. Every option works on both; the resources differ, so moving a deployed
+   * cluster from 0.8.3 to 0.9.7 replaces its machines (lib/platform/libvirt/README.md).
+   * @default LibvirtProviderVersion.V0_9_7
+   */
+  readonly provider?: LibvirtProviderVersion;
   /** libvirt connection URI. @default "qemu:///system" */
   readonly uri?: string;
   /** IPv4 block of the cluster's NAT network. @default "10.17.3.0/24" */
@@ -69,19 +83,29 @@ export function parseLibvirtSize(at: string, field: string, size: SizeInput): { 
 }
 
 /** libvirt on one host: a NAT network and a storage pool per cluster, one domain per node. */
-export class LibvirtPlatform implements IPlatform<LibvirtCluster> {
-  /** The host's system libvirt (`qemu:///system` unless `uri` says otherwise). */
+export class LibvirtPlatform<M extends AnyLibvirtMachine = AnyLibvirtMachine> implements IPlatform<LibvirtCluster<M>> {
+  /**
+   * The host's system libvirt (`qemu:///system` unless `uri` says otherwise), through the
+   * dmacvicar/libvirt provider 0.9.7 unless `provider` says 0.8.3.
+   */
+  public static local(props: LibvirtLocalProps & { readonly provider: LibvirtProviderVersion.V0_8_3 }): LibvirtPlatform<LibvirtMachine>;
+  public static local(props?: LibvirtLocalProps & { readonly provider?: LibvirtProviderVersion.V0_9_7 }): LibvirtPlatform<LibvirtMachine09>;
+  public static local(props?: LibvirtLocalProps): LibvirtPlatform;
   public static local(props: LibvirtLocalProps = {}): LibvirtPlatform {
     return new LibvirtPlatform(props);
   }
 
   public readonly name = "libvirt";
   public readonly profileKey = LIBVIRT_BOOT_PROFILE;
+  /** The provider version the platform writes resources for. */
+  public readonly provider: LibvirtProviderVersion;
 
-  private constructor(private readonly props: LibvirtLocalProps) {}
+  private constructor(private readonly props: LibvirtLocalProps) {
+    this.provider = props.provider ?? DEFAULT_LIBVIRT_PROVIDER_VERSION;
+  }
 
-  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): LibvirtCluster {
-    return new LibvirtCluster(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): LibvirtCluster<M> {
+    return new LibvirtCluster<M>(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
   }
 }
 
@@ -99,16 +123,19 @@ export interface LibvirtClusterProps extends LibvirtLocalProps {
  * A cluster's libvirt resources: provider (when the stack has none), network (`Network`), pool
  * (`Pool`), images (`Image<n>` by image), and machines (`Machine-<node name>`). Outputs are the Cluster's.
  */
-export class LibvirtCluster extends Construct implements PlatformBinding<LibvirtMachine> {
+export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> extends Construct implements PlatformBinding<M> {
+  /** The provider version the resources are written for. */
+  public readonly provider: LibvirtProviderVersion;
   public readonly poolsShareConfig: boolean;
   public readonly network: LibvirtNetwork;
-  public readonly pool: Pool;
+  /** The storage pool (`libvirt_pool`, id `Pool`) of the provider version. */
+  public readonly pool: Pool | Pool09;
   public readonly apiEndpoint: string;
   public readonly apiTlsSans: readonly string[];
   private readonly props: LibvirtClusterProps;
   private readonly specs = new Map<string, NodeSpec>();
-  private readonly images = new Map<string, LibvirtImage>();
-  private readonly machines = new Map<string, LibvirtMachine>();
+  private readonly images = new Map<string, LibvirtImage | LibvirtImage09>();
+  private readonly machines = new Map<string, M>();
   private built = false;
 
   constructor(scope: Construct, id: string, props: LibvirtClusterProps) {
@@ -133,7 +160,8 @@ export class LibvirtCluster extends Construct implements PlatformBinding<Libvirt
     if (controllers.length === 0) {
       throw new MicroOsError(at, "nodes", "no controller among the nodes", "list at least one node with role CONTROLLER");
     }
-    ensureLibvirtProvider(this, props.uri ?? LIBVIRT_LOCAL_URI);
+    this.provider = props.provider ?? DEFAULT_LIBVIRT_PROVIDER_VERSION;
+    ensureLibvirtProvider(this, props.uri ?? LIBVIRT_LOCAL_URI, this.provider);
 
     // Controllers first, so their addresses stay put when worker pools change.
     const ordered = [...controllers, ...props.nodes.filter((n) => n.role !== NodeRole.CONTROLLER)];
@@ -154,13 +182,12 @@ export class LibvirtCluster extends Construct implements PlatformBinding<Libvirt
       })),
       firstHostOffset: props.firstHostOffset,
       avoidCidrs: props.avoidCidrs ?? props.bindOptions?.reservedCidrs ?? [],
+      provider: this.provider,
     });
     const poolName = props.poolName ?? props.clusterName;
-    this.pool = new Pool(this, "Pool", {
-      name: poolName,
-      type: "dir",
-      target: { path: props.poolPath ?? `/var/lib/libvirt/images/${poolName}` },
-    });
+    // The same `libvirt_pool` arguments on both versions.
+    const poolConfig = { name: poolName, type: "dir", target: { path: props.poolPath ?? `/var/lib/libvirt/images/${poolName}` } };
+    this.pool = this.provider === LibvirtProviderVersion.V0_8_3 ? new Pool(this, "Pool", poolConfig) : new Pool09(this, "Pool", poolConfig);
     this.apiEndpoint = this.network.addressOf(controllers[0].name);
     this.apiTlsSans = [this.network.fqdnOf(controllers[0].name)];
   }
@@ -173,13 +200,13 @@ export class LibvirtCluster extends Construct implements PlatformBinding<Libvirt
   }
 
   /** The machine built for a node, after {@link addMachines}. */
-  public machine(nodeName: string): LibvirtMachine {
+  public machine(nodeName: string): M {
     const m = this.machines.get(nodeName);
     if (!m) throw new MicroOsError(this.node.path, "nodeName", `no machine named \`${nodeName}\``, "call addMachines with a request for it first");
     return m;
   }
 
-  public addMachines(requests: readonly MachineRequest[]): readonly LibvirtMachine[] {
+  public addMachines(requests: readonly MachineRequest[]): readonly M[] {
     const at = this.node.path;
     if (this.built) {
       throw new MicroOsError(at, "addMachines", "called twice", "pass every machine request in one call");
@@ -197,7 +224,8 @@ export class LibvirtCluster extends Construct implements PlatformBinding<Libvirt
       }
     }
     // One fw_cfg config resource per config the cluster shares between the nodes of a pool.
-    const shared = new Map<NodeConfigSource, SharedIgnition>();
+    const shared = new Map<NodeConfigSource, SharedIgnition | SharedIgnition09>();
+    const workerReplacement = this.props.workerReplacement ?? ReplacementPolicy.REPLACE;
     return requests.map((request) => {
       const spec = request.spec;
       if (request.spot) {
@@ -210,18 +238,14 @@ export class LibvirtCluster extends Construct implements PlatformBinding<Libvirt
       const sharable = this.poolsShareConfig && spec.role !== NodeRole.CONTROLLER && profile.delivery.kind === "fw-cfg";
       let sharedIgnition = sharable ? shared.get(request.config) : undefined;
       if (sharable && !sharedIgnition) {
-        const config = request.config;
-        const resource = new Ignition(this, `Ignition-${spec.pool}`, { name: `${this.props.clusterName}-${spec.pool}.ign`, pool: this.pool.name, content: lazyString(() => terraformLiteral(config.render().content)) });
-        sharedIgnition = { resource, hash: configHash(config, image.url, resource.content) };
-        shared.set(config, sharedIgnition);
+        sharedIgnition = this.sharedIgnition(spec.pool, request.config, image.url, workerReplacement);
+        shared.set(request.config, sharedIgnition);
       }
-      const machine = new LibvirtMachine(this, `Machine-${spec.name}`, {
-        sharedIgnition,
+      const common = {
         name: spec.name,
         // Domain names are unique per host: prefix the cluster unless the node name carries it.
         domainName: spec.name.startsWith(`${this.props.clusterName}-`) ? spec.name : `${this.props.clusterName}-${spec.name}`,
         role: spec.role,
-        image,
         pool: this.pool.name,
         network: this.network,
         profile,
@@ -229,24 +253,48 @@ export class LibvirtCluster extends Construct implements PlatformBinding<Libvirt
         vcpu,
         memoryMib,
         diskGib: request.diskGib ?? this.props.diskGib ?? 20,
-        replacement:
-          spec.role === NodeRole.CONTROLLER
-            ? (this.props.controllerReplacement ?? ReplacementPolicy.KEEP)
-            : (this.props.workerReplacement ?? ReplacementPolicy.REPLACE),
+        replacement: spec.role === NodeRole.CONTROLLER ? (this.props.controllerReplacement ?? ReplacementPolicy.KEEP) : workerReplacement,
         uefiFirmware: this.props.uefiFirmware,
         uefiVarsTemplate: this.props.uefiVarsTemplate,
-      });
+      };
+      const id = `Machine-${spec.name}`;
+      const machine = (
+        image instanceof LibvirtImage09
+          ? new LibvirtMachine09(this, id, { ...common, image, sharedIgnition: sharedIgnition as SharedIgnition09 | undefined })
+          : new LibvirtMachine(this, id, { ...common, image, sharedIgnition: sharedIgnition as SharedIgnition | undefined })
+      ) as M;
       this.machines.set(spec.name, machine);
       return machine;
     });
   }
 
-  private imageFor(source: LibvirtImageSource): LibvirtImage {
+  /**
+   * The config one pool's workers share: 0.8.3 writes it into the pool (`libvirt_ignition`); 0.9
+   * writes the file and uploads it into a volume the domains read, named with the config's hash
+   * under REPLACE (see uploadedConfig).
+   */
+  private sharedIgnition(pool: string, config: NodeConfigSource, imageUrl: string, replacement: ReplacementPolicy): SharedIgnition | SharedIgnition09 {
+    const name = `${this.props.clusterName}-${pool}`;
+    const content = lazyString(() => terraformLiteral(config.render().content));
+    if (this.provider === LibvirtProviderVersion.V0_8_3) {
+      const resource = new Ignition(this, `Ignition-${pool}`, { name: `${name}.ign`, pool: this.pool.name, content });
+      return { resource, hash: configHash(config, imageUrl, resource.content) };
+    }
+    const resource = new Ignition09(this, `Ignition-${pool}`, { name: `${name}.ign`, content });
+    const hash = configHash(config, imageUrl, resource.content);
+    const keep = replacement === ReplacementPolicy.KEEP;
+    const volume = uploadedConfig(this, `ConfigVolume-${pool}`, { name: keep ? `${name}.ign` : `${name}-${hash}.ign`, pool: this.pool.name, path: resource.path, keep });
+    return { resource, volume, hash };
+  }
+
+  private imageFor(source: LibvirtImageSource): LibvirtImage | LibvirtImage09 {
     const key = `${source.kind}:${source.kind === "disk" ? source.url : source.isoUrl}`;
     let image = this.images.get(key);
     if (!image) {
       // Image ids derive from the volume name, never from request order.
-      image = new LibvirtImage(this, `Image-${source.volumeName}`, { source, pool: this.pool.name });
+      const id = `Image-${source.volumeName}`;
+      const props = { source, pool: this.pool.name };
+      image = this.provider === LibvirtProviderVersion.V0_8_3 ? new LibvirtImage(this, id, props) : new LibvirtImage09(this, id, props);
       this.images.set(key, image);
     }
     return image;

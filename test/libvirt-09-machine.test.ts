@@ -1,0 +1,292 @@
+/**
+ * The libvirt platform's resources on provider 0.9.7 (the default): what test/libvirt-machine.test.ts
+ * checks of 0.8.3's attributes, read from 0.9's. Every stack passes the 0.9.7 schema check
+ * (buildCluster, through the version the stack pins).
+ */
+import { describe, expect, test } from "vitest";
+import { App, Construct, Fn, TerraformStack, Testing } from "../lib/cdktf";
+import { NodeRole } from "../lib/core/node";
+import { IGNITION_FORMAT } from "../lib/ignition/format";
+import { FLATCAR_FW_CFG_KEY } from "../lib/os/flatcar/libvirt";
+import { LibvirtPlatform, LibvirtProviderVersion, ReplacementPolicy, ensureLibvirtProvider, libvirtDiskHash } from "../lib/platform/libvirt";
+import { macOfAddress } from "../lib/platform/libvirt/addressing";
+import { validateK3osConfig } from "../lib/testing/k3os";
+import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
+import { FLATCAR_IMAGE, K3OS_IMAGE, K3OS_PROFILE, assertConforms, buildCluster, errorOf, flatcarConfig, flatcarRequest, k3osRequest, libvirtRequest, spec } from "./libvirt-helpers";
+
+const NODES = [spec("c1", NodeRole.CONTROLLER), spec("w1"), spec("w2")];
+
+type Resources = Record<string, Record<string, any>>;
+const all = (synth: Record<string, any>, type: string): Record<string, any>[] => Object.values((synth.resource[type] ?? {}) as Resources);
+const byName = (synth: Record<string, any>, type: string, name: string): Record<string, any> => {
+  const found = all(synth, type).find((r) => r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found;
+};
+const startingWith = (synth: Record<string, any>, type: string, prefix: string, suffix: string) => all(synth, type).filter((r) => String(r.name).startsWith(prefix) && String(r.name).endsWith(suffix));
+const one = <T>(list: T[]): T => {
+  expect(list).toHaveLength(1);
+  return list[0];
+};
+/** The resource key a `${type.key.attr}` reference names. */
+const keyOf = (synth: Record<string, any>, type: string, resource: Record<string, any>) => Object.entries(synth.resource[type] as Resources).find(([, r]) => r === resource)![0];
+
+describe("Flatcar machines on provider 0.9.7", () => {
+  const { synth, machines, binding } = buildCluster(NODES, flatcarRequest);
+  const worker = one(startingWith(synth, "libvirt_volume", "demo-w1-", ".qcow2"));
+
+  test("is the default, pinned to = 0.9.7 with its own provider block", () => {
+    expect(binding.provider).toBe(LibvirtProviderVersion.V0_9_7);
+    expect(machines.every((m) => m.provider === LibvirtProviderVersion.V0_9_7)).toBe(true);
+    expect(synth.terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: "= 0.9.7" });
+    expect(synth.provider.libvirt).toEqual([{ uri: "qemu:///system" }]);
+    expect(Object.keys(synth.resource).sort()).toEqual(["libvirt_domain", "libvirt_ignition", "libvirt_network", "libvirt_pool", "libvirt_volume"]);
+  });
+
+  test("the base image is one volume filled from create.content.url", () => {
+    const base = byName(synth, "libvirt_volume", "flatcar-stable-current-amd64.qcow2");
+    expect(base).toEqual({ name: "flatcar-stable-current-amd64.qcow2", pool: expect.stringMatching(/^\$\{libvirt_pool\./), target: { format: { type: "qcow2" } }, create: { content: { url: FLATCAR_IMAGE.url } } });
+    expect(all(synth, "libvirt_volume").filter((v) => String(v.create?.content?.url).startsWith("https://"))).toHaveLength(1);
+  });
+
+  test("each node's disk is a qcow2 overlay of the chosen size with the base image as its backing store", () => {
+    const base = byName(synth, "libvirt_volume", "flatcar-stable-current-amd64.qcow2");
+    expect(worker).toMatchObject({ capacity: 10 * 1024 ** 3, target: { format: { type: "qcow2" } } });
+    expect(worker.backing_store).toEqual({ path: `\${libvirt_volume.${keyOf(synth, "libvirt_volume", base)}.path}`, format: { type: "qcow2" } });
+    expect(worker.create).toBeUndefined();
+  });
+
+  test("the Ignition is written by libvirt_ignition and uploaded into a volume of the pool from the file's path", () => {
+    const ignition = byName(synth, "libvirt_ignition", "demo-w1.ign");
+    expect(Object.keys(ignition).sort()).toEqual(["content", "name"]);
+    expect(JSON.parse(ignition.content).ignition.version).toBe("3.3.0");
+    const upload = one(startingWith(synth, "libvirt_volume", "demo-w1-", ".ign"));
+    expect(upload).toEqual({
+      name: worker.name.replace(/\.qcow2$/, ".ign"),
+      pool: expect.stringMatching(/^\$\{libvirt_pool\./),
+      target: { format: { type: "raw" } },
+      create: { content: { url: `\${libvirt_ignition.${keyOf(synth, "libvirt_ignition", ignition)}.path}` } },
+    });
+  });
+
+  test("the domain reads the uploaded volume's path on the hypervisor through a sys_info fw_cfg entry under Flatcar's key, value empty, ACPI on", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w1");
+    const upload = one(startingWith(synth, "libvirt_volume", "demo-w1-", ".ign"));
+    expect(domain.sys_info).toEqual([{ fw_cfg: { entry: [{ name: FLATCAR_FW_CFG_KEY, file: `\${libvirt_volume.${keyOf(synth, "libvirt_volume", upload)}.path}`, value: "" }] } }]);
+    expect(domain.features).toEqual({ acpi: true });
+    expect(domain.coreos_ignition).toBeUndefined();
+    expect(domain.fw_cfg_name).toBeUndefined();
+  });
+
+  test("vcpu, memory in MiB, a KVM q35 machine booting its disk, a serial console", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-c1");
+    expect(domain).toMatchObject({ type: "kvm", vcpu: 2, memory: 2048, memory_unit: "MiB", running: true });
+    expect(domain.os).toEqual({ type: "hvm", type_arch: "x86_64", type_machine: "q35", boot_devices: [{ dev: "hd" }] });
+    expect(domain.devices.consoles).toEqual([{ target: { type: "serial", port: 0 } }]);
+  });
+
+  test("the disk is attached from its volume on virtio", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w1");
+    const key = keyOf(synth, "libvirt_volume", worker);
+    expect(domain.devices.disks).toEqual([{ source: { volume: { pool: `\${libvirt_volume.${key}.pool}`, volume: `\${libvirt_volume.${key}.name}` } }, target: { dev: "vda", bus: "virtio" }, driver: { type: "qcow2" } }]);
+  });
+
+  test("each node's NIC has the MAC of its fixed address, which the network's DHCP host entry maps to that address and name", () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w2");
+    expect(domain.devices.interfaces).toEqual([{ source: { network: { network: expect.stringMatching(/^\$\{libvirt_network\.[^.]+\.name\}$/) } }, model: { type: "virtio" }, mac: { address: "52:54:00:11:03:b9" } }]);
+    const network = one(all(synth, "libvirt_network"));
+    expect(network.ips[0].dhcp.hosts).toContainEqual({ mac: "52:54:00:11:03:b9", ip: "10.17.3.185", name: "w2" });
+    expect(network.ips[0].dhcp.hosts.map((h: { mac: string; ip: string }) => h.mac === macOfAddress(h.ip))).toEqual([true, true, true]);
+  });
+
+  test("reports every node's address and ssh command as core, as on 0.8.3", () => {
+    expect(machines.map(({ name, address, sshCommand }) => ({ name, address, sshCommand }))).toEqual([
+      { name: "c1", address: "10.17.3.10", sshCommand: "ssh core@10.17.3.10" },
+      { name: "w1", address: "10.17.3.44", sshCommand: "ssh core@10.17.3.44" },
+      { name: "w2", address: "10.17.3.185", sshCommand: "ssh core@10.17.3.185" },
+    ]);
+  });
+
+  test("the machine's handles: domain, disk, Ignition, config volume; the config location is libvirt_ignition.content", () => {
+    const m = binding.machine("w1");
+    if (m.provider !== LibvirtProviderVersion.V0_9_7) throw new Error("expected a 0.9 machine");
+    expect([m.domain.terraformResourceType, m.disk.terraformResourceType, m.ignition?.terraformResourceType, m.configVolume.terraformResourceType]).toEqual(["libvirt_domain", "libvirt_volume", "libvirt_ignition", "libvirt_volume"]);
+    expect(m.configLocation).toEqual({ resource: `libvirt_ignition.${keyOf(synth, "libvirt_ignition", byName(synth, "libvirt_ignition", "demo-w1.ign"))}`, attribute: "content", encoding: "text" });
+  });
+
+  test("a remote host's URI reaches the provider, and the volumes' paths stay the host's", () => {
+    const s = buildCluster([spec("c1", NodeRole.CONTROLLER)], flatcarRequest, { uri: "qemu+ssh://me@host/system", poolName: "fast", poolPath: "/srv/vm" }).synth;
+    expect(s.provider.libvirt).toEqual([{ uri: "qemu+ssh://me@host/system" }]);
+    expect(all(s, "libvirt_pool")).toEqual([{ name: "fast", type: "dir", target: { path: "/srv/vm" } }]);
+    // Nothing the domain reads is a path on the machine running Terraform.
+    expect(JSON.stringify(byName(s, "libvirt_domain", "demo-c1"))).not.toContain("libvirt_ignition.");
+  });
+
+  test("synthesizes byte-identical output twice", () => {
+    expect(JSON.stringify(buildCluster(NODES, flatcarRequest).synth)).toBe(JSON.stringify(synth));
+  });
+
+  test("snapshot of one Flatcar machine", async () => {
+    const domain = byName(synth, "libvirt_domain", "demo-w1");
+    const ignition = byName(synth, "libvirt_ignition", "demo-w1.ign");
+    const upload = one(startingWith(synth, "libvirt_volume", "demo-w1-", ".ign"));
+    await expect(`${JSON.stringify({ domain, disk: worker, ignition, upload }, null, 2)}\n`).toMatchFileSnapshot("./fixtures/libvirt/flatcar-machine-0.9.7.snapshot.json");
+  });
+});
+
+describe("k3OS machines on provider 0.9.7", () => {
+  const { synth } = buildCluster(NODES, k3osRequest);
+  const domain = byName(synth, "libvirt_domain", "demo-w1");
+
+  test("the ISO, kernel and initrd are volumes filled from the release assets", () => {
+    const urls = all(synth, "libvirt_volume").map((v) => v.create?.content?.url).filter((u) => String(u).startsWith("https://")).sort();
+    expect(urls).toEqual([K3OS_IMAGE.initrdUrl, K3OS_IMAGE.isoUrl, K3OS_IMAGE.kernelUrl].sort());
+    expect(byName(synth, "libvirt_volume", "k3os-v0.22.2-k3s2r0-amd64.iso").target).toEqual({ format: { type: "raw" } });
+  });
+
+  test("the installer boots through the ISO's kernel and initrd with the unattended install arguments, in the profile's order", () => {
+    expect(domain.os).toEqual({
+      type: "hvm",
+      type_arch: "x86_64",
+      type_machine: "q35",
+      kernel: expect.stringMatching(/^\$\{libvirt_volume\.[^.]*_Kernel_[^.]+\.path\}$/),
+      initrd: expect.stringMatching(/^\$\{libvirt_volume\.[^.]*_Initrd_[^.]+\.path\}$/),
+      cmdline: K3OS_PROFILE.kernelArgs!.map(([k, v]) => `${k}=${v}`).join(" "),
+    });
+    expect(domain.os.cmdline).toContain("k3os.install.device=/dev/vda");
+  });
+
+  test("the install disk comes first, empty; then the ISO and the config ISO as SATA CD-ROMs", () => {
+    const disk = one(startingWith(synth, "libvirt_volume", "demo-w1-", ".qcow2"));
+    expect(disk.backing_store).toBeUndefined();
+    expect(disk.capacity).toBe(10 * 1024 ** 3);
+    expect(domain.devices.disks.map((d: any) => [d.device ?? "disk", d.target.dev, d.target.bus])).toEqual([
+      ["disk", "vda", "virtio"],
+      ["cdrom", "sda", "sata"],
+      ["cdrom", "sdb", "sata"],
+    ]);
+    const iso = keyOf(synth, "libvirt_volume", byName(synth, "libvirt_volume", "k3os-v0.22.2-k3s2r0-amd64.iso"));
+    expect(domain.devices.disks[1].source).toEqual({ volume: { pool: `\${libvirt_volume.${iso}.pool}`, volume: `\${libvirt_volume.${iso}.name}` } });
+  });
+
+  test("each node's config.yaml is a libvirt_cloudinit_disk's user data, uploaded into the volume the domain attaches", () => {
+    const config = byName(synth, "libvirt_cloudinit_disk", "demo-w1-config.iso");
+    expect(config.meta_data).toBe("instance-id: demo-w1\nlocal-hostname: w1\n");
+    expect(config.pool).toBeUndefined();
+    const upload = one(startingWith(synth, "libvirt_volume", "demo-w1-config-", ".iso"));
+    expect(upload.create).toEqual({ content: { url: `\${libvirt_cloudinit_disk.${keyOf(synth, "libvirt_cloudinit_disk", config)}.path}` } });
+    expect(domain.devices.disks[2].source.volume.volume).toBe(`\${libvirt_volume.${keyOf(synth, "libvirt_volume", upload)}.name}`);
+    expect(domain.sys_info).toBeUndefined();
+  });
+
+  test("every config.yaml on a NoCloud disk passes the strict k3OS schema", () => {
+    const configs = all(synth, "libvirt_cloudinit_disk");
+    expect(configs).toHaveLength(3);
+    for (const c of configs) expect(validateK3osConfig(c.user_data)).toEqual([]);
+  });
+
+  test("an ISO booted whole (no kernel beside it) boots the disk first and falls through to the ISO", () => {
+    const iso = { kind: "iso" as const, isoUrl: K3OS_IMAGE.isoUrl, volumeName: "installer.iso" };
+    const s = buildCluster([spec("c1", NodeRole.CONTROLLER)], (n) => ({ ...k3osRequest(n), image: iso })).synth;
+    const d = byName(s, "libvirt_domain", "demo-c1");
+    expect(d.os).toEqual({ type: "hvm", type_arch: "x86_64", type_machine: "q35", boot_devices: [{ dev: "hd" }, { dev: "cdrom" }] });
+    expect(d.devices.disks.map((x: any) => x.target.dev)).toEqual(["vda", "sda", "sdb"]);
+    expect(all(s, "libvirt_volume").filter((v) => /\.(vmlinuz|initrd)$/.test(v.name))).toEqual([]);
+  });
+
+  test("snapshot of one k3OS machine", async () => {
+    const disk = one(startingWith(synth, "libvirt_volume", "demo-w1-", ".qcow2"));
+    const config = byName(synth, "libvirt_cloudinit_disk", "demo-w1-config.iso");
+    await expect(`${JSON.stringify({ domain, disk, config }, null, 2)}\n`).toMatchFileSnapshot("./fixtures/libvirt/k3os-machine-0.9.7.snapshot.json");
+  });
+});
+
+describe("replacement policy on provider 0.9.7", () => {
+  const withConfig = (extra: string, props = {}) => buildCluster(NODES, (n) => ({ ...flatcarRequest(n), config: flatcarConfig(n.name, extra) }), props).synth;
+  const names = (synth: Record<string, any>, node: string) => all(synth, "libvirt_volume").map((v) => String(v.name)).filter((n) => n.startsWith(`demo-${node}`)).sort();
+
+  test("a worker's disk and config volume carry a short hash of its config and image", () => {
+    const hash = libvirtDiskHash(flatcarConfig("w1").content, FLATCAR_IMAGE.url);
+    expect(names(withConfig(""), "w1")).toEqual([`demo-w1-${hash}.ign`, `demo-w1-${hash}.qcow2`]);
+  });
+
+  test("a changed config renames a worker's disk and config volume, and the domain is replaced with its disk", () => {
+    const one = withConfig("one");
+    expect(names(one, "w1")).not.toEqual(names(withConfig("two"), "w1"));
+    const disk = all(one, "libvirt_volume").find((v) => String(v.name).startsWith("demo-w1-") && v.name.endsWith(".qcow2"))!;
+    expect(byName(one, "libvirt_domain", "demo-w1").lifecycle).toEqual({ replace_triggered_by: [`\${libvirt_volume.${keyOf(one, "libvirt_volume", disk)}}`] });
+  });
+
+  test("a new k3OS release renames (so reinstalls) a worker's disk", () => {
+    const on = (tag: string) =>
+      names(buildCluster(NODES, (n) => ({ ...k3osRequest(n), image: { ...K3OS_IMAGE, isoUrl: K3OS_IMAGE.isoUrl.replace("v0.22.2-k3s2r0", tag), volumeName: `k3os-${tag}.iso` } })).synth, "w1");
+    expect(on("v0.22.2-k3s2r0")).not.toEqual(on("v0.21.5-k3s2r1"));
+  });
+
+  test("a changed config leaves a controller's volume names alone", () => {
+    expect(names(withConfig("one"), "c1")).toEqual(["demo-c1.ign", "demo-c1.qcow2"]);
+    expect(names(withConfig("two"), "c1")).toEqual(["demo-c1.ign", "demo-c1.qcow2"]);
+  });
+
+  test("a controller ignores a new config file (the upload's create), a new base image (backing_store) and its fw_cfg entry; workers ignore nothing", () => {
+    const synth = withConfig("");
+    expect(byName(synth, "libvirt_domain", "demo-c1").lifecycle).toEqual({ ignore_changes: ["sys_info"] });
+    expect(byName(synth, "libvirt_volume", "demo-c1.qcow2").lifecycle).toEqual({ ignore_changes: ["backing_store"] });
+    expect(byName(synth, "libvirt_volume", "demo-c1.ign").lifecycle).toEqual({ ignore_changes: ["create"] });
+    for (const v of all(synth, "libvirt_volume").filter((x) => String(x.name).startsWith("demo-w1"))) expect(v.lifecycle).toBeUndefined();
+  });
+
+  test("a k3OS controller ignores its boot files, kernel arguments, CD-ROMs and config upload", () => {
+    const synth = buildCluster(NODES, k3osRequest).synth;
+    expect(byName(synth, "libvirt_domain", "demo-c1").lifecycle).toEqual({ ignore_changes: ["os.kernel", "os.initrd", "os.cmdline", "devices.disks"] });
+    expect(byName(synth, "libvirt_volume", "demo-c1-config.iso").lifecycle).toEqual({ ignore_changes: ["create"] });
+  });
+
+  test("controllerReplacement REPLACE makes controllers roll too", () => {
+    const synth = withConfig("", { controllerReplacement: ReplacementPolicy.REPLACE });
+    expect(names(synth, "c1")).toEqual([expect.stringMatching(/^demo-c1-[0-9a-f]{8}\.ign$/), expect.stringMatching(/^demo-c1-[0-9a-f]{8}\.qcow2$/)]);
+    expect(byName(synth, "libvirt_domain", "demo-c1").lifecycle.replace_triggered_by).toHaveLength(1);
+  });
+
+  test("workerReplacement KEEP leaves workers alone", () => {
+    const synth = withConfig("", { workerReplacement: ReplacementPolicy.KEEP });
+    expect(names(synth, "w1")).toEqual(["demo-w1.ign", "demo-w1.qcow2"]);
+    expect(byName(synth, "libvirt_domain", "demo-w1").lifecycle).toEqual({ ignore_changes: ["sys_info"] });
+  });
+
+  test("a config holding apply-time values is hashed by Terraform", () => {
+    const stack = new TerraformStack(new App(), "t");
+    const binding = LibvirtPlatform.local().bind(stack, "demo", [spec("c1", NodeRole.CONTROLLER), spec("w1")]);
+    binding.addMachines([
+      libvirtRequest(spec("c1", NodeRole.CONTROLLER), flatcarRequest(spec("c1"))),
+      libvirtRequest(spec("w1"), { ...flatcarRequest(spec("w1")), config: { format: IGNITION_FORMAT, content: `{"ignition":{"version":"3.3.0"},"x":"${Fn.uuid()}"}` } }),
+    ]);
+    const synth = JSON.parse(Testing.synth(stack, true));
+    assertConforms(synth);
+    const hash = /^\$\{substr\(sha256\(join\("\\n", \["https:\/\/stable\.release\.flatcar-linux\.net\/[^"]+", libvirt_ignition\.[^.]+\.content\]\)\), 0, 8\)\}/.source;
+    const w1 = names(synth, "w1");
+    expect(w1[0]).toMatch(new RegExp(`^demo-w1-${hash.slice(1)}\\.ign$`));
+    expect(w1[1]).toMatch(new RegExp(`^demo-w1-${hash.slice(1)}\\.qcow2$`));
+  });
+});
+
+describe("provider versions in one stack", () => {
+  test("LibvirtProviderVersion.V0_8_3 selects 0.8.3's resources and pin", () => {
+    const { synth, machines } = buildCluster([spec("c1", NodeRole.CONTROLLER)], flatcarRequest, { provider: LibvirtProviderVersion.V0_8_3 });
+    expect(synth.terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: "= 0.8.3" });
+    expect(machines[0].provider).toBe(LibvirtProviderVersion.V0_8_3);
+    expect(byName(synth, "libvirt_domain", "demo-c1").fw_cfg_name).toBe(FLATCAR_FW_CFG_KEY);
+    // The 0.9.7 check refuses what 0.8.3 writes, so the version a stack pins is the one it is checked against.
+    expect(checkLibvirtResources(synth, { version: "0.9.7" }).length).toBeGreaterThan(0);
+  });
+
+  test("a stack pins one version: a second cluster on the other is refused, naming the first", () => {
+    const stack = new TerraformStack(new App(), "t");
+    LibvirtPlatform.local().bind(new Construct(stack, "a"), "a", [spec("c1", NodeRole.CONTROLLER)]);
+    const e = errorOf(() => LibvirtPlatform.local({ provider: LibvirtProviderVersion.V0_8_3, cidr: "10.17.4.0/24" }).bind(new Construct(stack, "b"), "b", [spec("c1", NodeRole.CONTROLLER)]));
+    expect(e.message).toBe(
+      "t/b/Libvirt: provider: the stack already uses the libvirt provider 0.9.7 (t/libvirt), and a stack pins one version. Fix: give every libvirt cluster of the stack the same `provider` (LibvirtProviderVersion.V0_9_7), or put this one in its own stack",
+    );
+    expect(() => ensureLibvirtProvider(stack, undefined, LibvirtProviderVersion.V0_9_7)).not.toThrow();
+  });
+});
