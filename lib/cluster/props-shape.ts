@@ -7,6 +7,7 @@ import { MicroOsError } from "../core/errors";
 import { parseIpv4Cidr } from "../core/ipv4";
 import { Architecture, TaintEffect } from "../core/node";
 import { bool, implementing, instance, list, num, object, oneOf, optional, record, required, type Shape, str } from "../core/props";
+import { MachineSize } from "../core/size";
 import { checkSshKey } from "../ignition/checks";
 import { K3sComponent } from "../k3s/node";
 import { ClusterToken } from "./token";
@@ -19,7 +20,8 @@ export function cidr(): Shape {
   };
 }
 
-const size = optional(str({ fix: 'give an EC2 instance type ("t3.medium") on AWS, "<vcpu>x<memoryMiB>" ("2x4096") on libvirt' }));
+// A typed MachineSize or its string shorthand; the platform parses it (lib/core/size.ts).
+const size = optional((at, field, value) => (value instanceof MachineSize ? undefined : str({ fix: 'give MachineSize.instanceType("t3.medium") / MachineSize.cpuMemory(2, 4096), or "t3.medium" on AWS, "2x4096" on libvirt' })(at, field, value)));
 const architecture = optional(oneOf(Architecture, "Architecture"));
 // Counts and sizes: the type here; their ranges are checked where they are used, with their own messages.
 const diskGib = optional(num("give the root disk size in GiB, for example 30"));

@@ -6,6 +6,7 @@
  */
 import * as ipaddr from "ipaddr.js";
 import { bool, list, num, object, oneOf, optional, record, type Shape, str } from "../../core/props";
+import { MachineSize } from "../../core/size";
 import { cidr } from "../../cluster/props-shape";
 import { isDnsSubdomain } from "../../core/names";
 
@@ -42,7 +43,7 @@ export const LIBVIRT_LOCAL_PROPS: Shape = object({
   firstHostOffset: optional(num("give a host offset such as 10")),
   poolName: optional(str({ fix: "give a storage pool name" })),
   poolPath: optional(absolute("the storage pool's directory")),
-  size: optional(str({ fix: 'give "<vcpu>x<memoryMiB>", for example "2x4096"' })),
+  size: optional((at, field, value) => (value instanceof MachineSize ? undefined : str({ fix: 'give MachineSize.cpuMemory(2, 4096) or "2x4096"' })(at, field, value))),
   diskGib: optional(num("give the size in GiB, for example 20")),
   controllerReplacement: replacement,
   workerReplacement: replacement,
