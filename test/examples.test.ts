@@ -20,6 +20,7 @@ import { K3osAwsStack } from "../examples/k3os-aws/stack";
 import { K3osLibvirtStack } from "../examples/k3os-libvirt/stack";
 import { KairosAwsStack } from "../examples/kairos-aws/stack";
 import { KairosLibvirtStack } from "../examples/kairos-libvirt/stack";
+import { LibvirtProviderVersion } from "../lib/platform/libvirt";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 import { need } from "./helpers/external";
 
@@ -51,31 +52,39 @@ const awsExamples: Record<string, () => Built> = {
   },
 };
 
-const libvirtExamples: Record<string, () => Built> = {
-  "fcos-libvirt": () => {
-    const stack = new FcosLibvirtStack(Testing.app(), "fcos-libvirt", { token: ClusterToken.fromVariable() });
+// Each libvirt example is built for both provider versions (test below).
+const libvirtExamples: Record<string, (libvirtProvider: LibvirtProviderVersion) => Built> = {
+  "fcos-libvirt": (libvirtProvider) => {
+    const stack = new FcosLibvirtStack(Testing.app(), "fcos-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
     return { stack, cluster: stack.cluster };
   },
-  "flatcar-libvirt": () => {
-    const stack = new FlatcarLibvirtStack(Testing.app(), "flatcar-libvirt", { token: ClusterToken.fromVariable() });
+  "flatcar-libvirt": (libvirtProvider) => {
+    const stack = new FlatcarLibvirtStack(Testing.app(), "flatcar-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
     return { stack, cluster: stack.cluster };
   },
-  "k3os-libvirt": () => {
-    const stack = new K3osLibvirtStack(Testing.app(), "k3os-libvirt", { token: ClusterToken.fromVariable() });
+  "k3os-libvirt": (libvirtProvider) => {
+    const stack = new K3osLibvirtStack(Testing.app(), "k3os-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
     return { stack, cluster: stack.cluster };
   },
-  "kairos-libvirt": () => {
-    const stack = new KairosLibvirtStack(Testing.app(), "kairos-libvirt", { token: ClusterToken.fromVariable() });
+  "kairos-libvirt": (libvirtProvider) => {
+    const stack = new KairosLibvirtStack(Testing.app(), "kairos-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
     return { stack, cluster: stack.cluster };
   },
-  "flatcar-containers": () => {
-    const stack = new FlatcarContainersStack(Testing.app(), "flatcar-containers");
+  "flatcar-containers": (libvirtProvider) => {
+    const stack = new FlatcarContainersStack(Testing.app(), "flatcar-containers", { libvirtProvider });
     return { stack, cluster: stack.cluster };
   },
 };
 
-for (const [name, build] of Object.entries({ ...awsExamples, ...libvirtExamples })) {
-  describe(`examples/${name}`, () => {
+const builds: Array<[string, () => Built, LibvirtProviderVersion?]> = [
+  ...Object.entries(awsExamples).map(([name, build]): [string, () => Built] => [name, build]),
+  ...Object.entries(libvirtExamples).flatMap(([name, build]) =>
+    [LibvirtProviderVersion.V0_9_7, LibvirtProviderVersion.V0_8_3].map((version): [string, () => Built, LibvirtProviderVersion] => [name, () => build(version), version]),
+  ),
+];
+
+for (const [name, build, libvirtVersion] of builds) {
+  describe(`examples/${name}${libvirtVersion ? ` on libvirt ${libvirtVersion}` : ""}`, () => {
     const { stack, cluster } = build();
     const text = Testing.synth(stack, true);
     const json = JSON.parse(text) as object;
@@ -84,9 +93,10 @@ for (const [name, build] of Object.entries({ ...awsExamples, ...libvirtExamples 
       expect(Testing.synth(build().stack, true)).toBe(text);
     });
 
-    if (name in libvirtExamples) {
-      it("passes the libvirt 0.8.3 schema check", () => {
-        expect(checkLibvirtResources(json)).toEqual([]);
+    if (libvirtVersion) {
+      it(`pins the libvirt provider ${libvirtVersion} and passes its schema check`, () => {
+        expect((json as { terraform: { required_providers: Record<string, unknown> } }).terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: `= ${libvirtVersion}` });
+        expect(checkLibvirtResources(json, { version: libvirtVersion })).toEqual([]);
       });
     }
 
@@ -103,7 +113,7 @@ for (const [name, build] of Object.entries({ ...awsExamples, ...libvirtExamples 
 
 describe("examples/flatcar-containers", () => {
   it("runs its services as enabled units on the host, without k3s", () => {
-    const { cluster } = libvirtExamples["flatcar-containers"]();
+    const { cluster } = libvirtExamples["flatcar-containers"](LibvirtProviderVersion.V0_9_7);
     Testing.synth(cluster.node.scope as FlatcarContainersStack);
     const config = cluster.renderedConfigs.get("web-controller-0")!.content;
     expect(config).toContain('"name":"web.service","enabled":true');
