@@ -175,5 +175,10 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 mv "$WORK/vmlinuz" "$WORK/initrd.img" "$WORK/base.raw" "$WORK/packages.txt" "$WORK/initrd-contents.txt" "$OUT/"
 echo "$HASH" > "$OUT/recipe"
 date -u +%FT%TZ > "$OUT/done"
+# Keep this image and the one built before it (another checkout may use an older recipe); older
+# images of earlier recipes go.
+for old in $(ls -1dt "$CACHE"/*/done | tail -n +3); do
+  if [ "$(dirname "$old")" != "$OUT" ]; then rm -rf "$(dirname "$old")"; fi
+done
 step "done"
 echo "$OUT"
