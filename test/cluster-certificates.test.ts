@@ -171,7 +171,8 @@ describe("joining with the secure token", () => {
   // k3OS renders its keys as plain YAML, so the token each node gets is readable in the synthesized text.
   const { json } = synth(props({ os: OSES.k3os() }));
   const [serverCa] = one(json, "tls_self_signed_cert", "ca-server");
-  const secure = `K10\${sha256(tls_self_signed_cert.${serverCa}.cert_pem)}::server:\${var.k3s_token}`;
+  // One Terraform expression: K10 + the server CA certificate's SHA-256 + ::server: + the secret.
+  const secure = `\${format("K10%s::server:%s", sha256(tls_self_signed_cert.${serverCa}.cert_pem), var.k3s_token)}`;
   // Each node's config, found through the `nodes` output's record of where it is.
   const configOf = (node: string): string => {
     const where = (json.output.nodes.value as Record<string, { config: { resource: string; attribute: string } }>)[node].config;
@@ -183,6 +184,7 @@ describe("joining with the secure token", () => {
     const first = configOf("demo-controller-0");
     expect(first).toContain("${var.k3s_token}");
     expect(first).not.toContain("K10");
+    expect(first).not.toContain("sha256(");
     for (const node of ["demo-controller-1", "demo-controller-2", "demo-general-0", "demo-general-1"]) expect(configOf(node), node).toContain(secure);
   });
 
@@ -211,7 +213,7 @@ describe("server certificate names on AWS", () => {
     const platform = AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"] });
     expect(() => synth(props({ os: K3os.release("v0.22.2-k3s2r0", { amis: { amd64: "ami-0123456789abcdef0" } }), platform, controllers: { count: 1, size: "t3.medium" }, pools: [] }), true)).toThrow(
       "test/demo/aws-platform/nodes/demo-controller-0: secretsInUserData: the k3OS config.yaml holds the cluster's secrets (the k3s token and the CA keys) and this OS reads it only from EC2 user data, which anyone allowed ec2:DescribeInstanceAttribute can read. " +
-        "Fix: use an OS that fetches its config from the cluster's private S3 object (Flatcar, Fedora CoreOS), or pass secretsInUserData: SecretsInUserData.ALLOW to the AWS platform to accept it",
+        "Fix: use an OS that fetches its config from the cluster's private S3 object (an Ignition OS), or pass secretsInUserData: SecretsInUserData.ALLOW to the AWS platform to accept it",
     );
   });
 });

@@ -145,7 +145,8 @@ describe("values from another stack", () => {
     need(ctx, terraformTools());
     const stacks = build("aws");
     for (const [name, json] of Object.entries(stacks)) {
-      const result = terraformValidateAndPlan(json, { plan: false });
+      // Stand-ins for the tls resources of the default CAs: hashicorp/tls is not in the offline mirror.
+      const result = terraformValidateAndPlan(json, { plan: false, standIns: true });
       expect(result.ok, `${name}: ${result.output}`).toBe(true);
     }
   });

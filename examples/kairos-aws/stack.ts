@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
 import { Kairos, KairosFlavor } from "../../lib/os/kairos";
-import { type AwsClusterBinding, AwsPlatform } from "../../lib/platform/aws";
+import { type AwsClusterBinding, AwsPlatform, SecretsInUserData } from "../../lib/platform/aws";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface KairosAwsStackProps {
@@ -34,7 +34,8 @@ export class KairosAwsStack extends TerraformStack {
     this.cluster = new Cluster(this, "kairos", {
       // Pinned: the release, its flavour and the k3s of its standard images (the cluster runs that k3s).
       os: Kairos.release("v4.2.0", { flavor: KairosFlavor.hadron("v0.5.1"), k3sVersion: "v1.36.3+k3s1", amis: props.amiId ? { amd64: props.amiId } : undefined }),
-      platform: AwsPlatform.newVpc({ cidr: "10.11.0.0/16", zones: ["eu-central-1a", "eu-central-1b"] }),
+      // Kairos reads its config only from EC2 user data, so the token and CA keys sit there: opted in.
+      platform: AwsPlatform.newVpc({ cidr: "10.11.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], secretsInUserData: SecretsInUserData.ALLOW }),
       controllers: { count: 1, size: "t3.medium" },
       pools: [{ name: "agents", count: 2, size: "t3.medium" }],
       kubernetes: { token: props.token },

@@ -7,7 +7,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsPlatform, Cluster, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall } from "../../lib";
+import { AwsPlatform, Cluster, ClusterCertificates, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall } from "../../lib";
 import { installMatchers, synthStack } from "../../lib/testing";
 
 installMatchers(expect);
@@ -28,7 +28,9 @@ function myStack(): TerraformStack {
     platform: AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"] }),
     controllers: { count: 3, size: "t3.medium" },
     pools: [{ name: "general", count: 2, size: "t3.large" }],
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable() },
+    // Neither needs an optional peer (the packaging test installs none): the defaults,
+    // ClusterToken.random() and ClusterCertificates.terraform(), need provider-random and provider-tls.
+    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable(), certificates: ClusterCertificates.k3sGenerated() },
     sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vZGVzLWZpcnN0Ym9vdC10ZXN0LWtleS0xMjM0NTY3 admin@example"],
     access: { apiCidrs: ["203.0.113.0/24"] },
   });

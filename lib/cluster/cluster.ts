@@ -1,4 +1,4 @@
-import { Construct, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
+import { Construct, Fn, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
 import { MicroOsError } from "../core/errors";
 import type { SizeInput } from "../core/size";
 import { isK3sReleaseTag, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE } from "../core/k3s";
@@ -448,7 +448,8 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     const address = this.platform.addressOf(spec.name);
     // Nodes of a shared-config pool take the name the platform gives the host.
     // Joining nodes pin the server CA by its hash when the cluster made it (lib/k3s/certificates.ts).
-    const joinToken = this.certificates ? k3sSecureToken(this.certificates.serverCaSha256, this.token) : this.token;
+    // One Terraform `format` call, so the token stays one apply-time value in every config.
+    const joinToken = this.certificates ? Fn.format(k3sSecureToken("%s", "%s"), [this.certificates.serverCaSha256, this.token]) : this.token;
     const common = { token: this.token, version, nodeName: sharedPool ? undefined : spec.name, labels: spec.labels, taints: spec.taints };
     if (spec.role === NodeRole.WORKER) {
       return { ...common, token: joinToken, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:${K3S_API_PORT}`, extraArgs: k.agentArgs };

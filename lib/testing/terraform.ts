@@ -147,13 +147,13 @@ export function standInUnmirroredResources(stack: object): Record<string, unknow
   }
   if (replaced.size === 0) return json;
   // References inside `${...}` expressions (and depends_on entries), with or without an attribute.
-  const ref = new RegExp(`\b((?:${UNMIRRORED_PROVIDERS.join("|")})_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([a-z0-9_]+))?`, "g");
+  const ref = new RegExp(`\\b((?:${UNMIRRORED_PROVIDERS.join("|")})_[a-z0-9_]+)\\.([A-Za-z0-9_-]+)(?:\\.([a-z0-9_]+))?`, "g");
   let text = JSON.stringify(json);
   text = text.replace(ref, (m, type: string, name: string, attr: string | undefined) => {
     const key = `${type}.${name}`;
     const attrs = replaced.get(key);
     if (!attrs) return m;
-    if (attrs && attr) attrs.add(attr);
+    if (attr) attrs.add(attr);
     return `terraform_data.${type}_${name}${attr ? `.output.${attr}` : ""}`;
   });
   const out = JSON.parse(text) as Record<string, Record<string, Record<string, unknown>>>;

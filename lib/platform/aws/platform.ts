@@ -357,7 +357,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
         at,
         "secretsInUserData",
         `the ${r.config.format.description} holds the cluster's secrets (the k3s token${r.spec.role === NodeRole.CONTROLLER ? " and the CA keys" : ""}) and this OS reads it only from EC2 user data, which anyone allowed ec2:DescribeInstanceAttribute can read`,
-        "use an OS that fetches its config from the cluster's private S3 object (Flatcar, Fedora CoreOS), or pass secretsInUserData: SecretsInUserData.ALLOW to the AWS platform to accept it",
+        "use an OS that fetches its config from the cluster's private S3 object (an Ignition OS), or pass secretsInUserData: SecretsInUserData.ALLOW to the AWS platform to accept it",
       );
     }
     if (!profile.fetch) checkUserDataSize(r.config.preview(), this.options.userDataLimit ?? EC2_USER_DATA_LIMIT, at);
