@@ -76,8 +76,17 @@ CDKTF_OUTDIR="$work/default.out" node --import tsx src/examples/main.ts >"$work/
 [ -f "$work/default.out/stacks/flatcar-aws/cdk.tf.json" ] || { say "the default example wrote no flatcar-aws stack" >&2; exit 1; }
 say "synthesized the default example (flatcar-aws) with cdktn in $((SECONDS - t))s"
 t=$SECONDS
-EXAMPLE=all CDKTF_OUTDIR="$work/cdktn.out" node --import tsx src/examples/main.ts >"$work/all.log" || { cat "$work/all.log"; say "the examples did not synthesize (or a validator refused a config)" >&2; exit 1; }
-say "synthesized $(ls "$work/cdktn.out/stacks" | wc -l) examples with cdktn, every config passing its validators, in $((SECONDS - t))s"
+# main.ts exits 1 when a validator refused a config, after writing every stack: report it at the
+# end, and still compare the output below.
+failed=()
+if ! EXAMPLE=all CDKTF_OUTDIR="$work/cdktn.out" node --import tsx src/examples/main.ts >"$work/all.log"; then
+  cat "$work/all.log"
+  [ -d "$work/cdktn.out/stacks" ] || { say "the examples did not synthesize" >&2; exit 1; }
+  failed+=("a validator refused a config of an example synthesized with cdktn (above)")
+  say "synthesized $(ls "$work/cdktn.out/stacks" | wc -l) examples with cdktn, but a validator refused a config (above)" >&2
+else
+  say "synthesized $(ls "$work/cdktn.out/stacks" | wc -l) examples with cdktn, every config passing its validators, in $((SECONDS - t))s"
+fi
 
 # The example test file, as a cdktn user's copy: imports from cdktn-microos and cdktn.
 user_copy_of_example_test cdktn-microos >"$work/cluster.cdktf.ts"
@@ -101,4 +110,5 @@ CDKTN_SYNTH_DIR="$work/cdktn.out" npx vitest run test/cdktn-parity.test.ts --rep
 counts=$(vitest_counts "$work/parity.json")
 [ "$counts" != FAILED ] || { say "parity: no test passed" >&2; exit 1; }
 say "parity with cdktf: $counts passed ($((SECONDS - t))s)"
+if [ ${#failed[@]} -gt 0 ]; then say "FAILED after $((SECONDS - start))s: ${failed[*]}" >&2; exit 1; fi
 say "passed in $((SECONDS - start))s"
