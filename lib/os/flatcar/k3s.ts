@@ -24,6 +24,13 @@ import {
 } from "../../k3s/release";
 import { checkK3sNode } from "../../k3s/validate";
 import { fail } from "./internal";
+import { checkProps, object, optional, type Shape, str } from "../../core/props";
+
+// K3sSysextProps / K3sBinaryProps at run time: known keys (a misspelt `sha256` or `baseUrl` would
+// otherwise be ignored); the release, digests and URL forms are checked by checkK3sRelease (lib/k3s/release.ts).
+const checkedByRelease = () => undefined;
+const KNOWN_INSTALL_KEYS = object({ version: checkedByRelease, sha256: checkedByRelease, baseUrl: optional(str({ fix: "give an https:// URL" })) });
+const INSTALL_PROPS: Shape = (at, field, value) => (typeof value === "object" && value !== null ? KNOWN_INSTALL_KEYS(at, field, value) : undefined);
 
 // The release checks, asset names and unit are not Flatcar's: they live in lib/k3s/release.ts,
 // shared with Fedora CoreOS, and are exported here as before.
@@ -83,11 +90,13 @@ export abstract class K3sFlatcarInstall {
    * tools (sysext-bakery docs/k3s.md). The image brings its own k3s.service and k3s-agent.service.
    */
   public static sysext(props: K3sSysextProps): K3sFlatcarInstall {
+    checkProps("K3sFlatcarInstall.sysext", "", props, INSTALL_PROPS);
     return new SysextInstall(props);
   }
 
   /** The k3s release binary, pinned and verified, in /opt/bin with a unit written here. */
   public static binary(props: K3sBinaryProps): K3sFlatcarInstall {
+    checkProps("K3sFlatcarInstall.binary", "", props, INSTALL_PROPS);
     return new BinaryInstall(props);
   }
 
