@@ -194,9 +194,11 @@ export function object(fields: Readonly<Record<string, Shape>>, moved: MovedKeys
     if (typeof value !== "object" || value === null || Array.isArray(value)) fail(at, field || "props", `got ${describeValue(value)}, not an object`, "give an object literal, for example {}");
     const prefix = field ? `${field}.` : "";
     for (const k of Object.keys(value)) {
-      if (k in fields) continue;
-      if ((value as Record<string, unknown>)[k] === undefined && !(k in moved)) continue;
-      if (k in moved) fail(at, `${prefix}${k}`, "the option is not taken here", `give it as ${moved[k]}`);
+      // Own keys only: `constructor` or `toString` must not pass as options because objects inherit them.
+      const isMoved = Object.hasOwn(moved, k);
+      if (Object.hasOwn(fields, k)) continue;
+      if ((value as Record<string, unknown>)[k] === undefined && !isMoved) continue;
+      if (isMoved) fail(at, `${prefix}${k}`, "the option is not taken here", `give it as ${moved[k]}`);
       const near = nearest(k, known);
       fail(at, `${prefix}${k}`, "no such option", near ? `did you mean \`${near}\`? Options here: ${known.join(", ")}` : `options here: ${known.join(", ") || "none"}`);
     }
