@@ -5,12 +5,14 @@
  *
  * Why a small checker here and not a schema library: the checks must throw {@link MicroOsError}
  * naming the field and a fix written for this library, accept cdktf tokens where an apply-time
- * value is allowed, and cost nothing at import. Measured on this machine (`node -e`, require
- * time and heap growth, Node 20): ajv 70 ms / 1.6 MiB (78 ms / 2.5 MiB with one schema compiled),
- * zod 3.24 250 ms / 1.0 MiB; this file is a few hundred lines of plain functions with no
- * dependencies (under 1 ms). ajv stays where JSON Schemas exist (lib/k3os/validate.ts, loaded lazily).
+ * value is allowed, and add no dependency. Import cost measured on this machine (Node 20, `node -e`,
+ * require time and heap growth, a shared 2-core host, so ranges): ajv 8 70-104 ms / 1.6 MiB (78 ms
+ * / 2.5 MiB with one schema compiled); zod 3.24 (present only as a dev tool's dependency) 8-25 ms
+ * warm, 250 ms cold / 1.0 MiB; this module (with errors.ts and deferred.ts, once node:crypto and
+ * node:zlib are loaded, as the library loads them anyway) 3-7 ms / 70 KiB. ajv stays where JSON
+ * Schemas exist (lib/k3os/validate.ts, loaded lazily).
  *
- * A shape is a function `(value, field) => void` that throws. Strings that are enum values are
+ * A shape is a function `(at, field, value) => void` that throws. Strings that are enum values are
  * accepted as that value on purpose: a TypeScript string enum *is* its string at run time, so
  * `"replace"` means `ReplacementPolicy.REPLACE`; anything else (`"Replace"`, `"REPLACE"`, `true`) is
  * refused naming the allowed values, so no misspelling can fall through to a default branch.
