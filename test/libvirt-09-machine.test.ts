@@ -11,7 +11,9 @@ import { FLATCAR_FW_CFG_KEY } from "../lib/os/flatcar/libvirt";
 import { LibvirtPlatform, LibvirtProviderVersion, ReplacementPolicy, ensureLibvirtProvider, libvirtDiskHash } from "../lib/platform/libvirt";
 import { macOfAddress } from "../lib/platform/libvirt/addressing";
 import { validateK3osConfig } from "../lib/testing/k3os";
+import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
+import { need } from "./helpers/external";
 import { FLATCAR_IMAGE, K3OS_IMAGE, K3OS_PROFILE, assertConforms, buildCluster, errorOf, flatcarConfig, flatcarRequest, k3osRequest, libvirtRequest, spec } from "./libvirt-helpers";
 
 const NODES = [spec("c1", NodeRole.CONTROLLER), spec("w1"), spec("w2")];
@@ -124,6 +126,16 @@ describe("Flatcar machines on provider 0.9.7", () => {
 
   test("synthesizes byte-identical output twice", () => {
     expect(JSON.stringify(buildCluster(NODES, flatcarRequest).synth)).toBe(JSON.stringify(synth));
+  });
+
+  test("the Ignition inside every libvirt_ignition passes ignition-validate", (ctx) => {
+    need(ctx, ignitionValidateTool());
+    const contents = all(synth, "libvirt_ignition").map((r) => r.content as string);
+    expect(contents).toHaveLength(3);
+    for (const content of contents) {
+      const result = runIgnitionValidate(content);
+      expect(result, result.output).toMatchObject({ ok: true });
+    }
   });
 
   test("snapshot of one Flatcar machine", async () => {
