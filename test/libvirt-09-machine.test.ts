@@ -12,7 +12,7 @@ import { LibvirtPlatform, LibvirtProviderVersion, ReplacementPolicy, ensureLibvi
 import { macOfAddress } from "../lib/platform/libvirt/addressing";
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
-import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
+import { checkLibvirtResources, libvirtProviderSchema, type SchemaBlock } from "../lib/testing/libvirt-schema";
 import { need } from "./helpers/external";
 import { FLATCAR_IMAGE, K3OS_IMAGE, K3OS_PROFILE, assertConforms, buildCluster, errorOf, flatcarConfig, flatcarRequest, k3osRequest, libvirtRequest, spec } from "./libvirt-helpers";
 
@@ -301,4 +301,46 @@ describe("provider versions in one stack", () => {
     );
     expect(() => ensureLibvirtProvider(stack, undefined, LibvirtProviderVersion.V0_9_7)).not.toThrow();
   });
+});
+
+describe("lifecycle paths name real attributes (the schema check skips lifecycle; Terraform refuses an unknown path at plan)", () => {
+  /** Whether `a.b.c` walks through the schema's attributes, nested attributes (0.9) and blocks (0.8.3). */
+  const exists = (block: SchemaBlock, path: string): boolean => {
+    let attrs: Record<string, any> = { ...block.attributes, ...block.block_types };
+    for (const part of path.split(".")) {
+      const a = attrs[part];
+      if (!a) return false;
+      attrs = a.nested_type?.attributes ?? { ...a.block?.attributes, ...a.block?.block_types };
+    }
+    return true;
+  };
+  const kept = { workerReplacement: ReplacementPolicy.KEEP };
+  const iso = { kind: "iso" as const, isoUrl: K3OS_IMAGE.isoUrl, volumeName: "installer.iso" };
+  for (const provider of [LibvirtProviderVersion.V0_9_7, LibvirtProviderVersion.V0_8_3]) {
+    test(`every ignore_changes path exists and every replace_triggered_by names a resource of the stack, on ${provider}`, () => {
+      const schema = libvirtProviderSchema(provider);
+      const stacks = [
+        buildCluster(NODES, flatcarRequest, { provider, ...kept }).synth,
+        buildCluster(NODES, k3osRequest, { provider, ...kept }).synth,
+        buildCluster(NODES, (n) => ({ ...k3osRequest(n), image: iso }), { provider, ...kept }).synth,
+        buildCluster(NODES, flatcarRequest, { provider }).synth,
+      ];
+      const seen = new Set<string>();
+      for (const synth of stacks) {
+        for (const [type, byKey] of Object.entries(synth.resource as Record<string, Resources>)) {
+          for (const r of Object.values(byKey)) {
+            for (const path of (r.lifecycle?.ignore_changes ?? []) as string[]) {
+              expect(exists(schema.resource_schemas[type].block, path), `${type}: ${path}`).toBe(true);
+              seen.add(`${type}.${path}`);
+            }
+            for (const ref of (r.lifecycle?.replace_triggered_by ?? []) as string[]) {
+              const [, t, k] = /^\$\{([a-z_]+)\.([^.}]+)\}$/.exec(ref) ?? [];
+              expect(synth.resource[t]?.[k], ref).toBeDefined();
+            }
+          }
+        }
+      }
+      expect(seen.size).toBe(provider === LibvirtProviderVersion.V0_9_7 ? 7 : 6);
+    });
+  }
 });
