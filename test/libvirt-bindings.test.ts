@@ -120,11 +120,19 @@ describe("generated libvirt 0.9.7 bindings (gen/libvirt-0.9)", () => {
     ]);
   });
 
-  test("libvirt_domain is pruned by the keep list's rule, and only libvirt_domain", () => {
+  test("libvirt_volume keeps its format, backing store and content, and every top-level attribute", () => {
+    const full = fullSchema().resource_schemas.libvirt_volume.block.attributes as Record<string, Attr>;
+    const kept = bindingsSchema("0.9.7").provider_schemas[FQPN].resource_schemas.libvirt_volume.block.attributes as Record<string, Attr>;
+    expect(Object.keys(kept)).toEqual(Object.keys(full));
+    for (const p of ["target.format.type", "backing_store.path", "backing_store.format.type", "create.content.url", "capacity"]) expect(paths(kept), p).toContain(p);
+    for (const p of ["target.permissions", "target.encryption", "target.timestamps", "backing_store.permissions"]) expect(paths(kept), p).not.toContain(p);
+  });
+
+  test("libvirt_domain is pruned by the keep list's rule, and only libvirt_domain and libvirt_volume", () => {
     const full = fullSchema();
     const pruned = bindingsSchema("0.9.7").provider_schemas[FQPN];
     for (const type of Object.keys(full.resource_schemas)) {
-      if (type !== "libvirt_domain") expect(pruned.resource_schemas[type], type).toEqual(full.resource_schemas[type]);
+      if (type !== "libvirt_domain" && type !== "libvirt_volume") expect(pruned.resource_schemas[type], type).toEqual(full.resource_schemas[type]);
     }
     expect(pruned.data_source_schemas).toEqual(full.data_source_schemas);
     const fullDomain = full.resource_schemas.libvirt_domain.block.attributes as Record<string, Attr>;
