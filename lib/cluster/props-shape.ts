@@ -51,7 +51,7 @@ const pool = object({
 
 /** {@link ClusterProps} at run time. */
 export const CLUSTER_PROPS: Shape = object({
-  os: required(implementing("IOperatingSystem", ["renderNode", "supportsPlatform", "bootProfile"], "give an OS from Flatcar.channel(...), Flatcar.release(...) or K3os.release(...)")),
+  os: required(implementing("IOperatingSystem", ["renderNode", "supportsPlatform", "bootProfile"], "give an operating system built by its factory, for example its channel(...) or release(...)")),
   platform: required(implementing("IPlatform", ["bind"], "give a platform from AwsPlatform.newVpc(...), AwsPlatform.existingVpc(...) or LibvirtPlatform.local(...)")),
   controllers: optional(
     object({
