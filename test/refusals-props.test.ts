@@ -9,6 +9,7 @@ import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { K3os } from "../lib/os/k3os";
+import { IgnitionConfig } from "../lib/ignition";
 import { AwsPlatform } from "../lib/platform/aws";
 import { LibvirtPlatform } from "../lib/platform/libvirt";
 import { type Refusal, refusals } from "./refusals-helpers";
@@ -206,6 +207,8 @@ const osCases: Refusal[] = [
   { name: "a misspelt sysext digest option", run: () => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) }, sha265: {} } as never), message: "K3sFlatcarInstall.sysext: sha265: no such option. Fix: did you mean `sha256`?" },
   { name: "a binary install base URL as a number", run: () => K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseUrl: 443 } as never), message: "K3sFlatcarInstall.binary: baseUrl: got the number 443, not a string" },
   { name: "a misspelt binary install option", run: () => K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseURL: "https://m" } as never), message: "K3sFlatcarInstall.binary: baseURL: no such option. Fix: did you mean `baseUrl`?" },
+  { name: "a misspelt Ignition builder option", run: () => new IgnitionConfig({ verison: "3.4.0" } as never), message: "ignition: verison: no such option. Fix: did you mean `version`?" },
+  { name: "Ignition builder options that are a list", run: () => new IgnitionConfig([] as never), message: "ignition: props: got a list, not an object" },
   { name: "a k3OS tag as a number", run: () => K3os.release(22 as never), message: "K3os: tag: got the number 22, not a string" },
   { name: "k3OS props that are a list", run: () => K3os.release(undefined, [] as never), message: "K3os: props: got a list, not an object" },
   { name: "a k3OS delivery in capitals", run: () => K3os.release(undefined, { delivery: "USER_DATA" } as never), message: 'K3os: delivery: the string "USER_DATA" is not a K3osDelivery' },

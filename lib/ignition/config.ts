@@ -1,5 +1,6 @@
 import { type Encoder, isDeferred, localEncoder } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
+import { checkProps, object } from "../core/props";
 import * as C from "./checks";
 import { inlineContents, textContents } from "./encode";
 import type {
@@ -417,6 +418,8 @@ export class IgnitionConfig {
 
   constructor(options: IgnitionConfigProps = {}) {
     const opts = (options ?? {}) as IgnitionConfigProps;
+    // Known keys only (a misspelt `verison` would silently render the default); the values are checked below.
+    checkProps("ignition", "", opts, object({ version: () => undefined, name: () => undefined }));
     const version = opts.version ?? IgnitionVersion.V3_3_0;
     if (!Object.values(IgnitionVersion).includes(version)) {
       throw new MicroOsError("ignition", "version", `${C.show(version)} is not a spec version this library renders`, "use IgnitionVersion.V3_3_0 or IgnitionVersion.V3_4_0");
