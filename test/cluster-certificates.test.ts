@@ -171,8 +171,13 @@ describe("joining with the secure token", () => {
   // k3OS renders its keys as plain YAML, so the token each node gets is readable in the synthesized text.
   const { json } = synth(props({ os: OSES.k3os() }));
   const [serverCa] = one(json, "tls_self_signed_cert", "ca-server");
-  // One Terraform expression: K10 + the server CA certificate's SHA-256 + ::server: + the secret.
-  const secure = `\${format("K10%s::server:%s", sha256(tls_self_signed_cert.${serverCa}.cert_pem), var.k3s_token)}`;
+  // One local: K10 + the server CA certificate's SHA-256 + ::server: + the secret.
+  const locals = (json as unknown as { locals: Record<string, string> }).locals;
+  const joinLocal = Object.keys(locals).find((k) => k.includes("join-token"))!;
+  const secure = `\${local.${joinLocal}}`;
+  it("the secure token is K10, the server CA certificate's SHA-256, ::server:, and the secret", () => {
+    expect(locals[joinLocal]).toBe(`\${format("K10%s::server:%s", sha256(tls_self_signed_cert.${serverCa}.cert_pem), var.k3s_token)}`);
+  });
   // Each node's config, found through the `nodes` output's record of where it is.
   const configOf = (node: string): string => {
     const where = (json.output.nodes.value as Record<string, { config: { resource: string; attribute: string } }>)[node].config;

@@ -5,11 +5,16 @@
 import { createHash } from "node:crypto";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "../lib/cdktf";
-import { Cluster, ClusterToken } from "../lib/cluster";
+import { Cluster, ClusterCertificates, ClusterToken } from "../lib/cluster";
+
+// The kit's clusters let k3s make its CAs: their tests count the apply-time values a node holds,
+// and the Terraform-made CAs (the default) add one per CA file; test/cluster-certificates.test.ts
+// covers those.
+const K3S_CAS = ClusterCertificates.k3sGenerated();
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3os } from "../lib/os/k3os";
-import { AwsPlatform, WorkerPlacement } from "../lib/platform/aws";
+import { AwsPlatform, SecretsInUserData, WorkerPlacement } from "../lib/platform/aws";
 import { LibvirtPlatform, LibvirtProviderVersion } from "../lib/platform/libvirt";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 
@@ -60,7 +65,7 @@ export function flatcarLibvirt(provider = LibvirtProviderVersion.V0_9_7): KitClu
     platform: LibvirtPlatform.local({ provider }),
     controllers: { count: 3 },
     pools: [{ name: "general", count: 2 }],
-    kubernetes: { k3sVersion: "v1.31.4+k3s1" },
+    kubernetes: { k3sVersion: "v1.31.4+k3s1", certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
   cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
@@ -81,7 +86,7 @@ export function flatcarAws(placement?: WorkerPlacement): KitCluster {
     platform: AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"], workerPlacement: placement }),
     controllers: { count: 3, size: "t3.medium" },
     pools: [{ name: "general", count: 2, size: "t3.large" }],
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable() },
+    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable(), certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
   cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
@@ -97,7 +102,7 @@ export function k3osLibvirt(provider = LibvirtProviderVersion.V0_9_7): KitCluste
     platform: LibvirtPlatform.local({ provider }),
     controllers: { count: 1 },
     pools: [{ name: "general", count: 2 }],
-    kubernetes: { k3sVersion: "v1.22.2+k3s2" },
+    kubernetes: { k3sVersion: "v1.22.2+k3s2", certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
   return { stack, cluster };
@@ -108,10 +113,11 @@ export function k3osAws(): KitCluster {
   const stack = stackFor(true);
   const cluster = new Cluster(stack, "demo", {
     os: K3os.release("v0.22.2-k3s2r0", { amis: { amd64: AMI } }),
-    platform: AwsPlatform.newVpc({ cidr: "10.1.0.0/16", zones: ["eu-central-1a", "eu-central-1b"] }),
+    // k3OS reads only user data, where its token and CA keys then sit: the opted-in exception.
+    platform: AwsPlatform.newVpc({ cidr: "10.1.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], secretsInUserData: SecretsInUserData.ALLOW }),
     controllers: { count: 1, size: "t3.medium" },
     pools: [{ name: "general", count: 2, size: "t3.large" }],
-    kubernetes: { k3sVersion: "v1.22.2+k3s2" },
+    kubernetes: { k3sVersion: "v1.22.2+k3s2", certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
   return { stack, cluster };

@@ -1,4 +1,4 @@
-import { Construct, Fn, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
+import { Construct, Fn, TerraformLocal, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
 import { MicroOsError } from "../core/errors";
 import type { SizeInput } from "../core/size";
 import { isK3sReleaseTag, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE } from "../core/k3s";
@@ -295,6 +295,7 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
   private readonly configs = new Map<string, ClusterConfig>();
   private frozen = false;
   private readonly certificates?: BoundCertificates;
+  private joinToken?: string;
 
   constructor(scope: Construct, id: string, props: ClusterProps<B>) {
     super(scope, id);
@@ -448,8 +449,10 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     const address = this.platform.addressOf(spec.name);
     // Nodes of a shared-config pool take the name the platform gives the host.
     // Joining nodes pin the server CA by its hash when the cluster made it (lib/k3s/certificates.ts).
-    // One Terraform `format` call, so the token stays one apply-time value in every config.
-    const joinToken = this.certificates ? Fn.format(k3sSecureToken("%s", "%s"), [this.certificates.serverCaSha256, this.token]) : this.token;
+    // One Terraform `format` call in a local, so every config holds one reference without quotes
+    // (configs nest it in quoted text) and validators see one apply-time value.
+    this.joinToken ??= this.certificates ? new TerraformLocal(this, "join-token", Fn.format(k3sSecureToken("%s", "%s"), [this.certificates.serverCaSha256, this.token])).asString : this.token;
+    const joinToken = this.joinToken;
     const common = { token: this.token, version, nodeName: sharedPool ? undefined : spec.name, labels: spec.labels, taints: spec.taints };
     if (spec.role === NodeRole.WORKER) {
       return { ...common, token: joinToken, role: K3sRole.AGENT, serverUrl: `https://${this.apiEndpoint}:${K3S_API_PORT}`, extraArgs: k.agentArgs };

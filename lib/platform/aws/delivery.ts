@@ -80,10 +80,12 @@ export interface StoredConfig {
  */
 export class ConfigBucket extends Construct {
   public readonly bucket: S3Bucket;
+  private readonly tags: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ConfigBucketProps) {
     super(scope, id);
     const tags = props.tags ?? {};
+    this.tags = tags;
     // A prefix: bucket names are global, so AWS-side uniqueness comes from the provider's suffix.
     this.bucket = new S3Bucket(this, "Resource", {
       bucketPrefix: `${awsName([props.clusterName, "config"], NAME_LIMITS.bucketPrefix - 1)}-`,
@@ -140,6 +142,7 @@ export class ConfigBucket extends Construct {
       content: local ? local.asString : lazyString(() => terraformLiteral(config.render().content)),
       contentType: fetch.contentType,
       serverSideEncryption: "AES256",
+      tags: this.tags,
     });
     const url = `s3://${this.bucket.bucket}/${key}`;
     const stub = lazyString(() => {

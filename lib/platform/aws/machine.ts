@@ -114,6 +114,8 @@ export interface WorkerPoolProps {
   readonly minHealthyPercentage?: number;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Tags for the launched machines and volumes and the group, where the provider's default_tags do not reach. @default - `tags` */
+  readonly launchedTags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -129,7 +131,7 @@ export class WorkerPool extends Construct {
     super(scope, id);
     const name = awsName([props.clusterName, props.poolName], NAME_LIMITS.launchTemplate);
     const tags = props.tags ?? {};
-    const nodeTags = { ...tags, Name: name };
+    const nodeTags = { ...(props.launchedTags ?? tags), Name: name };
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name,
       imageId: props.amiId,

@@ -90,6 +90,17 @@ export interface AwsPlatformOptions {
   readonly secretsInUserData?: SecretsInUserData;
   /** Tags on every resource. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The tags the stack's AWS provider sets in `default_tags`, so the platform does not repeat
+   * them: a resource tag with the same key and value is left out (the provider adds it; before
+   * hashicorp/aws 5.0 an identical pair was an error, hashicorp/terraform-provider-aws#19204),
+   * while the autoscaling groups' tags and the launch templates' `tag_specifications`, which
+   * default_tags do not reach (HashiCorp blog, "Default tags in the Terraform AWS provider"),
+   * carry them so autoscaled instances and their volumes get them too. A key given in `tags`
+   * with another value keeps that value (resource tags win over default_tags).
+   * @default {}
+   */
+  readonly providerDefaultTags?: Readonly<Record<string, string>>;
 }
 
 /** Props for {@link AwsPlatform.newVpc}. */
@@ -174,6 +185,8 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
   private readonly nodesByName = new Map<string, NodeSpec>();
   private readonly controllerAddresses = new Map<string, { subnet: NodeSubnet; ip: string }>();
   private readonly tags: Record<string, string>;
+  /** Every tag a machine should end with, the provider's default_tags included (launch templates, groups). */
+  private readonly launchedTags: Record<string, string>;
   private bucket?: ConfigBucket;
   private machinesAdded = false;
   private readonly userDatas: string[] = [];
@@ -208,7 +221,9 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
     if (o.diskGib !== undefined && (!Number.isInteger(o.diskGib) || o.diskGib < 1)) {
       throw new MicroOsError(at, "diskGib", `${o.diskGib} is not a positive whole number`, "give the size in GiB, for example 30");
     }
-    this.tags = { ...(o.tags ?? {}), [`kubernetes.io/cluster/${props.clusterName}`]: "owned" };
+    const defaults = o.providerDefaultTags ?? {};
+    this.launchedTags = { ...defaults, ...(o.tags ?? {}), [`kubernetes.io/cluster/${props.clusterName}`]: "owned" };
+    this.tags = Object.fromEntries(Object.entries(this.launchedTags).filter(([k, v]) => defaults[k] !== v));
     this.poolsShareConfig = (o.workerPlacement ?? WorkerPlacement.AUTOSCALING_GROUP) === WorkerPlacement.AUTOSCALING_GROUP;
 
     if (props.network.kind === "new") {
@@ -485,6 +500,7 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
       spot: first.spot,
       ignoreImageChanges: this.ignoresImageChanges(),
       tags: { ...this.tags, "microos/pool": pool, "microos/role": NodeRole.WORKER },
+      launchedTags: { ...this.launchedTags, "microos/pool": pool, "microos/role": NodeRole.WORKER },
     });
     const configLocation: ConfigLocation = { resource: terraformAddress(group.launchTemplate), attribute: "user_data", encoding: "base64" };
     return members.map((m) => ({

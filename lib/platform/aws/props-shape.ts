@@ -49,6 +49,7 @@ function optionShapes(): Record<string, Shape> {
     ebsKmsKeyId: optional(str({ pattern: KMS_KEY, what: "a KMS key id, alias or ARN", fix: 'give a key id ("1234abcd-12ab-34cd-56ef-1234567890ab"), "alias/<name>", or a key or alias ARN' })),
     rootDeviceName: optional(str({ pattern: DEVICE, what: "an absolute EC2 device path", fix: 'give an absolute device path such as "/dev/xvda" or "/dev/sda1"' })),
     tags: optional(record(TAG_KEY, TAG_VALUE)),
+    providerDefaultTags: optional(record(TAG_KEY, TAG_VALUE)),
     secretsInUserData: optional(oneOf({ REFUSE: "refuse", ALLOW: "allow" }, "SecretsInUserData")),
     // Options that moved: the binding names where they belong (lib/platform/aws/platform.ts).
     apiCidrs: () => undefined,

@@ -74,6 +74,7 @@ export class ClusterSecurityGroups extends Construct {
           fromPort: r.from,
           toPort: r.to,
           description: `${r.name} from ${fromName}`,
+          tags,
         });
       }
     };
@@ -94,6 +95,7 @@ export class ClusterSecurityGroups extends Construct {
         fromPort: K3S_API_PORT,
         toPort: K3S_API_PORT,
         description: `k3s API from ${cidr}`,
+        tags,
       });
     });
     new VpcSecurityGroupEgressRule(this, "api-to-controllers", {
@@ -103,6 +105,7 @@ export class ClusterSecurityGroups extends Construct {
       fromPort: K3S_API_PORT,
       toPort: K3S_API_PORT,
       description: "k3s API to controllers",
+      tags,
     });
 
     for (const [name, sg] of [["controllers", this.controllers], ["workers", this.workers]] as const) {
@@ -114,6 +117,7 @@ export class ClusterSecurityGroups extends Construct {
           fromPort: SSH.from,
           toPort: SSH.to,
           description: `ssh from ${cidr}`,
+          tags,
         });
       }
       // Nodes fetch images, k3s and updates from the internet (through NAT).
@@ -122,6 +126,7 @@ export class ClusterSecurityGroups extends Construct {
         cidrIpv4: "0.0.0.0/0",
         ipProtocol: "-1",
         description: "all outbound",
+        tags,
       });
     }
   }
