@@ -94,6 +94,16 @@ describe("no secret in EC2 user data", () => {
     });
   }
 
+  it("a new VPC routes the nodes' S3 fetches through a gateway endpoint on every private route table, not the NAT", () => {
+    const json = clusterStack({});
+    const endpoints = Object.values(json.resource?.aws_vpc_endpoint ?? {});
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]).toMatchObject({ vpc_endpoint_type: "Gateway", service_name: expect.stringMatching(/^com\.amazonaws\.\$\{data\.aws_region\.[^}]+\.name\}\.s3$/) });
+    const privateTables = Object.entries(json.resource?.aws_route_table ?? {}).filter(([name]) => name.includes("private")).map(([name]) => `\${aws_route_table.${name}.id}`);
+    expect(privateTables.length).toBeGreaterThan(0);
+    expect([...(endpoints[0].route_table_ids as string[])].sort()).toEqual(privateTables.sort());
+  });
+
   it("the scan finds a secret where there is one (the opted-in k3OS example)", () => {
     const json = JSON.parse(Testing.synth(new K3osAwsStack(Testing.app(), "k", { amiId: AMI, provider: offlineAwsProviderConfig(), token: ClusterToken.fromVariable({ name: "k3s_token" }) }))) as Json;
     const controller = userDatas(json).find(([w]) => w.includes("controller-0"))!;
