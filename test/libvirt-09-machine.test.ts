@@ -14,6 +14,7 @@ import { validateK3osConfig } from "../lib/testing/k3os";
 import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import { checkLibvirtResources, libvirtProviderSchema, type SchemaBlock } from "../lib/testing/libvirt-schema";
 import { need } from "./helpers/external";
+import { terraformTools, terraformValidateAndPlan } from "../lib/testing/terraform";
 import { FLATCAR_IMAGE, K3OS_IMAGE, K3OS_PROFILE, assertConforms, buildCluster, errorOf, flatcarConfig, flatcarRequest, k3osRequest, libvirtRequest, spec } from "./libvirt-helpers";
 
 const NODES = [spec("c1", NodeRole.CONTROLLER), spec("w1"), spec("w2")];
@@ -226,7 +227,8 @@ describe("replacement policy on provider 0.9.7", () => {
     const one = withConfig("one");
     expect(names(one, "w1")).not.toEqual(names(withConfig("two"), "w1"));
     const disk = all(one, "libvirt_volume").find((v) => String(v.name).startsWith("demo-w1-") && v.name.endsWith(".qcow2"))!;
-    expect(byName(one, "libvirt_domain", "demo-w1").lifecycle).toEqual({ replace_triggered_by: [`\${libvirt_volume.${keyOf(one, "libvirt_volume", disk)}}`] });
+    // A plain address: Terraform's JSON syntax refuses `${...}` here.
+    expect(byName(one, "libvirt_domain", "demo-w1").lifecycle).toEqual({ replace_triggered_by: [`libvirt_volume.${keyOf(one, "libvirt_volume", disk)}`] });
   });
 
   test("a new k3OS release renames (so reinstalls) a worker's disk", () => {
@@ -334,7 +336,7 @@ describe("lifecycle paths name real attributes (the schema check skips lifecycle
               seen.add(`${type}.${path}`);
             }
             for (const ref of (r.lifecycle?.replace_triggered_by ?? []) as string[]) {
-              const [, t, k] = /^\$\{([a-z_]+)\.([^.}]+)\}$/.exec(ref) ?? [];
+              const [, t, k] = /^([a-z_]+)\.([^.]+)$/.exec(ref) ?? [];
               expect(synth.resource[t]?.[k], ref).toBeDefined();
             }
           }
@@ -343,4 +345,30 @@ describe("lifecycle paths name real attributes (the schema check skips lifecycle
       expect(seen.size).toBe(provider === LibvirtProviderVersion.V0_9_7 ? 7 : 6);
     });
   }
+});
+
+describe("lifecycle meta-arguments Terraform itself accepts", () => {
+  // No libvirt provider binary here: every libvirt resource stands in as a terraform_data of its
+  // own (Terraform's built-in resource) with the platform's replace_triggered_by, rewritten to the
+  // stand-ins' addresses, so `terraform validate` parses the meta-argument as written.
+  test("replace_triggered_by is a plain address, which terraform validate accepts (it refuses `${...}`)", (ctx) => {
+    need(ctx, terraformTools());
+    const synth = buildCluster(NODES, flatcarRequest).synth;
+    const standIn = (address: string) => `terraform_data.${address.replace(".", "__")}`;
+    const data: Record<string, unknown> = {};
+    let triggers = 0;
+    for (const [type, byKey] of Object.entries(synth.resource as Record<string, Resources>)) {
+      for (const [key, r] of Object.entries(byKey)) {
+        const refs = (r.lifecycle?.replace_triggered_by ?? []) as string[];
+        triggers += refs.length;
+        data[`${type}__${key}`] = { input: "x", ...(refs.length ? { lifecycle: { replace_triggered_by: refs.map(standIn) } } : {}) };
+      }
+    }
+    expect(triggers).toBe(2);
+    const result = terraformValidateAndPlan({ resource: { terraform_data: data } }, { plan: false });
+    expect(result.ok, result.output).toBe(true);
+    // The same stand-ins with the `${...}` form cdktf writes for a resource are refused.
+    const wrapped = JSON.parse(JSON.stringify(data).replace(/"(terraform_data\.[^"]+)"/g, '"${$1}"'));
+    expect(terraformValidateAndPlan({ resource: { terraform_data: wrapped } }, { plan: false }).ok).toBe(false);
+  });
 });

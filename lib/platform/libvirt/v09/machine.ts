@@ -228,7 +228,10 @@ export class LibvirtMachine09 extends Construct implements MachineInfo {
         // A serial console on the first port (`virsh console <domain>`).
         consoles: [{ target: { type: "serial", port: 0 } }],
       },
-      lifecycle: keep ? (ignored.length ? { ignoreChanges: ignored } : undefined) : { replaceTriggeredBy: [this.disk] },
+      // REPLACE: a new disk replaces the domain. The reference is written as a plain address:
+      // Terraform's JSON syntax refuses `${...}` in replace_triggered_by ("Invalid character"),
+      // which is what cdktf writes for a resource given here.
+      lifecycle: keep ? (ignored.length ? { ignoreChanges: ignored } : undefined) : { replaceTriggeredBy: [terraformAddress(this.disk)] },
     });
     this.sshCommand = `ssh ${profile.adminUser}@${this.address}`;
     this.configLocation = this.ignition
