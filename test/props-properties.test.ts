@@ -212,6 +212,9 @@ describe("random props", () => {
       fc.record({ f: fc.constant("flatcar"), p: fc.oneof(fc.record({ timezone: maybe(fc.constantFrom("Europe/Berlin", "Mars/Base")), ntpServers: maybe(fc.array(fc.constantFrom("time.example", "a b"), { maxLength: 2 })) }) as fc.Arbitrary<unknown>, junk) }),
       fc.record({ f: fc.constant("k3os"), p: fc.oneof(fc.record({ delivery: maybe(fc.constantFrom("user-data", "USER_DATA")) }) as fc.Arbitrary<unknown>, junk) }),
       fc.record({ f: fc.constant("token"), p: fc.oneof(fc.record({ length: maybe(fc.integer({ min: 0, max: 2000 })) }) as fc.Arbitrary<unknown>, junk) }),
+      // Anything at all (odd keys such as __proto__ and constructor, nested junk) as the Cluster's props.
+      fc.record({ f: fc.constant("cluster"), p: fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, maxDepth: 3 }) }),
+      fc.record({ f: fc.constant("k3osConfig"), p: fc.anything({ withNullPrototype: true, maxDepth: 3 }) }),
     );
     fc.assert(
       fc.property(arb, ({ f, p }) =>
@@ -222,6 +225,8 @@ describe("random props", () => {
             : f === "existingVpc" ? AwsPlatform.existingVpc(p as never)
             : f === "flatcar" ? Flatcar.channel(FlatcarChannel.STABLE, p as never)
             : f === "k3os" ? K3os.release(undefined, p as never)
+            : f === "cluster" ? new Cluster(new TerraformStack(Testing.app(), "test"), "demo", { os: flatcar(), platform: LibvirtPlatform.local({}), ...(typeof p === "object" ? p : {}), ...(typeof p === "object" ? {} : { controllers: p }) } as ClusterProps)
+            : f === "k3osConfig" ? new K3osConfig(p as never)
             : ClusterToken.random(p as never);
           expect(made).toBeTypeOf("object");
           return [];
