@@ -24,7 +24,7 @@ import { K3os } from "../lib/os/k3os";
 import { Kairos } from "../lib/os/kairos";
 import { AwsImagePolicy, AwsPlatform, SecretsInUserData } from "../lib/platform/aws";
 import { LibvirtPlatform } from "../lib/platform/libvirt";
-import { offlineAwsProviderConfig } from "../lib/testing/terraform";
+import { offlineAwsProviderConfig, standInUnmirroredResources } from "../lib/testing/terraform";
 
 const K3S = "v1.31.4+k3s1";
 const SHA = "ab".repeat(32);
@@ -246,5 +246,22 @@ describe("output names", () => {
     expect(Object.keys(out).sort()).toEqual(
       ["blue", "green"].flatMap((c) => ["api_endpoint", "kubeconfig", "nodes", "token"].map((o) => `${c}_${o}`)).sort(),
     );
+  });
+});
+
+describe("the terraform check's stand-ins for providers outside the offline mirror", () => {
+  it("replace every tls resource by terraform_data, rewrite each reference to its output, and drop the tls provider", () => {
+    const { json } = synth(props());
+    const out = standInUnmirroredResources(json) as unknown as Json & { provider?: Record<string, unknown>; terraform?: { required_providers?: Record<string, unknown> } };
+    expect(Object.keys(out.resource).filter((t) => t.startsWith("tls_"))).toEqual([]);
+    expect(Object.keys(out.provider ?? {})).not.toContain("tls");
+    expect(Object.keys(out.terraform?.required_providers ?? {})).not.toContain("tls");
+    const text = JSON.stringify(out);
+    // No reference to a tls resource is left (a resource key like "tls_private_key_..." under terraform_data is not one).
+    expect(text).not.toMatch(/[({,]tls_[a-z_]+\.[A-Za-z0-9_-]+\.[a-z_]+/);
+    expect(JSON.stringify(json)).toMatch(/[({,]tls_[a-z_]+\.[A-Za-z0-9_-]+\.[a-z_]+/);
+    const [serverCa] = one(json, "tls_self_signed_cert", "ca-server");
+    expect(out.resource.terraform_data[`tls_self_signed_cert_${serverCa}`]).toEqual({ input: { cert_pem: `stand-in for tls_self_signed_cert.${serverCa}.cert_pem` } });
+    expect(String(out.output.kubeconfig.value)).toContain(`base64encode(terraform_data.tls_self_signed_cert_${serverCa}.output.cert_pem)`);
   });
 });
