@@ -6,7 +6,9 @@
 import { MicroOsError } from "../core/errors";
 import { parseIpv4Cidr } from "../core/ipv4";
 import { Architecture, TaintEffect } from "../core/node";
-import { bool, implementing, instance, list, num, object, oneOf, optional, record, required, type Shape, str } from "../core/props";
+import type { AccessProps, ClusterProps, ControllersProps, KubernetesProps, PoolProps } from "./cluster";
+import type { Taint } from "../core/node";
+import { bool, type ShapeOf, implementing, instance, list, num, object, oneOf, optional, record, required, type Shape, str } from "../core/props";
 import { MachineSize } from "../core/size";
 import { checkSshKey } from "../ignition/checks";
 import { K3sComponent } from "../k3s/node";
@@ -35,7 +37,7 @@ const taint = object({
   key: required(str({ fix: "give the taint key, for example dedicated" })),
   value: optional(str({ nonEmpty: false, fix: "give the taint value as a string" })),
   effect: required(oneOf(TaintEffect, "TaintEffect")),
-});
+} satisfies ShapeOf<Taint>);
 
 const pool = object({
   name: required(str({ fix: 'give the pool a DNS label, for example "workers"' })),
@@ -47,7 +49,7 @@ const pool = object({
   taints: optional(list(taint)),
   spot: optional(bool()),
   diskGib,
-});
+} satisfies ShapeOf<PoolProps>);
 
 /** {@link ClusterProps} at run time. */
 export const CLUSTER_PROPS: Shape = object({
@@ -59,7 +61,7 @@ export const CLUSTER_PROPS: Shape = object({
       size,
       architecture,
       diskGib,
-    }),
+    } satisfies ShapeOf<ControllersProps>),
   ),
   pools: optional(list(pool)),
   kubernetes: optional(
@@ -71,13 +73,13 @@ export const CLUSTER_PROPS: Shape = object({
       disable: optional(list(oneOf(K3sComponent, "K3sComponent"), { unique: true })),
       serverArgs: optional(list(str({ fix: 'give each k3s flag as one string, for example "--flannel-backend=wireguard-native"' }))),
       agentArgs: optional(list(str({ fix: 'give each k3s flag as one string, for example "--node-label=x=y"' }))),
-    }),
+    } satisfies ShapeOf<KubernetesProps>),
   ),
   sshKeys: optional(list(sshKey, { unique: true })),
   access: optional(
     object({
       apiCidrs: optional(list(cidr(), { unique: true })),
       sshCidrs: optional(list(cidr(), { unique: true })),
-    }),
+    } satisfies ShapeOf<AccessProps>),
   ),
-});
+} satisfies ShapeOf<ClusterProps>);

@@ -23,6 +23,13 @@ import { MicroOsError } from "./errors";
 /** A check of one value; throws {@link MicroOsError} at `at` naming `field`. */
 export type Shape = (at: string, field: string, value: unknown) => void;
 
+/**
+ * One shape per key of a props interface: `{...} satisfies ShapeOf<ClusterProps>` makes the compiler
+ * refuse a shape that misses a prop or names one the interface lacks, so the runtime check cannot
+ * drift from the TypeScript type.
+ */
+export type ShapeOf<T> = { readonly [K in keyof Required<T>]-?: Shape };
+
 /** Checks `value` against `shape` at `at` (a construct path or an entry point's name). */
 export function checkProps(at: string, field: string, value: unknown, shape: Shape): void {
   shape(at, field, value);

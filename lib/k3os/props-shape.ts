@@ -3,8 +3,9 @@
  * and the k3OS field formats a type cannot express. Plain TypeScript: no cdktf.
  */
 import * as ipaddr from "ipaddr.js";
-import { bool, either, list, num, object, optional, record, required, type Shape, str } from "../core/props";
+import { type ShapeOf, bool, either, list, num, object, optional, record, required, type Shape, str } from "../core/props";
 import { isHostName } from "../core/names";
+import type { K3osConfigProps, K3osFile, K3osInstall } from "./config";
 
 const text = (fix: string) => str({ fix });
 const anyText = (fix: string) => str({ fix, nonEmpty: false });
@@ -20,7 +21,7 @@ const file = object({
   encoding: optional(text("give a WriteFileEncoding")),
   owner: optional(text('give "user" or "user:group"')),
   permissions: optional(num("give permission bits such as 0o644")),
-});
+} satisfies ShapeOf<K3osFile>);
 
 /** {@link K3osConfigProps} at run time: known keys, and each value's JavaScript type. */
 export const K3OS_CONFIG_PROPS: Shape = object({
@@ -53,8 +54,8 @@ export const K3OS_CONFIG_PROPS: Shape = object({
     noFormat: optional(bool()),
     debug: optional(bool()),
     tty: optional(text("give a tty such as ttyS0")),
-  })),
-});
+  } satisfies ShapeOf<K3osInstall>)),
+} satisfies ShapeOf<K3osConfigProps>);
 
 /** The problem with a name server (k3OS hands it to connman: an IP address), or undefined. */
 export function nameServerProblem(server: string): string | undefined {

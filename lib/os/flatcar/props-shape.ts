@@ -3,7 +3,8 @@
  * (lib/core/props.ts): unknown options and wrong types are refused there. The update, install and
  * time settings keep their own, more specific checks in flatcar.ts and time.ts.
  */
-import { list, object, optional, type Shape, str } from "../../core/props";
+import { type ShapeOf, list, object, optional, type Shape, str } from "../../core/props";
+import type { FlatcarProps } from "./flatcar";
 
 // Checked by the Flatcar constructor with their own messages; present here so they are known keys.
 const checkedLater: Shape = () => undefined;
@@ -17,4 +18,4 @@ export const FLATCAR_PROPS: Shape = object({
   ntpServers: optional(list(str({ fix: 'give host names or addresses such as "time.cloudflare.com"' }), { unique: true })),
   k3sInstall: checkedLater,
   customize: checkedLater,
-});
+} satisfies ShapeOf<FlatcarProps>);

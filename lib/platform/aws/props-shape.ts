@@ -6,7 +6,7 @@
 import { MicroOsError } from "../../core/errors";
 import { contains, overlaps, parseIpv4Cidr } from "../../core/ipv4";
 import { Architecture, type NodeSpec, NodeRole } from "../../core/node";
-import { instance, list, num, object, oneOf, optional, record, required, type Shape, str } from "../../core/props";
+import { type ShapeOf, instance, list, num, object, oneOf, optional, record, required, type Shape, str } from "../../core/props";
 import { cidr } from "../../cluster/props-shape";
 import { ReplacementPolicy } from "../platform";
 import { AwsImagePolicy } from "./image";
@@ -14,6 +14,7 @@ import { instanceTypeArchitecture } from "./instance-type";
 import { LoadBalancerScheme } from "./load-balancer";
 import { RootVolumeType } from "./machine";
 import { NatGateways, type NodeSubnet } from "./network";
+import type { AwsExistingVpcProps, AwsNewVpcProps, AwsPlatformOptions } from "./platform";
 
 // EC2 CreateKeyPair / ImportKeyPair, KeyName: "Constraints: Up to 255 ASCII characters" (EC2 API
 // reference); printable ASCII without leading or trailing space, which the console trims.
@@ -33,9 +34,9 @@ const instanceTypeFor = (arch: Architecture): Shape => (at, field, value) => {
   if (actual !== arch) throw new MicroOsError(at, field, `instance type ${String(value)} is ${actual}, not ${arch}`, `give a ${arch} instance type, for example ${arch === Architecture.AMD64 ? "t3.medium" : "t4g.medium"}`);
 };
 
-let options: Record<string, Shape> | undefined;
+let options: ShapeOf<AwsPlatformOptions> | undefined;
 // Built on first use: the enums come from modules that import this one's importers.
-function optionShapes(): Record<string, Shape> {
+function optionShapes(): ShapeOf<AwsPlatformOptions> {
   options ??= {
     keyName: optional(str({ pattern: KEY_NAME, what: "an EC2 key pair name", fix: "give the key pair's name: up to 255 printable ASCII characters, no leading or trailing space" })),
     loadBalancerScheme: optional(oneOf(LoadBalancerScheme, "LoadBalancerScheme")),
@@ -51,14 +52,12 @@ function optionShapes(): Record<string, Shape> {
     tags: optional(record(TAG_KEY, TAG_VALUE)),
     providerDefaultTags: optional(record(TAG_KEY, TAG_VALUE)),
     secretsInUserData: optional(oneOf({ REFUSE: "refuse", ALLOW: "allow" }, "SecretsInUserData")),
-    // Options that moved: the binding names where they belong (lib/platform/aws/platform.ts).
-    apiCidrs: () => undefined,
-    sshCidrs: () => undefined,
-    rootVolumeGib: () => undefined,
-    replaceControllersOnChange: () => undefined,
-  };
+  } satisfies ShapeOf<AwsPlatformOptions>;
   return options;
 }
+
+// Options that moved: the binding names where they belong (lib/platform/aws/platform.ts).
+const MOVED: Record<string, Shape> = { apiCidrs: () => undefined, sshCidrs: () => undefined, rootVolumeGib: () => undefined, replaceControllersOnChange: () => undefined };
 
 const zonesShape: Shape = (at, field, value) => {
   if (typeof value === "number") return num()(at, field, value);
@@ -67,19 +66,20 @@ const zonesShape: Shape = (at, field, value) => {
 
 /** Props of `AwsPlatform.newVpc`. */
 export function newVpcShape(): Shape {
-  return object({ ...optionShapes(), cidr: required(cidr()), zones: required(zonesShape), natGateways: optional(oneOf(NatGateways, "NatGateways")) });
+  return object({ ...MOVED, ...({ ...optionShapes(), cidr: required(cidr()), zones: required(zonesShape), natGateways: optional(oneOf(NatGateways, "NatGateways")) } satisfies ShapeOf<AwsNewVpcProps>) });
 }
 
 /** Props of `AwsPlatform.existingVpc`: the subnets inside the VPC, each once, none overlapping. */
 export function existingVpcShape(): Shape {
   const subnet = object({ id: required(str({ fix: 'give the subnet id, "subnet-" and 8 or 17 hex digits' })), cidr: required(cidr()) });
   const base = object({
+    ...MOVED,
     ...optionShapes(),
     vpcId: required(str({ fix: 'give the VPC id, "vpc-" and 8 or 17 hex digits' })),
     vpcCidr: required(cidr()),
     privateSubnets: required(list(subnet)),
     publicSubnetIds: optional(list(str({ fix: 'give subnet ids, "subnet-" and 8 or 17 hex digits' }), { unique: true })),
-  });
+  } satisfies ShapeOf<AwsExistingVpcProps> & typeof MOVED);
   return (at, field, value) => {
     base(at, field, value);
     checkSubnets(at, value as { vpcCidr: string; privateSubnets: readonly NodeSubnet[] });

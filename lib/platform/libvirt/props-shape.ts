@@ -5,10 +5,11 @@
  * messages (sizes, offsets, the network's CIDR arithmetic) stay where they are.
  */
 import * as ipaddr from "ipaddr.js";
-import { bool, list, num, object, oneOf, optional, record, type Shape, str } from "../../core/props";
+import { type ShapeOf, bool, list, num, object, oneOf, optional, record, type Shape, str } from "../../core/props";
 import { MachineSize } from "../../core/size";
 import { cidr } from "../../cluster/props-shape";
 import { isDnsSubdomain } from "../../core/names";
+import type { LibvirtLocalProps } from "./platform";
 
 // libvirt connection URIs (libvirt.org/uri.html, "Remote URIs" and "Local URIs"):
 // `driver[+transport]://[username@][hostname][:port]/[path][?extraparameters]`, transports unix,
@@ -52,4 +53,4 @@ export const LIBVIRT_LOCAL_PROPS: Shape = object({
   uefiVarsTemplate: optional(absolute("the UEFI variables template")),
   // The provider version is the platform's own choice, checked there.
   provider: checkedLater,
-});
+} satisfies ShapeOf<LibvirtLocalProps>);
