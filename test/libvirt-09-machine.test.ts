@@ -294,6 +294,14 @@ describe("provider versions in one stack", () => {
     expect(checkLibvirtResources(synth, { version: "0.9.7" }).length).toBeGreaterThan(0);
   });
 
+  test("a version the library has no bindings for is refused at the call, and by ensureLibvirtProvider", () => {
+    const bad = "0.9" as unknown as LibvirtProviderVersion;
+    expect(errorOf(() => LibvirtPlatform.local({ provider: bad })).message).toBe(
+      'LibvirtPlatform.local: provider: the string "0.9" is not a dmacvicar/libvirt version this library writes for (0.8.3, 0.9.7). Fix: give LibvirtProviderVersion.V0_9_7 (the default) or LibvirtProviderVersion.V0_8_3',
+    );
+    expect(errorOf(() => ensureLibvirtProvider(new TerraformStack(new App(), "t"), undefined, bad)).message).toMatch(/^t: provider: the string "0\.9" is not a dmacvicar\/libvirt version/);
+  });
+
   test("a stack pins one version: a second cluster on the other is refused, naming the first", () => {
     const stack = new TerraformStack(new App(), "t");
     LibvirtPlatform.local().bind(new Construct(stack, "a"), "a", [spec("c1", NodeRole.CONTROLLER)]);

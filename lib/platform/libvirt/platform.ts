@@ -16,7 +16,7 @@ import { AddressPlacement, LibvirtNetwork } from "./network";
 import { type LibvirtBootProfile, type LibvirtImageSource, LIBVIRT_BOOT_PROFILE } from "./profile";
 import { checkProps } from "../../core/props";
 import { LIBVIRT_LOCAL_PROPS } from "./props-shape";
-import { DEFAULT_LIBVIRT_PROVIDER_VERSION, LIBVIRT_LOCAL_URI, LibvirtProviderVersion, ensureLibvirtProvider } from "./provider";
+import { DEFAULT_LIBVIRT_PROVIDER_VERSION, LIBVIRT_LOCAL_URI, LibvirtProviderVersion, checkLibvirtProviderVersion, ensureLibvirtProvider } from "./provider";
 import { LibvirtImage09 } from "./v09/image";
 import { LibvirtMachine09, type SharedIgnition09, uploadedConfig } from "./v09/machine";
 
@@ -95,6 +95,7 @@ export class LibvirtPlatform<M extends AnyLibvirtMachine = AnyLibvirtMachine> im
   public static local(props?: LibvirtLocalProps): LibvirtPlatform;
   public static local(props: LibvirtLocalProps = {}): LibvirtPlatform {
     checkProps("LibvirtPlatform.local", "", props, LIBVIRT_LOCAL_PROPS);
+    if (props.provider !== undefined) checkLibvirtProviderVersion("LibvirtPlatform.local", props.provider);
     return new LibvirtPlatform(props);
   }
 

@@ -4,6 +4,7 @@
  */
 import { type Construct, TerraformStack } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
+import { describeValue } from "../../core/props";
 import { LibvirtProvider as LibvirtProvider08 } from "../../../gen/libvirt/providers/libvirt/provider";
 import { LibvirtProvider as LibvirtProvider09 } from "../../../gen/libvirt-0.9/providers/libvirt/provider";
 
@@ -29,6 +30,23 @@ export const LIBVIRT_PROVIDER_SOURCE = "dmacvicar/libvirt";
 /** The connection URI of the local system libvirt daemon (libvirt.org/uri.html). */
 export const LIBVIRT_LOCAL_URI = "qemu:///system";
 
+/**
+ * `version` as a LibvirtProviderVersion, refusing anything else (a JavaScript caller's `"0.9"`,
+ * a version this library has no bindings for) at `at`.
+ */
+export function checkLibvirtProviderVersion(at: string, version: unknown): LibvirtProviderVersion {
+  const known = Object.values(LibvirtProviderVersion) as string[];
+  if (typeof version !== "string" || !known.includes(version)) {
+    throw new MicroOsError(
+      at,
+      "provider",
+      `${describeValue(version)} is not a dmacvicar/libvirt version this library writes for (${known.join(", ")})`,
+      "give LibvirtProviderVersion.V0_9_7 (the default) or LibvirtProviderVersion.V0_8_3",
+    );
+  }
+  return version as LibvirtProviderVersion;
+}
+
 /** The generated provider class of either version. */
 export type AnyLibvirtProvider = LibvirtProvider08 | LibvirtProvider09;
 
@@ -39,6 +57,7 @@ export type AnyLibvirtProvider = LibvirtProvider08 | LibvirtProvider09;
  * holds one provider version: asking for the other one is refused.
  */
 export function ensureLibvirtProvider(scope: Construct, uri: string = LIBVIRT_LOCAL_URI, version: LibvirtProviderVersion = DEFAULT_LIBVIRT_PROVIDER_VERSION): AnyLibvirtProvider {
+  checkLibvirtProviderVersion(scope.node.path, version);
   const stack = TerraformStack.of(scope);
   const wanted = version === LibvirtProviderVersion.V0_8_3 ? LibvirtProvider08 : LibvirtProvider09;
   const other = version === LibvirtProviderVersion.V0_8_3 ? LibvirtProvider09 : LibvirtProvider08;
