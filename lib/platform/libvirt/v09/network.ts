@@ -29,8 +29,9 @@ export interface Network09Props {
  * gateway address, one DHCP host entry (MAC, address, name) and one DNS host entry per node, and
  * a domain answered locally only (libvirt network XML: `<forward mode='nat'>`, `<ip address
  * prefix><dhcp><host mac ip name/>`, `<dns><host ip><hostname>`, `<domain name localOnly='yes'>`).
- * Without a DHCP range libvirt serves the listed hosts only (dnsmasq `dhcp-range=<net>,static`),
- * so no address outside the plan is ever leased.
+ * Without a DHCP range libvirt serves the listed hosts only: with hosts and no `<range>` it writes
+ * dnsmasq's `dhcp-range=<bridge address>,static` (libvirt src/network/bridge_driver.c,
+ * networkDnsmasqConfContents), so no address outside the plan is ever leased.
  */
 export function network09(scope: Construct, props: Network09Props): Network {
   return new Network(scope, "Resource", {
