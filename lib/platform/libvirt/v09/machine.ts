@@ -169,6 +169,7 @@ export class LibvirtMachine09 extends Construct implements MachineInfo {
       ...(keep && overlay ? { lifecycle: { ignoreChanges: ["backing_store"] } } : {}),
     });
 
+    // CD-ROMs on SATA, as the provider's own example attaches its cloud-init ISO (examples/alpine_cloudinit.tf).
     const cdrom = (volume: Volume, dev: string): DomainDevicesDisks => ({
       device: "cdrom",
       source: { volume: { pool: volume.pool, volume: volume.name } },
@@ -180,6 +181,8 @@ export class LibvirtMachine09 extends Construct implements MachineInfo {
     if (image.source.kind !== "disk") disks.push(cdrom(image.volume, "sda"));
     if (this.cloudInit) disks.push(cdrom(this.configVolume, image.source.kind === "disk" ? "sda" : "sdb"));
 
+    // A KVM guest of the host's architecture (the provider's examples: type "kvm", os type "hvm",
+    // type_arch/type_machine, which 0.9.2+ requires in place of arch/machine).
     const os: DomainOs = {
       type: "hvm",
       typeArch: arch === Architecture.ARM64 ? "aarch64" : "x86_64",
@@ -196,6 +199,8 @@ export class LibvirtMachine09 extends Construct implements MachineInfo {
             // it; once installed, the machine boots its disk (libvirt domain XML, `<boot dev>` order).
             { bootDevices: [{ dev: "hd" }, { dev: "cdrom" }] }
           : { bootDevices: [{ dev: "hd" }] }),
+      // UEFI as libvirt's domain XML writes it, `<loader readonly='yes' type='pflash'>` (the provider's
+      // examples/resources/libvirt_domain/resource.tf, "VM with UEFI firmware").
       ...(props.uefiFirmware ? { loader: props.uefiFirmware, loaderReadonly: "yes", loaderType: "pflash" } : {}),
       // libvirt's own NVRAM file name for a domain (`<nvram>` under /var/lib/libvirt/qemu/nvram).
       ...(props.uefiFirmware && props.uefiVarsTemplate ? { nvRam: { nvRam: `/var/lib/libvirt/qemu/nvram/${domainName}_VARS.fd`, template: props.uefiVarsTemplate } } : {}),
