@@ -176,7 +176,7 @@ describe("joining with the secure token", () => {
   const joinLocal = Object.keys(locals).find((k) => k.includes("join-token"))!;
   const secure = `\${local.${joinLocal}}`;
   it("the secure token is K10, the server CA certificate's SHA-256, ::server:, and the secret", () => {
-    expect(locals[joinLocal]).toBe(`\${format("K10%s::server:%s", sha256(tls_self_signed_cert.${serverCa}.cert_pem), var.k3s_token)}`);
+    expect(locals[joinLocal]).toBe(`K10\${sha256(tls_self_signed_cert.${serverCa}.cert_pem)}::server:\${var.k3s_token}`);
   });
   // Each node's config, found through the `nodes` output's record of where it is.
   const configOf = (node: string): string => {

@@ -148,15 +148,6 @@ function property(kind: string, result: "refused" | string[]): void {
   }
 }
 
-// Known, reported (issue 18 note): a k3OS server that joins (controllers after the first) gets the
-// secure join token as one Terraform format() call, and the k3OS validator's stand-in for it holds
-// white space ("k3os.token: the token holds white space"). Such clusters are kept out of the random
-// cases, and the test below fails once that is fixed, so the exclusion is removed then.
-function joinsK3osServer(useK3os: boolean, body: { readonly controllers?: unknown; readonly kubernetes?: unknown }): boolean {
-  const count = (body.controllers as { count?: unknown } | undefined)?.count;
-  return useK3os && body.kubernetes !== undefined && typeof count === "number" && count > 1;
-}
-
 const RUNS = Number(process.env.PROPS_RUNS ?? 1);
 
 describe("random props", () => {
@@ -167,7 +158,7 @@ describe("random props", () => {
   it("a Cluster on libvirt: refused with MicroOsError, or every config valid", () => {
     fc.assert(
       fc.property(clusterBody, libvirtArb, fc.boolean(), (body, lv, useK3os) =>
-        joinsK3osServer(useK3os, body) || property("libvirt", outcome(() => {
+        property("libvirt", outcome(() => {
           const stack = new TerraformStack(Testing.app(), "test");
           const platform = LibvirtPlatform.local(lv as never);
           new Cluster(stack, "demo", { os: useK3os ? k3os() : flatcar(), platform, ...(body as object) } as ClusterProps);
@@ -180,7 +171,7 @@ describe("random props", () => {
     expect(tallies.libvirt.refused).toBeGreaterThan(20);
   }, 120_000);
 
-  it.fails("(known) a joining k3OS server's config passes the k3OS validator: remove joinsK3osServer once this fails", () => {
+  it("a joining k3OS server's config passes the k3OS validator (its secure token is one local, read as K10<hash>::server:<secret>)", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     new Cluster(stack, "demo", { os: k3os(), platform: LibvirtPlatform.local({}), controllers: { count: 3 }, kubernetes: { token: ClusterToken.fromVariable() } });
     expect(validateStack(stack, true)).toEqual([]);

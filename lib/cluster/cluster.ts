@@ -1,4 +1,4 @@
-import { Construct, Fn, TerraformLocal, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
+import { Construct, TerraformLocal, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
 import { MicroOsError } from "../core/errors";
 import type { SizeInput } from "../core/size";
 import { isK3sReleaseTag, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE } from "../core/k3s";
@@ -449,9 +449,9 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     const address = this.platform.addressOf(spec.name);
     // Nodes of a shared-config pool take the name the platform gives the host.
     // Joining nodes pin the server CA by its hash when the cluster made it (lib/k3s/certificates.ts).
-    // One Terraform `format` call in a local, so every config holds one reference without quotes
-    // (configs nest it in quoted text) and validators see one apply-time value.
-    this.joinToken ??= this.certificates ? new TerraformLocal(this, "join-token", Fn.format(k3sSecureToken("%s", "%s"), [this.certificates.serverCaSha256, this.token])).asString : this.token;
+    // A local, so every config holds one reference without quotes (configs nest it in quoted
+    // text) and validators see one apply-time value; the local's template reads as the token form.
+    this.joinToken ??= this.certificates ? new TerraformLocal(this, "join-token", k3sSecureToken(this.certificates.serverCaSha256, this.token)).asString : this.token;
     const joinToken = this.joinToken;
     const common = { token: this.token, version, nodeName: sharedPool ? undefined : spec.name, labels: spec.labels, taints: spec.taints };
     if (spec.role === NodeRole.WORKER) {
