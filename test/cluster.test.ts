@@ -180,7 +180,7 @@ describe("Cluster addresses", () => {
 });
 
 describe("Cluster refuses", () => {
-  const refuse = (p: Partial<ClusterProps>, message: RegExp) => expect(() => synth(props(p))).toThrow(message);
+  const refuse = (p: Partial<ClusterProps>, message: RegExp | string) => expect(() => synth(props(p))).toThrow(message);
 
   it("an even number of controllers", () => {
     refuse({ controllers: { count: 2, size: "2x4096" } }, /controllers\.count: 2 controllers cannot keep etcd quorum.*Fix: use an odd number: 1 or 3/);
@@ -223,6 +223,11 @@ describe("Cluster refuses", () => {
   });
   it("a k3s version other than the one k3OS ships", () => {
     refuse({ os: K3os.release("v0.22.2-k3s2r0"), kubernetes: { k3sVersion: "v1.31.4+k3s1" } }, /kubernetes\.k3sVersion: k3OS runs k3s v1\.22\.2\+k3s2, not v1\.31\.4\+k3s1/);
+  });
+  it("more nodes than a Kubernetes cluster supports, in one pool, in all, or as controllers", () => {
+    refuse({ pools: [{ name: "general", count: 1099511627776 }] }, "test/demo: pools[0].count: 1099511627776 nodes are more than a Kubernetes cluster supports (5000). Fix: give at most 5000, or split the workload over clusters");
+    refuse({ pools: [{ name: "a", count: 3000 }, { name: "b", count: 3000 }] }, "test/demo: pools: 6003 nodes are more than a Kubernetes cluster supports (5000). Fix: give at most 5000 in all, or split the workload over clusters");
+    refuse({ controllers: { count: 2 ** 40 + 1 } }, "test/demo: controllers.count: 1099511627777 controllers are more than a Kubernetes cluster supports (5000 nodes). Fix: give 1, 3 or 5 controllers");
   });
   it("a cluster id that is not a DNS label", () => {
     expect(() => new Cluster(new TerraformStack(Testing.app(), "t"), "Demo", props())).toThrow(/id: "Demo" is not a DNS label/);

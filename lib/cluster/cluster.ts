@@ -252,6 +252,9 @@ class ClusterOutput extends TerraformOutput {
 }
 
 const CONTROLLERS = "controllers";
+// Kubernetes supports clusters of at most 5,000 nodes (kubernetes.io docs, "Considerations for
+// large clusters"); a larger count is a mistake, and would not fit in memory as node specs.
+const MAX_CLUSTER_NODES = 5000;
 // k3s's flags for its pod and service networks (docs.k3s.io cli/server, "Networking").
 const NETWORK_FLAGS = ["--cluster-cidr", "--service-cidr"];
 
@@ -315,6 +318,9 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     if (!Number.isInteger(count) || count < 1) {
       throw new MicroOsError(this.node.path, "controllers.count", `${count} is not a positive whole number`, "give 1, 3 or 5 controllers");
     }
+    if (count > MAX_CLUSTER_NODES) {
+      throw new MicroOsError(this.node.path, "controllers.count", `${count} controllers are more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES} nodes)`, "give 1, 3 or 5 controllers");
+    }
     if (count % 2 === 0) {
       throw new MicroOsError(this.node.path, "controllers.count", `${count} controllers cannot keep etcd quorum better than ${count - 1}`, `use an odd number: ${count - 1} or ${count + 1}`);
     }
@@ -344,6 +350,9 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
         });
       }
       poolNodes.push([pool.name, names]);
+    }
+    if (this.entries.size > MAX_CLUSTER_NODES) {
+      throw new MicroOsError(this.node.path, "pools", `${this.entries.size} nodes are more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES})`, `give at most ${MAX_CLUSTER_NODES} in all, or split the workload over clusters`);
     }
     this.nodes = [...this.entries.values()].map((e) => e.spec);
     this.platform = props.platform.bind(this, id, this.nodes, {
@@ -529,6 +538,9 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     const count = pool.count ?? 1;
     if (!Number.isInteger(count) || count < 0) {
       throw new MicroOsError(this.node.path, `${field}.count`, `${count} is not a whole number of nodes`, "give 0 or more");
+    }
+    if (count > MAX_CLUSTER_NODES) {
+      throw new MicroOsError(this.node.path, `${field}.count`, `${count} nodes are more than a Kubernetes cluster supports (${MAX_CLUSTER_NODES})`, `give at most ${MAX_CLUSTER_NODES}, or split the workload over clusters`);
     }
     return Array.from({ length: count }, (_, i) => String(i));
   }
