@@ -28,6 +28,7 @@ say "packed $(basename "$tarball") ($(($(stat -c %s "$tarball") / 1024)) KiB)"
 deps=()
 for pkg in cdktf constructs @cdktf/provider-aws vitest typescript; do deps+=("$pkg@$(repo_version "$pkg")"); done
 random_peer=$(node -p "require('$repo/package.json').peerDependencies['@cdktf/provider-random']")
+tls_peer=$(node -p "require('$repo/package.json').peerDependencies['@cdktf/provider-tls']")
 
 project="$work/project"
 mkdir -p "$project"
@@ -35,6 +36,7 @@ cd "$project"
 echo '{ "name": "pack-test-project", "version": "0.0.0", "private": true }' >package.json
 fresh_install "$tarball" "${deps[@]}"
 [ ! -e node_modules/@cdktf/provider-random ] || { say "@cdktf/provider-random got installed, but the project did not ask for it" >&2; exit 1; }
+[ ! -e node_modules/@cdktf/provider-tls ] || { say "@cdktf/provider-tls got installed, but the project did not ask for it" >&2; exit 1; }
 say "installed the tarball with ${deps[*]} in $((SECONDS - start))s"
 
 # The example, as a user's copy reads: imports from the package, not the repository's sources.
@@ -45,24 +47,24 @@ no_repo_imports cluster.test.ts
 # and binding the token names what to install.
 cat >packaging.test.ts <<EOF
 import { TerraformStack, Testing } from "cdktf";
-import { Cluster, ClusterToken, K3sFlatcarInstall, Flatcar, FlatcarChannel, LibvirtPlatform, MicroOsError } from "cdktf-microos";
+import { Cluster, ClusterCertificates, ClusterToken, K3sFlatcarInstall, Flatcar, FlatcarChannel, LibvirtPlatform, MicroOsError } from "cdktf-microos";
 import { installMatchers, synthStack } from "cdktf-microos/testing";
 import { describe, expect, it } from "vitest";
 
 installMatchers(expect);
 
-function cluster(token?: ClusterToken): TerraformStack {
+function cluster(token?: ClusterToken, certificates: ClusterCertificates = ClusterCertificates.k3sGenerated()): TerraformStack {
   const stack = new TerraformStack(Testing.app(), "lab");
   new Cluster(stack, "lab", {
     os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
     platform: LibvirtPlatform.local({}),
     controllers: { count: 1, size: "2x2048" },
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", token },
+    kubernetes: { k3sVersion: "v1.31.4+k3s1", token, certificates },
   });
   return stack;
 }
 
-describe("the installed package without @cdktf/provider-random", () => {
+describe("the installed package without @cdktf/provider-random or @cdktf/provider-tls", () => {
   it("synthesizes a cluster whose token is a variable", () => {
     expect(synthStack(cluster(ClusterToken.fromVariable())).nodes()).toHaveUnit("k3s.service", { enabled: true });
   });
@@ -70,6 +72,10 @@ describe("the installed package without @cdktf/provider-random", () => {
   it("names the package to install when the default random token needs it", () => {
     expect(() => cluster()).toThrow(MicroOsError);
     expect(() => cluster()).toThrow("Fix: npm install @cdktf/provider-random@$random_peer, or pass kubernetes.token: ClusterToken.fromVariable()");
+  });
+
+  it("names the package to install when the default Terraform-made CAs need it", () => {
+    expect(() => cluster(ClusterToken.fromVariable(), ClusterCertificates.terraform())).toThrow("needs the optional peer dependency @cdktf/provider-tls ($tls_peer), which is not installed");
   });
 });
 EOF
