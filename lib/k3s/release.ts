@@ -74,6 +74,15 @@ export function k3sArtifactHash(release: K3sRelease, architecture: Architecture,
   return hex;
 }
 
+/**
+ * Refuses a node that asks for another k3s release than the OS image bundles (`image` names it in
+ * the message; `otherwise` is the second way out, after matching the bundled version).
+ */
+export function checkBundledK3sVersion(at: string, nodeVersion: string, bundled: string | undefined, image: string, otherwise: string): void {
+  if (bundled === undefined || nodeVersion === bundled) return;
+  throw new MicroOsError(at, "k3s.version", `${image} runs the k3s it bundles (${bundled}), not ${nodeVersion}`, `set the k3s version to ${bundled}, or ${otherwise}`);
+}
+
 /** Refuses a node that asks for another k3s release than the install carries the digests of. */
 export function checkK3sInstallVersion(at: string, nodeVersion: string, installVersion: string): void {
   if (nodeVersion !== installVersion) {

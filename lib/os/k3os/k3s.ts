@@ -8,6 +8,7 @@
 import { MicroOsError } from "../../core/errors";
 import type { K3osConfig } from "../../k3os/config";
 import { type K3sNodeProps, K3sRole } from "../../k3s/node";
+import { checkBundledK3sVersion } from "../../k3s/release";
 import { checkK3sNode } from "../../k3s/validate";
 
 /** Options for {@link applyK3sToK3os}. */
@@ -26,14 +27,7 @@ export interface K3sK3osOptions {
 export function applyK3sToK3os(config: K3osConfig, node: K3sNodeProps, options: K3sK3osOptions = {}): K3osConfig {
   const at = options.at ?? "k3s";
   checkK3sNode(node, at);
-  if (options.bundledK3sVersion !== undefined && node.version !== options.bundledK3sVersion) {
-    throw new MicroOsError(
-      at,
-      "k3s.version",
-      `k3OS runs the k3s it bundles (${options.bundledK3sVersion}), not ${node.version}`,
-      `set the k3s version to ${options.bundledK3sVersion}, or use Flatcar to pin another k3s`,
-    );
-  }
+  checkBundledK3sVersion(at, node.version, options.bundledK3sVersion, "k3OS", "use Flatcar to pin another k3s");
   if (config.k3sArgs !== undefined) {
     throw new MicroOsError(at, "k3os.k3s_args", "the config already has k3s arguments", "let applyK3sToK3os set them, and pass further flags as extraArgs");
   }

@@ -12,6 +12,7 @@ import { MicroOsError } from "../../core/errors";
 import { KairosStage, type KairosConfig } from "../../kairos/config";
 import { K3S_CONFIG_PATH, renderK3sConfigFile } from "../../k3s/config-file";
 import { type K3sNodeProps, K3sRole } from "../../k3s/node";
+import { checkBundledK3sVersion } from "../../k3s/release";
 import { checkK3sNode } from "../../k3s/validate";
 
 /** Options for {@link applyK3sToKairos}. */
@@ -29,14 +30,7 @@ export interface K3sKairosOptions {
 export function applyK3sToKairos(config: KairosConfig, node: K3sNodeProps, options: K3sKairosOptions = {}): KairosConfig {
   const at = options.at ?? "k3s";
   checkK3sNode(node, at);
-  if (options.bundledK3sVersion !== undefined && node.version !== options.bundledK3sVersion) {
-    throw new MicroOsError(
-      at,
-      "k3s.version",
-      `the Kairos image runs the k3s it bundles (${options.bundledK3sVersion}), not ${node.version}`,
-      `set the k3s version to ${options.bundledK3sVersion}, or pick the Kairos k3sVersion that ships ${node.version}`,
-    );
-  }
+  checkBundledK3sVersion(at, node.version, options.bundledK3sVersion, "the Kairos image", `pick the Kairos k3sVersion that ships ${node.version}`);
   if (config.k3s !== undefined || config.k3sAgent !== undefined) {
     throw new MicroOsError(at, "k3s", "the config already has a k3s block", "let applyK3sToKairos set it, and pass further flags as extraArgs");
   }
