@@ -5,7 +5,7 @@ export type { Encoder } from "./core/deferred";
 export * from "./ignition";
 export * from "./k3os";
 export * from "./k3s";
-export * from "./os/types";
+export type { RenderedConfig } from "./core/format";
 export * from "./os/os";
 export * from "./os/flatcar";
 export * from "./os/fcos";

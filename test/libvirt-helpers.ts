@@ -11,7 +11,7 @@ import type { MachineMinimums } from "../lib/core/profile";
 import { IgnitionVersion } from "../lib/ignition";
 import { flatcarLibvirtProfile } from "../lib/os/flatcar/libvirt";
 import { k3osLibvirtProfile } from "../lib/os/k3os/libvirt";
-import type { RenderedConfig } from "../lib/os/types";
+import type { RenderedConfig } from "../lib/core/format";
 import type { MachineRequest, NodeConfigSource } from "../lib/platform/platform";
 import { type AnyLibvirtMachine, type LibvirtCluster, LibvirtPlatform, type LibvirtLocalProps, LibvirtProviderVersion } from "../lib/platform/libvirt";
 import type { LibvirtBootProfile, LibvirtImageSource } from "../lib/platform/libvirt/profile";

@@ -8,7 +8,7 @@ import { IgnitionConfig } from "../ignition/config";
 import { IGNITION_FORMAT } from "../ignition/format";
 import { K3S_DEFAULT_CIDRS, K3sComponent, K3sRole, type K3sNodeProps } from "../k3s/node";
 import type { IOperatingSystem, NodeBootstrap } from "../os/os";
-import type { RenderedConfig } from "../os/types";
+import type { RenderedConfig } from "../core/format";
 import type { IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform/platform";
 import { checkProps } from "../core/props";
 import { CLUSTER_PROPS } from "./props-shape";

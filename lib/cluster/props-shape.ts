@@ -3,35 +3,21 @@
  * a JavaScript caller's wrong type, misspelt option or enum value given in another spelling is
  * refused there, naming the field, before anything is built.
  */
-import { MicroOsError } from "../core/errors";
-import { parseIpv4Cidr } from "../core/ipv4";
+import { cidr } from "../core/ipv4";
 import { Architecture, TaintEffect } from "../core/node";
 import type { AccessProps, ClusterProps, ControllersProps, KubernetesProps, PoolProps } from "./cluster";
 import type { Taint } from "../core/node";
 import { bool, type ShapeOf, implementing, instance, list, num, object, oneOf, optional, record, required, type Shape, str } from "../core/props";
 import { MachineSize } from "../core/size";
-import { checkSshKey } from "../ignition/checks";
+import { sshKey } from "../core/ssh";
 import { K3sComponent } from "../k3s/node";
 import { ClusterToken } from "./token";
-
-/** An IPv4 CIDR block (the form `parseIpv4Cidr` accepts). */
-export function cidr(): Shape {
-  return (at, field, value) => {
-    str({ fix: 'give a network in CIDR form, for example "10.0.0.0/16"' })(at, field, value);
-    parseIpv4Cidr(at, field, value as string);
-  };
-}
 
 // A typed MachineSize or its string shorthand; the platform parses it (lib/core/size.ts).
 const size = optional((at, field, value) => (value instanceof MachineSize ? undefined : str({ fix: 'give MachineSize.instanceType("t3.medium") / MachineSize.cpuMemory(2, 4096), or "t3.medium" on AWS, "2x4096" on libvirt' })(at, field, value)));
 const architecture = optional(oneOf(Architecture, "Architecture"));
 // Counts and sizes: the type here; their ranges are checked where they are used, with their own messages.
 const diskGib = optional(num("give the root disk size in GiB, for example 30"));
-
-const sshKey: Shape = (at, field, value) => {
-  const problem = checkSshKey(value, field);
-  if (problem) throw new MicroOsError(at, field, problem.problem, problem.fix);
-};
 
 const taint = object({
   key: required(str({ fix: "give the taint key, for example dedicated" })),
@@ -75,7 +61,7 @@ export const CLUSTER_PROPS: Shape = object({
       agentArgs: optional(list(str({ fix: 'give each k3s flag as one string, for example "--node-label=x=y"' }))),
     } satisfies ShapeOf<KubernetesProps>),
   ),
-  sshKeys: optional(list(sshKey, { unique: true })),
+  sshKeys: optional(list(sshKey(), { unique: true })),
   access: optional(
     object({
       apiCidrs: optional(list(cidr(), { unique: true })),

@@ -41,3 +41,14 @@ export class ConfigFormat<C = unknown> {
 
 /** Edits a node's config builder (an escape hatch), after the OS's own content. */
 export type ConfigCustomizer<C> = (config: C) => void;
+
+/**
+ * What an operating system hands the cluster for a node, and the cluster hands the platform: its
+ * rendered provisioning config. Plain data, no cdktf. Images and deliveries are in the boot
+ * profiles (lib/core/profile.ts).
+ */
+export interface RenderedConfig {
+  readonly format: ConfigFormat;
+  /** The config text. May hold apply-time values (cdktf tokens) rendered through a Terraform encoder. */
+  readonly content: string;
+}

@@ -3,6 +3,7 @@
  */
 import * as ipaddr from "ipaddr.js";
 import { MicroOsError } from "./errors";
+import { type Shape, str } from "./props";
 
 /** A parsed IPv4 network. */
 export interface Ipv4Network {
@@ -28,6 +29,14 @@ export function parseIpv4Cidr(at: string, field: string, cidr: string): Ipv4Netw
     throw new MicroOsError(at, field, `"${cidr}" has host bits set`, `use the network address, "${network.toString()}/${prefixLength}"`);
   }
   return { cidr: `${network.toString()}/${prefixLength}`, network, prefixLength, size: 2 ** (32 - prefixLength) };
+}
+
+/** An IPv4 CIDR block (the form {@link parseIpv4Cidr} accepts), as a props shape (lib/core/props.ts). */
+export function cidr(): Shape {
+  return (at, field, value) => {
+    str({ fix: 'give a network in CIDR form, for example "10.0.0.0/16"' })(at, field, value);
+    parseIpv4Cidr(at, field, value as string);
+  };
 }
 
 /** True when the two networks share any address. */

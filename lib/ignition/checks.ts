@@ -15,19 +15,8 @@ import type { Problem } from "../core/errors";
 
 const problem = (field: string, what: string, fix: string): Problem => ({ field, problem: what, fix });
 
-/** `what` for a value in messages: strings quoted, the rest as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (value === undefined) return "undefined";
-  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  if (value instanceof Uint8Array) return `${value.length} bytes`;
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? typeof value : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return typeof value;
-  }
-}
+export { show } from "../core/show";
+import { show } from "../core/show";
 
 /** Replaces apply-time markers with a neutral stand-in so the known text can be checked. */
 function known(text: string): string {
@@ -306,43 +295,7 @@ function checkAccountName(value: unknown, field: string, kind: "user" | "group")
 export const checkUserName = (value: unknown, field: string): Problem | undefined => checkAccountName(value, field, "user");
 export const checkGroupName = (value: unknown, field: string): Problem | undefined => checkAccountName(value, field, "group");
 
-// Public key types sshd reads from authorized_keys (sshd(8) AUTHORIZED_KEYS FILE FORMAT).
-export const SSH_KEY_TYPES = [
-  "ssh-ed25519",
-  "ssh-rsa",
-  "ssh-dss",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-  "sk-ssh-ed25519@openssh.com",
-  "sk-ecdsa-sha2-nistp256@openssh.com",
-] as const;
-
-/**
- * An OpenSSH public key line `type base64-blob [comment]`. The blob must decode, and (RFC 4253
- * section 6.6, the key format) start with the key type as a 4-byte big-endian length and its name.
- */
-export function checkSshKey(value: unknown, field: string): Problem | undefined {
-  const t = checkNonEmptyString(value, field);
-  if (t) return t;
-  const key = value as string;
-  if (isDeferred(key)) return undefined;
-  const fix = "paste the whole line of the .pub file, for example \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA... you@host\"";
-  if (/[\r\n]/.test(key)) return problem(field, "the ssh key spans several lines", "give each key as its own list entry, one line each");
-  const [type, blob] = key.trim().split(/\s+/);
-  if (!(SSH_KEY_TYPES as readonly string[]).includes(type)) {
-    return problem(field, `${show(key)} is not an OpenSSH public key: unknown key type ${show(type)}`, `${fix}; known types: ${SSH_KEY_TYPES.join(", ")}`);
-  }
-  if (!blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob) || blob.length % 4 !== 0) {
-    return problem(field, `the ${type} key's blob is not base64`, fix);
-  }
-  const bytes = Buffer.from(blob, "base64");
-  const len = bytes.length >= 4 ? bytes.readUInt32BE(0) : -1;
-  if (len !== type.length || bytes.subarray(4, 4 + len).toString("latin1") !== type) {
-    return problem(field, `the ${type} key's blob does not start with its type name; the key is damaged or of another type`, fix);
-  }
-  return undefined;
-}
+export { checkSshKey, SSH_KEY_TYPES } from "../core/ssh";
 
 // ---------------------------------------------------------------------------------------------
 // Hashes and sources

@@ -3,7 +3,7 @@
  * and the README "Configuration Reference"; the strict schema in schemas/k3os-config.schema.json
  * is the contract for what we render. Plain TypeScript: no cdktf.
  */
-import { checkSshKey } from "../ignition/checks";
+import { checkSshKey } from "../core/ssh";
 import { gzipBytes, isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import type { Taint } from "../core/node";

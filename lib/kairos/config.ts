@@ -4,7 +4,7 @@
  * blocks, and yip `stages` that write files and run commands (kairos-docs reference/configuration.md;
  * keys and types as ./schema.ts derives them). Plain TypeScript: no cdktf.
  */
-import { checkSshKey } from "../ignition/checks";
+import { checkSshKey } from "../core/ssh";
 import { gzipBytes, isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import { isHostName } from "../core/names";

@@ -4,7 +4,7 @@
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { parse } from "yaml";
-import { checkSshKey } from "../ignition/checks";
+import { checkSshKey } from "../core/ssh";
 import { isDeferred } from "../core/deferred";
 import { MicroOsError, type Problem } from "../core/errors";
 import { KAIROS_CONFIG_SCHEMA } from "./schema";

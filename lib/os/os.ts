@@ -8,7 +8,7 @@ import type { ConfigCustomizer, ConfigFormat } from "../core/format";
 import type { NodeSpec } from "../core/node";
 import type { ProfileKey } from "../core/profile";
 import type { K3sNodeProps } from "../k3s/node";
-import type { RenderedConfig } from "./types";
+import type { RenderedConfig } from "../core/format";
 
 /** What the cluster tells the OS about one node. */
 export interface NodeBootstrap {

@@ -11,7 +11,7 @@ import type { ConfigFormat } from "../core/format";
 import type { NodeSpec } from "../core/node";
 import type { ProfileKey } from "../core/profile";
 import type { SizeInput } from "../core/size";
-import type { RenderedConfig } from "../os/types";
+import type { RenderedConfig } from "../core/format";
 
 /**
  * A node's provisioning config, rendered when the stack is synthesized. Nodes that share one

@@ -2,7 +2,7 @@
  * Config sources and boot profiles for platform tests that build machines without a Cluster.
  */
 import { isDeferred } from "../../lib/core/deferred";
-import type { RenderedConfig } from "../../lib/os/types";
+import type { RenderedConfig } from "../../lib/core/format";
 import type { NodeConfigSource } from "../../lib/platform/platform";
 
 /** A config source that always renders `config` (what the Cluster hands a platform, fixed). */

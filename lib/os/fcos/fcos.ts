@@ -12,7 +12,7 @@ import { setTimezoneLink } from "../../ignition/timezone";
 import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
-import type { RenderedConfig } from "../types";
+import type { RenderedConfig } from "../../core/format";
 import { fcosAwsProfile } from "./aws";
 import { AT, fail } from "./internal";
 import { applyK3sToFcos, K3sFcosInstall } from "./k3s";

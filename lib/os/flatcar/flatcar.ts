@@ -10,7 +10,7 @@ import { IGNITION_FORMAT } from "../../ignition/format";
 import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
-import type { RenderedConfig } from "../types";
+import type { RenderedConfig } from "../../core/format";
 import { flatcarAwsProfile } from "./aws";
 import { flatcarLibvirtProfile } from "./libvirt";
 import { addHostname } from "./hostname";

@@ -13,7 +13,7 @@ import { K3OS_FORMAT } from "../../k3os/format";
 import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
-import type { RenderedConfig } from "../types";
+import type { RenderedConfig } from "../../core/format";
 import { k3osAwsProfile } from "./aws";
 import { applyK3sToK3os } from "./k3s";
 import { k3osLibvirtProfile } from "./libvirt";

@@ -12,7 +12,7 @@ import { KAIROS_FORMAT } from "../../kairos/format";
 import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
-import type { RenderedConfig } from "../types";
+import type { RenderedConfig } from "../../core/format";
 import { kairosAwsProfile } from "./aws";
 import { applyK3sToKairos } from "./k3s";
 import { kairosLibvirtProfile } from "./libvirt";

@@ -13,7 +13,7 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { Construct, TerraformLocal, lazyString, terraformEncoder, terraformLiteral } from "../../cdktf";
 import { deferredMarkers, isDeferred, localEncoder } from "../../core/deferred";
 import { MicroOsError } from "../../core/errors";
-import type { RenderedConfig } from "../../os/types";
+import type { RenderedConfig } from "../../core/format";
 import type { NodeConfigSource } from "../platform";
 import type { AwsConfigFetch } from "./profile";
 import { NAME_LIMITS, awsName } from "./names";

@@ -7,7 +7,7 @@ import { MicroOsError } from "../../core/errors";
 import { contains, overlaps, parseIpv4Cidr } from "../../core/ipv4";
 import { Architecture, type NodeSpec, NodeRole } from "../../core/node";
 import { type ShapeOf, instance, list, num, object, oneOf, optional, record, required, type Shape, str } from "../../core/props";
-import { cidr } from "../../cluster/props-shape";
+import { cidr } from "../../core/ipv4";
 import { ReplacementPolicy } from "../platform";
 import { AwsImagePolicy } from "./image";
 import { instanceTypeArchitecture } from "./instance-type";

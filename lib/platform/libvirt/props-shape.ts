@@ -7,7 +7,7 @@
 import * as ipaddr from "ipaddr.js";
 import { type ShapeOf, bool, list, num, object, oneOf, optional, record, type Shape, str } from "../../core/props";
 import { MachineSize } from "../../core/size";
-import { cidr } from "../../cluster/props-shape";
+import { cidr } from "../../core/ipv4";
 import { isDnsSubdomain } from "../../core/names";
 import type { LibvirtLocalProps } from "./platform";
 
