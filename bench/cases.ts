@@ -18,7 +18,7 @@ export interface BuiltCase {
 export type CaseBuilder = (app: App) => Promise<BuiltCase>;
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
-const K3S_VERSION = "v1.31.4+k3s1";
+const K3S_VERSION = "v1.36.4+k3s1";
 const ZONES = ["eu-central-1a", "eu-central-1b", "eu-central-1c"];
 
 /** 3 controllers, and `nodes - 3` workers split over pools of at most `poolSize`. */

@@ -3,6 +3,8 @@
  * example says so at synth (`warnAboutStandIns`).
  */
 import { Annotations, type IConstruct } from "../lib/cdktf";
+import { Architecture } from "../lib/core/node";
+import { k3sDigestSource } from "../lib/k3s/release";
 
 const SSH_KEY_STAND_IN = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
 const K3S_SYSEXT_SHA256_STAND_IN = "0".repeat(64);
@@ -14,11 +16,11 @@ export const K3OS_AMI_STAND_IN = "ami-0123456789abcdef0";
 /** An OpenSSH public key whose private half was thrown away: put your own here (or set SSH_KEY). */
 export const EXAMPLE_SSH_KEY = process.env.SSH_KEY ?? SSH_KEY_STAND_IN;
 
-/** The k3s release the Flatcar examples run (github.com/k3s-io/k3s/releases). */
-export const EXAMPLE_K3S_VERSION = "v1.31.4+k3s1";
+/** The k3s release the Flatcar and Fedora CoreOS examples run: k3s stable (lib/k3s/release.ts `K3S_RELEASE_FACTS`). */
+export const EXAMPLE_K3S_VERSION = "v1.36.4+k3s1";
 
 /**
- * SHA-256 of the k3s sysext image `k3s-v1.31.4+k3s1-x86-64.raw` (the SHA256SUMS asset of the
+ * SHA-256 of the k3s sysext image `k3s-v1.36.4+k3s1-x86-64.raw` (the SHA256SUMS asset of the
  * flatcar/sysext-bakery release of that name). This machine cannot reach the release server, so
  * the examples carry a stand-in: set K3S_SYSEXT_SHA256 to the published digest before deploying,
  * or Ignition will refuse the download at first boot (as it should).
@@ -26,7 +28,7 @@ export const EXAMPLE_K3S_VERSION = "v1.31.4+k3s1";
 export const EXAMPLE_K3S_SYSEXT_SHA256 = process.env.K3S_SYSEXT_SHA256 ?? K3S_SYSEXT_SHA256_STAND_IN;
 
 /**
- * SHA-256 of the k3s release binary `k3s` of v1.31.4+k3s1 (its `sha256sum-amd64.txt` asset on
+ * SHA-256 of the k3s release binary `k3s` of v1.36.4+k3s1 (its `sha256sum-amd64.txt` asset on
  * github.com/k3s-io/k3s/releases), for the Fedora CoreOS examples. A stand-in like the sysext
  * digest: set K3S_BINARY_SHA256 to the published digest before deploying.
  */
@@ -64,11 +66,11 @@ export function warnAboutStandIns(scope: IConstruct, used: ExampleInputs): void 
   }
   if (used.k3sSysextSha256 === K3S_SYSEXT_SHA256_STAND_IN) {
     warn(
-      `the k3s sysext digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_SYSEXT_SHA256 to the sha256 of k3s-${EXAMPLE_K3S_VERSION}-x86-64.raw (SHA256SUMS of flatcar/sysext-bakery's release)`,
+      `the k3s sysext digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_SYSEXT_SHA256 to the sha256 of k3s-${EXAMPLE_K3S_VERSION}-x86-64.raw (its line in ${k3sDigestSource("sysext", EXAMPLE_K3S_VERSION, Architecture.AMD64)})`,
     );
   }
   if (used.k3sBinarySha256 === K3S_BINARY_SHA256_STAND_IN) {
-    warn(`the k3s binary digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_BINARY_SHA256 to the sha256 of k3s ${EXAMPLE_K3S_VERSION} (sha256sum-amd64.txt of its k3s-io/k3s release)`);
+    warn(`the k3s binary digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_BINARY_SHA256 to the sha256 of k3s ${EXAMPLE_K3S_VERSION} (the line for \`k3s\` in ${k3sDigestSource("binary", EXAMPLE_K3S_VERSION, Architecture.AMD64)})`);
   }
   if (used.fcosQemuImage === FCOS_QEMU_IMAGE_STAND_IN) {
     warn(`the Fedora CoreOS qemu image ${FCOS_QEMU_IMAGE_STAND_IN} is a stand-in path; run \`coreos-installer download -s stable -p qemu -f qcow2.xz --decompress\` on the libvirt host and set FCOS_QEMU_IMAGE to the file it wrote`);

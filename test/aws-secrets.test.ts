@@ -27,7 +27,7 @@ type Json = {
   variable?: Record<string, { sensitive?: boolean }>;
 };
 
-const K3S = "v1.31.4+k3s1";
+const K3S = "v1.36.4+k3s1";
 const SHA = "ab".repeat(32);
 const AMI = "ami-0123456789abcdef0";
 

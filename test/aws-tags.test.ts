@@ -21,7 +21,7 @@ function synth(platform: Partial<AwsNewVpcProps> = {}): Resources {
   const stack = new TerraformStack(Testing.app(), "tags");
   new AwsProvider(stack, "aws", offlineAwsProviderConfig());
   new Cluster(stack, "demo", {
-    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
+    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
     platform: AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], imagePolicy: AwsImagePolicy.pin({ amd64: "ami-0123456789abcdef0" }), ...platform }),
     controllers: { count: 1, size: "t3.medium" },
     pools: [{ name: "general", count: 2, size: "t3.medium" }],

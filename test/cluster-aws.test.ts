@@ -15,11 +15,11 @@ type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 function props(overrides: Partial<ClusterProps> = {}, platform: Partial<AwsNewVpcProps> = {}): ClusterProps {
   return {
-    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
+    os: Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
     platform: AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], imagePolicy: AwsImagePolicy.pin({ amd64: "ami-0123456789abcdef0" }), ...platform }),
     controllers: { count: 1, size: "t3.medium" },
     pools: [{ name: "general", count: 3, size: "t3.large" }],
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable() },
+    kubernetes: { k3sVersion: "v1.36.4+k3s1", token: ClusterToken.fromVariable() },
     ...overrides,
   };
 }

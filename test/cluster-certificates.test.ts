@@ -26,7 +26,7 @@ import { AwsImagePolicy, AwsPlatform, SecretsInUserData } from "../lib/platform/
 import { LibvirtPlatform } from "../lib/platform/libvirt";
 import { offlineAwsProviderConfig, standInUnmirroredResources } from "../lib/testing/terraform";
 
-const K3S = "v1.31.4+k3s1";
+const K3S = "v1.36.4+k3s1";
 const SHA = "ab".repeat(32);
 type Json = { resource: Record<string, Record<string, Record<string, unknown>>>; output: Record<string, { value: unknown; sensitive?: boolean }> };
 

@@ -14,7 +14,7 @@ import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
 const flatcar = () =>
-  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) });
+  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) });
 
 function props(overrides: Partial<ClusterProps> = {}): ClusterProps {
   return {
@@ -22,7 +22,7 @@ function props(overrides: Partial<ClusterProps> = {}): ClusterProps {
     platform: LibvirtPlatform.local({}),
     controllers: { count: 3, size: "2x4096" },
     pools: [{ name: "general", count: 3, size: "2x4096" }],
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable() },
+    kubernetes: { k3sVersion: "v1.36.4+k3s1", token: ClusterToken.fromVariable() },
     sshKeys: [KEY],
     ...overrides,
   };
@@ -210,7 +210,7 @@ describe("Cluster refuses", () => {
     refuse({ pools: [{ name: "a", count: -1 }] }, /pools\[0\]\.count: -1 is not a whole number of nodes/);
   });
   it("a malformed k3s version", () => {
-    refuse({ kubernetes: { k3sVersion: "1.31.4" } }, /kubernetes\.k3sVersion: "1\.31\.4" is not a k3s release tag.*v1\.31\.4\+k3s1/);
+    refuse({ kubernetes: { k3sVersion: "1.31.4" } }, /kubernetes\.k3sVersion: "1\.31\.4" is not a k3s release tag.*v1\.36\.4\+k3s1/);
   });
   it("no k3s version on an OS that names none", () => {
     refuse(
@@ -219,10 +219,10 @@ describe("Cluster refuses", () => {
     );
   });
   it("a k3s version other than the one Flatcar's k3sInstall installs", () => {
-    refuse({ kubernetes: { k3sVersion: "v1.30.0+k3s1" } }, /kubernetes\.k3sVersion: Flatcar Container Linux runs k3s v1\.31\.4\+k3s1, not v1\.30\.0\+k3s1\. Fix: leave k3sVersion out/);
+    refuse({ kubernetes: { k3sVersion: "v1.30.0+k3s1" } }, /kubernetes\.k3sVersion: Flatcar Container Linux runs k3s v1\.36\.4\+k3s1, not v1\.30\.0\+k3s1\. Fix: leave k3sVersion out/);
   });
   it("a k3s version other than the one k3OS ships", () => {
-    refuse({ os: K3os.release("v0.22.2-k3s2r0"), kubernetes: { k3sVersion: "v1.31.4+k3s1" } }, /kubernetes\.k3sVersion: k3OS runs k3s v1\.22\.2\+k3s2, not v1\.31\.4\+k3s1/);
+    refuse({ os: K3os.release("v0.22.2-k3s2r0"), kubernetes: { k3sVersion: "v1.36.4+k3s1" } }, /kubernetes\.k3sVersion: k3OS runs k3s v1\.22\.2\+k3s2, not v1\.36\.4\+k3s1/);
   });
   it("more nodes than a Kubernetes cluster supports, in one pool, in all, or as controllers", () => {
     refuse({ pools: [{ name: "general", count: 1099511627776 }] }, "test/demo: pools[0].count: 1099511627776 nodes are more than a Kubernetes cluster supports (5000). Fix: give at most 5000, or split the workload over clusters");
@@ -252,7 +252,7 @@ describe("Cluster refuses", () => {
     refuse({ access: { apiCidrs: ["203.0.113.0/24"] } }, /apiCidrs/);
   });
   it("a secret value that is a literal", () => {
-    refuse({ kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromSecretValue("hunter2") } }, /kubernetes\.token: the token is a literal string/);
+    refuse({ kubernetes: { k3sVersion: "v1.36.4+k3s1", token: ClusterToken.fromSecretValue("hunter2") } }, /kubernetes\.token: the token is a literal string/);
   });
   it("escape hatches after synth", () => {
     const stack = new TerraformStack(Testing.app(), "t");

@@ -55,16 +55,18 @@ describe("example stand-ins", () => {
     };
     const ssh = expect.stringMatching(/^stand-in: the nodes authorize the examples' ssh key, whose private half was thrown away; set SSH_KEY to your OpenSSH public key$/);
     const sysext = expect.stringMatching(
-      /^stand-in: the k3s sysext digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_SYSEXT_SHA256 to the sha256 of k3s-v1\.31\.4\+k3s1-x86-64\.raw /,
+      /^stand-in: the k3s sysext digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_SYSEXT_SHA256 to the sha256 of k3s-v1\.36\.4\+k3s1-x86-64\.raw /,
     );
     const ami = expect.stringMatching(/^stand-in: the k3OS AMI id ami-0123456789abcdef0 names no image; set K3OS_AMI \(or the amiId prop\)/);
+    // k3OS bundles k3s v1.22.2+k3s2, long past upstream support: the cluster says so (lib/k3s/release.ts).
+    const endOfLife = expect.stringMatching(/kubernetes\.k3sVersion: k3s v1\.22\.2\+k3s2 is past upstream end of life: .* Upgrade one minor at a time/);
     expect(warnings("flatcar-aws")).toEqual([ssh, sysext]);
     expect(warnings("flatcar-libvirt")).toEqual([ssh, sysext]);
-    expect(warnings("k3os-aws")).toEqual([ssh, ami]);
-    expect(warnings("k3os-libvirt")).toEqual([ssh]);
+    expect(warnings("k3os-aws")).toEqual([ssh, ami, endOfLife]);
+    expect(warnings("k3os-libvirt")).toEqual([ssh, endOfLife]);
     expect(warnings("flatcar-containers")).toEqual([ssh]);
     const binary = expect.stringMatching(
-      /^stand-in: the k3s binary digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_BINARY_SHA256 to the sha256 of k3s v1\.31\.4\+k3s1 /,
+      /^stand-in: the k3s binary digest is all zeros, so Ignition will refuse the download and fail the first boot; set K3S_BINARY_SHA256 to the sha256 of k3s v1\.36\.4\+k3s1 /,
     );
     const qemu = expect.stringMatching(/^stand-in: the Fedora CoreOS qemu image \/var\/lib\/libvirt\/images\/fedora-coreos-qemu\.x86_64\.qcow2 is a stand-in path; .* set FCOS_QEMU_IMAGE /);
     expect(warnings("fcos-aws")).toEqual([ssh, binary]);
@@ -75,15 +77,18 @@ describe("example stand-ins", () => {
     expect(byStack["flatcar-aws"].map((a) => a.constructPath)).toEqual(["flatcar-aws", "flatcar-aws"]);
   });
 
-  it("with real-looking values in the variables, no example warns", async () => {
+  it("with real-looking values in the variables, no example warns but for k3OS's k3s past end of life", async () => {
     const byStack = await annotationsWith({
       SSH_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vZGVzLWZpcnN0Ym9vdC10ZXN0LWtleS0xMjM0NTY3 me@laptop",
-      K3S_SYSEXT_SHA256: createHash("sha256").update("k3s-v1.31.4+k3s1-x86-64.raw").digest("hex"),
+      K3S_SYSEXT_SHA256: createHash("sha256").update("k3s-v1.36.4+k3s1-x86-64.raw").digest("hex"),
       K3OS_AMI: "ami-0a1b2c3d4e5f60718",
-      K3S_BINARY_SHA256: createHash("sha256").update("k3s v1.31.4+k3s1").digest("hex"),
+      K3S_BINARY_SHA256: createHash("sha256").update("k3s v1.36.4+k3s1").digest("hex"),
       FCOS_QEMU_IMAGE: "/var/lib/libvirt/images/fedora-coreos-44.20260802.3.1-qemu.x86_64.qcow2",
     });
     expect(Object.keys(byStack).sort()).toEqual(["fcos-aws", "fcos-libvirt", "flatcar-aws", "flatcar-containers", "flatcar-libvirt", "k3os-aws", "k3os-libvirt", "kairos-aws", "kairos-libvirt"]);
-    for (const [stack, annotations] of Object.entries(byStack)) expect(annotations, stack).toEqual([]);
+    for (const [stack, annotations] of Object.entries(byStack)) {
+      const expected = stack.startsWith("k3os-") ? [expect.stringMatching(/k3s v1\.22\.2\+k3s2 is past upstream end of life/)] : [];
+      expect(annotations.map((a) => a.message), stack).toEqual(expected);
+    }
   });
 });

@@ -39,7 +39,7 @@ import { allProblems, ignitionValidateTool, validatedCount } from "./fixtures/fl
 const validate = ignitionValidateTool();
 afterAll(() => console.log(`fcos-os: ignition-validate checked ${validatedCount} configs`));
 
-const VERSION = "v1.31.4+k3s1";
+const VERSION = "v1.36.4+k3s1";
 const BINARY_BYTES = "stand-in for the k3s release binary\n";
 const SHA = createHash("sha256").update(BINARY_BYTES).digest("hex");
 const AMD64_URL = `https://github.com/k3s-io/k3s/releases/download/${VERSION}/k3s`;

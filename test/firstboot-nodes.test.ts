@@ -30,7 +30,7 @@ import { need } from "./helpers/external";
 // Downloads are served from stand-in bytes whose hashes the rendered configs carry, so Ignition
 // checks every verification hash as a node would.
 
-const VERSION = "v1.31.4+k3s1";
+const VERSION = "v1.36.4+k3s1";
 const TOKEN = "firstboot-test-cluster-secret";
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vZGVzLWZpcnN0Ym9vdC10ZXN0LWtleS0xMjM0NTY3 admin@example";
 const SYSEXT_BYTES = "stand-in for the k3s sysext image\n";

@@ -18,7 +18,7 @@ afterAll(() => {
   console.log(`flatcar-k3s: ignition-validate checked ${validatedCount} configs`);
 });
 
-const VERSION = "v1.31.4+k3s1";
+const VERSION = "v1.36.4+k3s1";
 const IMAGE_BYTES = "stand-in for the k3s sysext image\n";
 const SHA = createHash("sha256").update(IMAGE_BYTES).digest("hex");
 const IMAGE_URL = `https://extensions.flatcar.org/extensions/k3s-${VERSION}-x86-64.raw`;

@@ -118,9 +118,9 @@ describe("K3os operating system", () => {
     });
 
     it("a k3s version k3OS does not bundle", () => {
-      const node = bootstrap("c0", { role: K3sRole.CLUSTER_INIT, token: TOKEN, version: "v1.31.4+k3s1" });
+      const node = bootstrap("c0", { role: K3sRole.CLUSTER_INIT, token: TOKEN, version: "v1.36.4+k3s1" });
       expect(() => K3os.release().renderNode(node, localEncoder)).toThrow(
-        "k3os/c0: k3s.version: k3OS runs the k3s it bundles (v1.22.2+k3s2), not v1.31.4+k3s1. Fix: set the k3s version to v1.22.2+k3s2, or use Flatcar to pin another k3s",
+        "k3os/c0: k3s.version: k3OS runs the k3s it bundles (v1.22.2+k3s2), not v1.36.4+k3s1. Fix: set the k3s version to v1.22.2+k3s2, or use Flatcar to pin another k3s",
       );
     });
 

@@ -15,7 +15,7 @@ const TOKEN = "${TfToken[TOKEN.1]}";
 
 describe("k3s release tags", () => {
   it("accepts k3s tags, release candidates included", () => {
-    for (const v of ["v1.31.4+k3s1", "v1.22.2+k3s2", "v1.32.0-rc1+k3s1"]) expect(isK3sReleaseTag(v)).toBe(true);
+    for (const v of ["v1.36.4+k3s1", "v1.22.2+k3s2", "v1.32.0-rc1+k3s1"]) expect(isK3sReleaseTag(v)).toBe(true);
   });
 
   it("refuses what is not a k3s tag", () => {

@@ -18,7 +18,7 @@ const anyText = fc.string({ unit: "grapheme-ascii", maxLength: 20 });
 const node: fc.Arbitrary<K3sNodeProps> = fc.record({
   role: fc.constantFrom(K3sRole.CLUSTER_INIT, K3sRole.SERVER, K3sRole.AGENT),
   token: fc.oneof(anyText, fc.constant("${TfToken[TOKEN.1]}")),
-  version: fc.oneof(fc.constant("v1.31.4+k3s1"), anyText),
+  version: fc.oneof(fc.constant("v1.36.4+k3s1"), anyText),
   serverUrl: fc.option(fc.oneof(word.map((h) => `https://${h}:6443`), anyText), { nil: undefined }),
   nodeName: fc.option(fc.oneof(word, anyText), { nil: undefined }),
   labels: fc.dictionary(fc.oneof(word, anyText), fc.oneof(word, anyText), { maxKeys: 3 }),
@@ -89,7 +89,7 @@ describe("k3s renderers on random nodes", () => {
   it("carry any accepted token through the YAML unchanged", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 40 }).filter((t) => !/\s/.test(t) && !t.startsWith("K10")), (token) => {
-        const n: K3sNodeProps = { role: K3sRole.AGENT, token, version: "v1.31.4+k3s1", serverUrl: "https://10.0.0.1:6443" };
+        const n: K3sNodeProps = { role: K3sRole.AGENT, token, version: "v1.36.4+k3s1", serverUrl: "https://10.0.0.1:6443" };
         expect(parse(renderK3sConfigFile(n), { version: "1.1" }).token).toBe(token);
         expect(parse(applyK3sToK3os(new K3osConfig(), n).render(), { version: "1.1" }).k3os.token).toBe(token);
       }),
@@ -99,12 +99,12 @@ describe("k3s renderers on random nodes", () => {
 
   it("give Flatcar Ignition that the schema, semantic checks and ignition-validate accept whenever they render", (ctx) => {
     need(ctx, ignitionValidateTool());
-    const install = K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "a".repeat(64), arm64: "b".repeat(64) } });
+    const install = K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: "a".repeat(64), arm64: "b".repeat(64) } });
     let checked = 0;
     fc.assert(
       fc.property(wellFormed, fc.constantFrom(Architecture.AMD64, Architecture.ARM64), (n, architecture) => {
         // Validators need known values: a literal token in place of the apply-time one.
-        const node = { ...n, version: "v1.31.4+k3s1", token: n.token.includes("TfToken") ? "known-token" : n.token };
+        const node = { ...n, version: "v1.36.4+k3s1", token: n.token.includes("TfToken") ? "known-token" : n.token };
         let json: string;
         try {
           json = applyK3sToIgnition(new IgnitionConfig(), node, { install, architecture }).render();

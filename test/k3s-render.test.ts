@@ -19,7 +19,7 @@ const API_HOST = "${TfToken[TOKEN.7]}"; // an NLB DNS name known only at apply t
 const HASH_AMD64 = "0f6a7d1a3f2b1c8e9d4b5a6c7e8f90123456789abcdef0123456789abcdef012";
 const HASH_ARM64 = "1e6a7d1a3f2b1c8e9d4b5a6c7e8f90123456789abcdef0123456789abcdef012";
 
-function firstServer(version = "v1.31.4+k3s1", token = TOKEN): K3sNodeProps {
+function firstServer(version = "v1.36.4+k3s1", token = TOKEN): K3sNodeProps {
   return {
     role: K3sRole.CLUSTER_INIT,
     token,
@@ -35,7 +35,7 @@ function firstServer(version = "v1.31.4+k3s1", token = TOKEN): K3sNodeProps {
   };
 }
 
-function joiningServer(version = "v1.31.4+k3s1", token = TOKEN): K3sNodeProps {
+function joiningServer(version = "v1.36.4+k3s1", token = TOKEN): K3sNodeProps {
   return {
     ...firstServer(version, token),
     role: K3sRole.SERVER,
@@ -47,7 +47,7 @@ function joiningServer(version = "v1.31.4+k3s1", token = TOKEN): K3sNodeProps {
   };
 }
 
-function agent(version = "v1.31.4+k3s1", token = TOKEN): K3sNodeProps {
+function agent(version = "v1.36.4+k3s1", token = TOKEN): K3sNodeProps {
   return {
     role: K3sRole.AGENT,
     token,
@@ -92,8 +92,8 @@ function flatcar(node: K3sNodeProps, install: K3sFlatcarInstall, architecture = 
   return applyK3sToIgnition(new IgnitionConfig(), node, { install, architecture });
 }
 
-const sysext = K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
-const binary = K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
+const sysext = K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
+const binary = K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
 
 function configFileOf(spec: IgnitionSpec): string {
   const f = spec.storage!.files!.find((x) => x.path === K3S_CONFIG_PATH)!;
@@ -104,7 +104,7 @@ function configFileOf(spec: IgnitionSpec): string {
 
 describe("renderK3sConfigFile", () => {
   it("writes the first server with cluster-init and no server key", () => {
-    const obj = parse(renderK3sConfigFile(firstServer("v1.31.4+k3s1", "s3cret")));
+    const obj = parse(renderK3sConfigFile(firstServer("v1.36.4+k3s1", "s3cret")));
     expect(obj).toEqual({
       token: "s3cret",
       "cluster-init": true,
@@ -127,7 +127,7 @@ describe("renderK3sConfigFile", () => {
   });
 
   it("writes an agent with only agent flags", () => {
-    const obj = parse(renderK3sConfigFile(agent("v1.31.4+k3s1", "s3cret")));
+    const obj = parse(renderK3sConfigFile(agent("v1.36.4+k3s1", "s3cret")));
     expect(Object.keys(obj)).toEqual(["server", "token", "node-name", "node-label", "node-taint", "kubelet-arg"]);
     expect(obj["node-label"]).toEqual(["example.com/pool=general", "node.kubernetes.io/instance-type=t3.large"]);
   });
@@ -161,7 +161,7 @@ describe("applyK3sToK3os", () => {
   });
 
   it("keeps the token out of k3s_args and labels", () => {
-    const k = applyK3sToK3os(new K3osConfig(), agent("v1.31.4+k3s1", "plain-secret-value")).toObject().k3os!;
+    const k = applyK3sToK3os(new K3osConfig(), agent("v1.36.4+k3s1", "plain-secret-value")).toObject().k3os!;
     expect(k.token).toBe("plain-secret-value");
     expect(JSON.stringify(k.k3s_args)).not.toContain("plain-secret-value");
     expect(JSON.stringify(k.labels)).not.toContain("plain-secret-value");
@@ -173,8 +173,8 @@ describe("applyK3sToK3os", () => {
   });
 
   it("refuses a k3s version other than the one k3OS bundles", () => {
-    expect(() => applyK3sToK3os(new K3osConfig(), agent("v1.31.4+k3s1"), { bundledK3sVersion: "v1.22.2+k3s2" })).toThrow(
-      "k3s: k3s.version: k3OS runs the k3s it bundles (v1.22.2+k3s2), not v1.31.4+k3s1. Fix: set the k3s version to v1.22.2+k3s2, or use Flatcar to pin another k3s",
+    expect(() => applyK3sToK3os(new K3osConfig(), agent("v1.36.4+k3s1"), { bundledK3sVersion: "v1.22.2+k3s2" })).toThrow(
+      "k3s: k3s.version: k3OS runs the k3s it bundles (v1.22.2+k3s2), not v1.36.4+k3s1. Fix: set the k3s version to v1.22.2+k3s2, or use Flatcar to pin another k3s",
     );
   });
 
@@ -259,18 +259,18 @@ describe("applyK3sToIgnition", () => {
   it("downloads the sysext image for the node's architecture and links it into /etc/extensions", () => {
     const spec = flatcar(agent(), sysext, Architecture.ARM64).toSpec({ encoder: fakeEncoder });
     const image = spec.storage!.files!.find((f) => f.path.startsWith("/opt/extensions/"))!;
-    expect(image.path).toBe("/opt/extensions/k3s/k3s-v1.31.4+k3s1-arm64.raw");
-    expect(image.contents).toEqual({ source: "https://extensions.flatcar.org/extensions/k3s-v1.31.4+k3s1-arm64.raw", verification: { hash: `sha256-${HASH_ARM64}` } });
-    expect(spec.storage!.links).toContainEqual({ path: "/etc/extensions/k3s.raw", target: "/opt/extensions/k3s/k3s-v1.31.4+k3s1-arm64.raw" });
+    expect(image.path).toBe("/opt/extensions/k3s/k3s-v1.36.4+k3s1-arm64.raw");
+    expect(image.contents).toEqual({ source: "https://extensions.flatcar.org/extensions/k3s-v1.36.4+k3s1-arm64.raw", verification: { hash: `sha256-${HASH_ARM64}` } });
+    expect(spec.storage!.links).toContainEqual({ path: "/etc/extensions/k3s.raw", target: "/opt/extensions/k3s/k3s-v1.36.4+k3s1-arm64.raw" });
   });
 
   it("downloads the pinned release binary verified by sha256", () => {
     const spec = flatcar(agent(), binary).toSpec({ encoder: fakeEncoder });
     const k3s = spec.storage!.files!.find((f) => f.path === "/opt/bin/k3s")!;
     expect(k3s.mode).toBe(0o755);
-    expect(k3s.contents).toEqual({ source: "https://github.com/k3s-io/k3s/releases/download/v1.31.4+k3s1/k3s", verification: { hash: `sha256-${HASH_AMD64}` } });
+    expect(k3s.contents).toEqual({ source: "https://github.com/k3s-io/k3s/releases/download/v1.36.4+k3s1/k3s", verification: { hash: `sha256-${HASH_AMD64}` } });
     const arm = flatcar(agent(), binary, Architecture.ARM64).toSpec({ encoder: fakeEncoder }).storage!.files!.find((f) => f.path === "/opt/bin/k3s")!;
-    expect(arm.contents!.source).toBe("https://github.com/k3s-io/k3s/releases/download/v1.31.4+k3s1/k3s-arm64");
+    expect(arm.contents!.source).toBe("https://github.com/k3s-io/k3s/releases/download/v1.36.4+k3s1/k3s-arm64");
   });
 
   it("keeps apply-time values in the config file only (tls-san and server URL too)", () => {
@@ -286,7 +286,7 @@ describe("K3sFlatcarInstall carries its k3s release", () => {
   const sourcesOf = (spec: IgnitionSpec) => spec.storage!.files!.map((f) => f.contents?.source).filter((x): x is string => x !== undefined && x.startsWith("https:"));
 
   it("exposes the version it installs", () => {
-    expect(sysext.version).toBe("v1.31.4+k3s1");
+    expect(sysext.version).toBe("v1.36.4+k3s1");
     expect(K3sFlatcarInstall.binary({ version: "v1.30.8+k3s1", sha256: { arm64: HASH_ARM64 } }).version).toBe("v1.30.8+k3s1");
   });
 
@@ -302,14 +302,14 @@ describe("K3sFlatcarInstall carries its k3s release", () => {
   });
 
   const refused: Array<[string, () => unknown, string]> = [
-    ["a version that is not a k3s release tag", () => K3sFlatcarInstall.sysext({ version: "1.31.4", sha256: { amd64: HASH_AMD64 } }), 'K3sFlatcarInstall.sysext: version: "1.31.4" is not a k3s release tag. Fix: give the release the digests belong to, a tag like "v1.31.4+k3s1" (github.com/k3s-io/k3s/releases)'],
-    ["a missing version", () => K3sFlatcarInstall.binary({ sha256: { amd64: HASH_AMD64 } } as never), 'K3sFlatcarInstall.binary: version: "undefined" is not a k3s release tag. Fix: give the release the digests belong to, a tag like "v1.31.4+k3s1" (github.com/k3s-io/k3s/releases)'],
-    ["no digest at all", () => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: {} }), "K3sFlatcarInstall.sysext: sha256: no SHA-256 is given for k3s v1.31.4+k3s1. Fix: add the digest of each architecture your nodes use, from the release's checksum file"],
-    ["no props", () => K3sFlatcarInstall.binary(undefined as never), 'K3sFlatcarInstall.binary: props: no props are given. Fix: pass { version: "v1.31.4+k3s1", sha256: { amd64: "..." } }'],
+    ["a version that is not a k3s release tag", () => K3sFlatcarInstall.sysext({ version: "1.31.4", sha256: { amd64: HASH_AMD64 } }), 'K3sFlatcarInstall.sysext: version: "1.31.4" is not a k3s release tag. Fix: give the release the digests belong to, a tag like "v1.36.4+k3s1" (github.com/k3s-io/k3s/releases)'],
+    ["a missing version", () => K3sFlatcarInstall.binary({ sha256: { amd64: HASH_AMD64 } } as never), 'K3sFlatcarInstall.binary: version: "undefined" is not a k3s release tag. Fix: give the release the digests belong to, a tag like "v1.36.4+k3s1" (github.com/k3s-io/k3s/releases)'],
+    ["no digest at all", () => K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: {} }), "K3sFlatcarInstall.sysext: sha256: no SHA-256 is given for k3s v1.36.4+k3s1. Fix: add the digest of each architecture your nodes use, from the release's checksum file"],
+    ["no props", () => K3sFlatcarInstall.binary(undefined as never), 'K3sFlatcarInstall.binary: props: no props are given. Fix: pass { version: "v1.36.4+k3s1", sha256: { amd64: "..." } }'],
     [
       "a node asking for another k3s version than the install's",
       () => flatcar(agent("v1.30.8+k3s1"), sysext),
-      "k3s: k3s.version: the node asks for k3s v1.30.8+k3s1, but the install carries the digests of v1.31.4+k3s1. Fix: give the node k3s v1.31.4+k3s1, or build the install for v1.30.8+k3s1 with that release's digests",
+      "k3s: k3s.version: the node asks for k3s v1.30.8+k3s1, but the install carries the digests of v1.36.4+k3s1. Fix: give the node k3s v1.36.4+k3s1, or build the install for v1.30.8+k3s1 with that release's digests",
     ],
   ];
   for (const [name, act, message] of refused) {
@@ -323,14 +323,14 @@ describe("K3sFlatcarInstall carries its k3s release", () => {
 // ---- bad k3s nodes --------------------------------------------------------------------------------
 
 describe("k3s nodes refused, with the field and the fix", () => {
-  const base = agent("v1.31.4+k3s1", "s3cret");
+  const base = agent("v1.36.4+k3s1", "s3cret");
   const cases: Array<[string, K3sNodeProps, string | RegExp]> = [
-    ["a version that is not a k3s tag", { ...base, version: "1.31.4" }, 'k3s: k3s.version: "1.31.4" is not a k3s release tag. Fix: give a tag like "v1.31.4+k3s1"'],
+    ["a version that is not a k3s tag", { ...base, version: "1.31.4" }, 'k3s: k3s.version: "1.31.4" is not a k3s release tag. Fix: give a tag like "v1.36.4+k3s1"'],
     ["an empty token", { ...base, token: "" }, "k3s: k3s.token: the token is empty. Fix: give the cluster token (for example from ClusterToken.random())"],
     ["a token with a line break", { ...base, token: "abc\ndef" }, /k3s\.token: the token holds white space or a line break/],
     ["a truncated K10 token", { ...base, token: "K10abcdef::server:pw" }, /k3s\.token: the token starts with K10 \(a secure k3s token\) but is not K10<64 hex digits>::<credentials>/],
-    ["a K10 token on the first server", { ...firstServer("v1.31.4+k3s1", `K10${"a".repeat(64)}::server:pw`) }, /a secure \(K10\) token names an existing cluster's CA, so it cannot start a new cluster/],
-    ["an agent token on a joining server", { ...joiningServer("v1.31.4+k3s1", `K10${"a".repeat(64)}::node:pw`) }, /k3s\.token: this is an agent token \(user node\); it cannot join a server/],
+    ["a K10 token on the first server", { ...firstServer("v1.36.4+k3s1", `K10${"a".repeat(64)}::server:pw`) }, /a secure \(K10\) token names an existing cluster's CA, so it cannot start a new cluster/],
+    ["an agent token on a joining server", { ...joiningServer("v1.36.4+k3s1", `K10${"a".repeat(64)}::node:pw`) }, /k3s\.token: this is an agent token \(user node\); it cannot join a server/],
     ["a first server with a server URL", { ...firstServer(), serverUrl: "https://10.0.0.9:6443" }, "k3s: k3s.serverUrl: the first server starts a new cluster and joins none. Fix: remove serverUrl, or use K3sRole.SERVER to join an existing server"],
     ["an agent without a server URL", { ...base, serverUrl: undefined }, /k3s\.serverUrl: a node with role agent joins a server but no serverUrl is given/],
     ["a server URL that is not https", { ...base, serverUrl: "10.0.0.10:6443" }, /k3s\.serverUrl: "10\.0\.0\.10:6443" is not https:\/\/<host>\[:port\]/],
@@ -363,7 +363,7 @@ describe("k3s nodes refused, with the field and the fix", () => {
     for (const token of ["hunter2 x", `K10${"a".repeat(64)}::node:hunter2`, "K10hunter2"]) {
       for (const make of [firstServer, joiningServer]) {
         try {
-          renderK3sConfigFile(make("v1.31.4+k3s1", token));
+          renderK3sConfigFile(make("v1.36.4+k3s1", token));
         } catch (e) {
           expect(String(e)).not.toContain("hunter2");
         }
@@ -372,20 +372,20 @@ describe("k3s nodes refused, with the field and the fix", () => {
   });
 
   it("refuses an install without a hash for the node's architecture", () => {
-    const amdOnly = K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64 } });
+    const amdOnly = K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: HASH_AMD64 } });
     expect(() => flatcar(agent(), amdOnly, Architecture.ARM64)).toThrow(
-      "k3s: install.sha256.arm64: no SHA-256 is given for k3s-arm64 v1.31.4+k3s1. Fix: add the arm64 digest of k3s-arm64 v1.31.4+k3s1 from the release's checksum file",
+      "k3s: install.sha256.arm64: no SHA-256 is given for k3s-arm64 v1.36.4+k3s1. Fix: add the arm64 digest of k3s-arm64 v1.36.4+k3s1 from the release's checksum file",
     );
   });
 
   it("refuses a hash that is not a SHA-256 digest at the install's call", () => {
-    expect(() => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "abc" } })).toThrow(
+    expect(() => K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "abc" } })).toThrow(
       'K3sFlatcarInstall.sysext: sha256.amd64: "abc" is not a SHA-256 digest. Fix: give 64 lower-case hex digits',
     );
   });
 
   it("refuses a base URL that is not https at the install's call", () => {
-    expect(() => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: HASH_AMD64 }, baseUrl: "http://mirror" })).toThrow(
+    expect(() => K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: HASH_AMD64 }, baseUrl: "http://mirror" })).toThrow(
       'K3sFlatcarInstall.sysext: baseUrl: "http://mirror" is not an https URL. Fix: give an https:// URL',
     );
   });

@@ -70,7 +70,7 @@ describe("Kairos releases", () => {
   const refusals: Array<[string, () => unknown, string]> = [
     ["a tag that is no release tag", () => Kairos.release("4.2"), 'Kairos: tag: "4.2" is not a Kairos release tag. Fix: give a tag like "v4.2.0" (github.com/kairos-io/kairos/releases)'],
     ["a release it does not know, without flavour", () => Kairos.release("v4.3.0", { k3sVersion: K3S }), 'Kairos: flavor: the library does not know which flavour and k3s release v4.3.0 publishes. Fix: name both, for example Kairos.release("v4.3.0", { flavor: KairosFlavor.hadron("v0.5.1"), k3sVersion: "v1.36.3+k3s1" }), as the release\'s asset names read'],
-    ["a k3s version that is no k3s tag", () => Kairos.release("v4.2.0", { k3sVersion: "1.36" }), 'Kairos: k3sVersion: "1.36" is not a k3s release tag. Fix: give a tag like "v1.31.4+k3s1", one the release ships'],
+    ["a k3s version that is no k3s tag", () => Kairos.release("v4.2.0", { k3sVersion: "1.36" }), 'Kairos: k3sVersion: "1.36" is not a k3s release tag. Fix: give a tag like "v1.36.4+k3s1", one the release ships'],
     ["an AMI id that is no AMI id", () => Kairos.release("v4.2.0", { amis: { amd64: "ami-1" } }), 'Kairos: amis.amd64: "ami-1" is not an AMI id. Fix: give an id like ami-0123456789abcdef0'],
     ["an install device that is no device", () => Kairos.release("v4.2.0", { installDevice: "sda" }), 'Kairos: installDevice: "sda" is not a device path. Fix: give a device such as /dev/vda'],
     ["k3s keys in the extra config", () => Kairos.release("v4.2.0", { config: { k3s: {} } }), "Kairos: config: the k3s, install and reset blocks come from the node's k3s settings and the release. Fix: set k3s through the cluster's kubernetes options; use the escape hatch for anything else"],

@@ -105,7 +105,7 @@ describe("Flatcar machines on libvirt", () => {
 
   test("Flatcar k3s nodes rendered for libvirt addresses pass ignition-validate", (ctx) => {
     need(ctx, ignitionValidateTool());
-    const os = Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "a".repeat(64) } }) });
+    const os = Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "a".repeat(64) } }) });
     const nodes = [spec("c1", NodeRole.CONTROLLER), spec("w1")];
     const app = new App();
     const stack = new TerraformStack(app, "k3s");
@@ -113,8 +113,8 @@ describe("Flatcar machines on libvirt", () => {
     // A literal token keeps every config known at synth time, so the validator sees final JSON.
     const k3s = (n: NodeSpec): K3sNodeProps =>
       n.role === NodeRole.CONTROLLER
-        ? { role: K3sRole.CLUSTER_INIT, token: "example-token", version: "v1.31.4+k3s1", nodeIp: binding.addressOf(n.name), tlsSans: binding.apiTlsSans }
-        : { role: K3sRole.AGENT, token: "example-token", version: "v1.31.4+k3s1", serverUrl: `https://${binding.apiEndpoint}:6443`, nodeIp: binding.addressOf(n.name) };
+        ? { role: K3sRole.CLUSTER_INIT, token: "example-token", version: "v1.36.4+k3s1", nodeIp: binding.addressOf(n.name), tlsSans: binding.apiTlsSans }
+        : { role: K3sRole.AGENT, token: "example-token", version: "v1.36.4+k3s1", serverUrl: `https://${binding.apiEndpoint}:6443`, nodeIp: binding.addressOf(n.name) };
     binding.addMachines(
       nodes.map((n) => ({
         spec: n,

@@ -25,7 +25,7 @@ import { offlineAwsProviderConfig, terraformTools, terraformValidateAndPlan } fr
 import { need } from "./helpers/external";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKHK8xoKlKLQ54xj4Vigb2AI3INPq8NYHVxVzywoMHxF admin@example";
-const VERSION = "v1.31.4+k3s1";
+const VERSION = "v1.36.4+k3s1";
 const flatcar = () => Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: VERSION, sha256: { amd64: "a".repeat(64) } }) });
 
 type Json = { resource?: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, Record<string, unknown>>; output?: Record<string, unknown> };

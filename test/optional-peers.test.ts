@@ -85,10 +85,10 @@ describe("optional peers", () => {
       require(${JSON.stringify(join(ROOT, "lib/testing"))});
       const { App, TerraformStack } = require(${JSON.stringify(join(ROOT, "lib/cdktf"))});
       const props = (token, certificates) => ({
-        os: lib.Flatcar.channel(lib.FlatcarChannel.STABLE, { k3sInstall: lib.K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
+        os: lib.Flatcar.channel(lib.FlatcarChannel.STABLE, { k3sInstall: lib.K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) }),
         platform: lib.LibvirtPlatform.local({}),
         controllers: { count: 1, size: "2x2048" },
-        kubernetes: { k3sVersion: "v1.31.4+k3s1", token, certificates },
+        kubernetes: { k3sVersion: "v1.36.4+k3s1", token, certificates },
         sshKeys: [],
       });
       new lib.Cluster(new TerraformStack(new App(), "a"), "demo", props(lib.ClusterToken.fromVariable(), lib.ClusterCertificates.k3sGenerated()));

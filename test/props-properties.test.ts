@@ -70,7 +70,7 @@ const clusterBody = fc.record({
   access: fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: fc.record({ apiCidrs: maybe(fc.array(gb(["203.0.113.0/24"], ["203.0.113.7", "2001:db8::/32"]), { maxLength: 1 })) }), weight: 1 }),
 });
 
-const flatcar = () => Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32), arm64: "cd".repeat(32) } }) });
+const flatcar = () => Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32), arm64: "cd".repeat(32) } }) });
 const k3os = () => K3os.release(undefined, { amis: { amd64: "ami-0123456789abcdef0", arm64: "ami-0fedcba9876543210" } });
 
 const libvirtArb = fc.record({

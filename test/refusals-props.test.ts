@@ -15,7 +15,7 @@ import { LibvirtPlatform } from "../lib/platform/libvirt";
 import { type Refusal, refusals } from "./refusals-helpers";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
-const flatcar = () => Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) });
+const flatcar = () => Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) } }) });
 const base = (): ClusterProps => ({ os: flatcar(), platform: LibvirtPlatform.local({}), kubernetes: { token: ClusterToken.fromVariable() }, sshKeys: [KEY] });
 
 /** Builds a cluster from the base props with `over` laid on top (values as JavaScript would pass them). */
@@ -76,7 +76,7 @@ const clusterCases: Refusal[] = [
   { name: "server args as a string", run: cluster({ kubernetes: { serverArgs: "--flannel-backend=none" } }), message: `${C}kubernetes.serverArgs: got the string "--flannel-backend=none", not a list` },
   { name: "a server arg with a line break", run: cluster({ kubernetes: { serverArgs: ["--a=b\n--c"] } }), message: `${C}kubernetes.serverArgs[0]: the string "--a=b\\n--c" holds a line break` },
   { name: "an agent arg as a number", run: cluster({ kubernetes: { agentArgs: [5] } }), message: `${C}kubernetes.agentArgs[0]: got the number 5, not a string` },
-  { name: "a misspelt kubernetes option", run: cluster({ kubernetes: { k3sversion: "v1.31.4+k3s1" } }), message: `${C}kubernetes.k3sversion: no such option. Fix: did you mean \`k3sVersion\`?` },
+  { name: "a misspelt kubernetes option", run: cluster({ kubernetes: { k3sversion: "v1.36.4+k3s1" } }), message: `${C}kubernetes.k3sversion: no such option. Fix: did you mean \`k3sVersion\`?` },
   { name: "ssh keys as a string", run: cluster({ sshKeys: KEY }), message: `${C}sshKeys: got the string "ssh-ed25519 AAAAC3NzaC1lZDI1N...", not a list` },
   { name: "an ssh key that is a private key", run: cluster({ sshKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] }), message: `${C}sshKeys[0]:` },
   { name: "an ssh key of an unknown type", run: cluster({ sshKeys: ["ssh-foo AAAA"] }), message: /sshKeys\[0\]: .*unknown key type/ },
@@ -204,9 +204,9 @@ const osCases: Refusal[] = [
   { name: "a Flatcar NTP server given twice", run: () => Flatcar.channel(FlatcarChannel.STABLE, { ntpServers: ["a.example", "a.example"] }), message: 'flatcar: ntpServers[1]: the string "a.example" is listed twice' },
   { name: "a Flatcar timezone as a number", run: () => Flatcar.release(FlatcarChannel.STABLE, "4081.2.0", { timezone: 1 } as never), message: "flatcar: timezone: got the number 1, not a string" },
   { name: "a Flatcar timezone with a line break", run: () => Flatcar.channel(FlatcarChannel.STABLE, { timezone: "UTC\n" }), message: 'flatcar: timezone: the string "UTC\\n" holds a line break' },
-  { name: "a misspelt sysext digest option", run: () => K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) }, sha265: {} } as never), message: "K3sFlatcarInstall.sysext: sha265: no such option. Fix: did you mean `sha256`?" },
-  { name: "a binary install base URL as a number", run: () => K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseUrl: 443 } as never), message: "K3sFlatcarInstall.binary: baseUrl: got the number 443, not a string" },
-  { name: "a misspelt binary install option", run: () => K3sFlatcarInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseURL: "https://m" } as never), message: "K3sFlatcarInstall.binary: baseURL: no such option. Fix: did you mean `baseUrl`?" },
+  { name: "a misspelt sysext digest option", run: () => K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) }, sha265: {} } as never), message: "K3sFlatcarInstall.sysext: sha265: no such option. Fix: did you mean `sha256`?" },
+  { name: "a binary install base URL as a number", run: () => K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseUrl: 443 } as never), message: "K3sFlatcarInstall.binary: baseUrl: got the number 443, not a string" },
+  { name: "a misspelt binary install option", run: () => K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseURL: "https://m" } as never), message: "K3sFlatcarInstall.binary: baseURL: no such option. Fix: did you mean `baseUrl`?" },
   { name: "a misspelt Ignition builder option", run: () => new IgnitionConfig({ verison: "3.4.0" } as never), message: "ignition: verison: no such option. Fix: did you mean `version`?" },
   { name: "Ignition builder options that are a list", run: () => new IgnitionConfig([] as never), message: "ignition: props: got a list, not an object" },
   { name: "a k3OS tag as a number", run: () => K3os.release(22 as never), message: "K3os: tag: got the number 22, not a string" },

@@ -37,13 +37,13 @@ describe("bootNode on Flatcar and libvirt", () => {
     expect(tree).toHaveUnit("k3s-agent.service", { enabled: true });
     expect(tree).toHaveUser("core", { sshKey: SSH_KEY });
     expect(tree.link("/etc/extensions/k3s.raw")).toMatchObject({ resolves: true });
-    expect(tree.file("/opt/extensions/k3s/k3s-v1.31.4+k3s1-x86-64.raw")?.text).toBe(SYSEXT_BYTES);
+    expect(tree.file("/opt/extensions/k3s/k3s-v1.36.4+k3s1-x86-64.raw")?.text).toBe(SYSEXT_BYTES);
   });
 
   it("reports the download it served from remoteContents, its hash checked", async (ctx) => {
     ready(ctx);
     const tree = await bootNode(fl, "demo-controller-0", { test: ctx, remoteContents: REMOTE });
-    expect(tree.stubs).toEqual([{ kind: StubKind.FILE, path: "/opt/extensions/k3s/k3s-v1.31.4+k3s1-x86-64.raw", source: SYSEXT_URL, replacement: "provided" }]);
+    expect(tree.stubs).toEqual([{ kind: StubKind.FILE, path: "/opt/extensions/k3s/k3s-v1.36.4+k3s1-x86-64.raw", source: SYSEXT_URL, replacement: "provided" }]);
   });
 
   it("serves a placeholder for a download without contents, and says so", async (ctx) => {

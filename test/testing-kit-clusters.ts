@@ -29,7 +29,7 @@ export const CA_PATH = "/etc/ssl/certs/example-ca.pem";
 export const CA_TEXT = "-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n";
 export const SYSEXT_BYTES = "stand-in for the k3s sysext image\n";
 export const SYSEXT_SHA256 = createHash("sha256").update(SYSEXT_BYTES).digest("hex");
-export const SYSEXT_URL = "https://extensions.flatcar.org/extensions/k3s-v1.31.4+k3s1-x86-64.raw";
+export const SYSEXT_URL = "https://extensions.flatcar.org/extensions/k3s-v1.36.4+k3s1-x86-64.raw";
 export const AMI = "ami-0123456789abcdef0";
 
 /** Deterministic text gzip cannot shrink (pushes a config over EC2's 16 KB user data). */
@@ -55,7 +55,7 @@ function stackFor(aws: boolean): TerraformStack {
 }
 
 const flatcarOs = () =>
-  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: SYSEXT_SHA256 } }) });
+  Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: SYSEXT_SHA256 } }) });
 
 /** Flatcar on libvirt (provider 0.9.7 unless told): 3 controllers, pool "general" of 2, the CA file on the pool. */
 export function flatcarLibvirt(provider = LibvirtProviderVersion.V0_9_7): KitCluster {
@@ -65,7 +65,7 @@ export function flatcarLibvirt(provider = LibvirtProviderVersion.V0_9_7): KitClu
     platform: LibvirtPlatform.local({ provider }),
     controllers: { count: 3 },
     pools: [{ name: "general", count: 2 }],
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", certificates: K3S_CAS },
+    kubernetes: { k3sVersion: "v1.36.4+k3s1", certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
   cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
@@ -86,7 +86,7 @@ export function flatcarAws(placement?: WorkerPlacement): KitCluster {
     platform: AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b", "eu-central-1c"], workerPlacement: placement }),
     controllers: { count: 3, size: "t3.medium" },
     pools: [{ name: "general", count: 2, size: "t3.large" }],
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable(), certificates: K3S_CAS },
+    kubernetes: { k3sVersion: "v1.36.4+k3s1", token: ClusterToken.fromVariable(), certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
   cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });

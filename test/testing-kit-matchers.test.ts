@@ -79,8 +79,8 @@ describe("toHaveFile", () => {
   });
 
   it("fails for a remote file's contents, naming its URL", () => {
-    const msg = failure(() => expect(fl.node("demo-general-0")).toHaveFile("/opt/extensions/k3s/k3s-v1.31.4+k3s1-x86-64.raw", { contents: "x" }));
-    expect(msg).toMatch(/contents are not inline text \(fetched from https:\/\/extensions\.flatcar\.org\/extensions\/k3s-v1\.31\.4\+k3s1-x86-64\.raw\)$/);
+    const msg = failure(() => expect(fl.node("demo-general-0")).toHaveFile("/opt/extensions/k3s/k3s-v1.36.4+k3s1-x86-64.raw", { contents: "x" }));
+    expect(msg).toMatch(/contents are not inline text \(fetched from https:\/\/extensions\.flatcar\.org\/extensions\/k3s-v1\.36\.4\+k3s1-x86-64\.raw\)$/);
   });
 
   it("fails for something that is not a node", () => {

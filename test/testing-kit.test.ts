@@ -90,8 +90,8 @@ describe("nodes of Flatcar on libvirt", () => {
   });
 
   it("name remote files by their URL instead of contents", () => {
-    const f = fl.node("demo-controller-0").file("/opt/extensions/k3s/k3s-v1.31.4+k3s1-x86-64.raw");
-    expect(f).toMatchObject({ source: "https://extensions.flatcar.org/extensions/k3s-v1.31.4+k3s1-x86-64.raw", contents: undefined });
+    const f = fl.node("demo-controller-0").file("/opt/extensions/k3s/k3s-v1.36.4+k3s1-x86-64.raw");
+    expect(f).toMatchObject({ source: "https://extensions.flatcar.org/extensions/k3s-v1.36.4+k3s1-x86-64.raw", contents: undefined });
   });
 
   it("count a unit enabled by a .wants link (the sysext's k3s unit) as enabled", () => {

@@ -20,8 +20,8 @@ function myStack(): TerraformStack {
   new AwsProvider(stack, "aws", { region: "eu-central-1" });
   const cluster = new Cluster(stack, "demo", {
     os: Flatcar.channel(FlatcarChannel.STABLE, {
-      // sha256 of k3s-v1.31.4+k3s1-x86-64.raw from flatcar/sysext-bakery's release (a stand-in here).
-      k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.31.4+k3s1", sha256: { amd64: "0".repeat(64) } }),
+      // sha256 of k3s-v1.36.4+k3s1-x86-64.raw from flatcar/sysext-bakery's release (a stand-in here).
+      k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "0".repeat(64) } }),
     }),
     // Workers of a pool run in one autoscaling group: the kit shows the pool as one node named
     // after it ("general"). With workerPlacement: WorkerPlacement.INSTANCES each worker is a node.
@@ -30,7 +30,7 @@ function myStack(): TerraformStack {
     pools: [{ name: "general", count: 2, size: "t3.large" }],
     // Neither needs an optional peer (the packaging test installs none): the defaults,
     // ClusterToken.random() and ClusterCertificates.terraform(), need provider-random and provider-tls.
-    kubernetes: { k3sVersion: "v1.31.4+k3s1", token: ClusterToken.fromVariable(), certificates: ClusterCertificates.k3sGenerated() },
+    kubernetes: { k3sVersion: "v1.36.4+k3s1", token: ClusterToken.fromVariable(), certificates: ClusterCertificates.k3sGenerated() },
     sshKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vZGVzLWZpcnN0Ym9vdC10ZXN0LWtleS0xMjM0NTY3 admin@example"],
     access: { apiCidrs: ["203.0.113.0/24"] },
   });

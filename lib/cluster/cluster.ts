@@ -1,4 +1,4 @@
-import { Construct, TerraformLocal, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
+import { Annotations, Construct, TerraformLocal, TerraformOutput, TerraformStack, terraformEncoder } from "../cdktf";
 import { MicroOsError } from "../core/errors";
 import type { SizeInput } from "../core/size";
 import { isK3sReleaseTag, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE } from "../core/k3s";
@@ -13,6 +13,7 @@ import type { IPlatform, MachineInfo, MachineRequest, NodeConfigSource, Platform
 import { checkProps } from "../core/props";
 import { CLUSTER_PROPS } from "./props-shape";
 import { k3sSecureToken } from "../k3s/certificates";
+import { k3sEndOfLifeProblem } from "../k3s/release";
 import { type BoundCertificates, ClusterCertificates } from "./certificates";
 import { ClusterToken } from "./token";
 
@@ -56,7 +57,7 @@ export interface PoolProps {
 /** k3s options. */
 export interface KubernetesProps {
   /**
-   * k3s release, for example `v1.31.4+k3s1` (github.com/k3s-io/k3s/releases tag format). The OS
+   * k3s release, for example `v1.36.4+k3s1` (github.com/k3s-io/k3s/releases tag format). The OS
    * knows the release it runs (k3OS bundles one; Flatcar's `k3sInstall` names the one it installs,
    * with its digests), so leave this out; a version that differs from the OS's is refused.
    * @default - the OS's release
@@ -313,6 +314,9 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
       throw new MicroOsError(this.node.path, "platform", `${os.name} has no boot profile for ${props.platform.name}`, "pick a platform the OS supports, or another OS");
     }
     const k3sVersion = this.validateKubernetes();
+    // A release past upstream support still synthesizes (it must, to be upgraded), with a warning (lib/k3s/release.ts).
+    const endOfLife = k3sVersion === undefined ? undefined : k3sEndOfLifeProblem(k3sVersion);
+    if (endOfLife !== undefined) Annotations.of(this).addWarning(`${this.node.path}: kubernetes.k3sVersion: ${endOfLife}`);
     const controllers = props.controllers ?? {};
     const count = controllers.count ?? 1;
     if (!Number.isInteger(count) || count < 1) {

@@ -52,7 +52,7 @@ export const CLUSTER_PROPS: Shape = object({
   pools: optional(list(pool)),
   kubernetes: optional(
     object({
-      k3sVersion: optional(str({ fix: 'give a k3s release tag like "v1.31.4+k3s1", or leave it out' })),
+      k3sVersion: optional(str({ fix: 'give a k3s release tag like "v1.36.4+k3s1", or leave it out' })),
       token: optional(instance(ClusterToken, "build it with ClusterToken.random(), ClusterToken.fromVariable() or ClusterToken.fromSecretValue(...)")),
       // Checked by its interface, so this shape does not depend on how certificates are made.
       certificates: optional(implementing("ClusterCertificates", ["_bind"], "build it with ClusterCertificates.terraform() or ClusterCertificates.k3sGenerated()")),

@@ -7,13 +7,13 @@ import { deferredMarkers } from "./deferred";
 import type { Finding } from "./errors";
 
 /**
- * k3s release tags: `v<major>.<minor>.<patch>[-rcN]+k3s<N>`, for example `v1.31.4+k3s1`
+ * k3s release tags: `v<major>.<minor>.<patch>[-rcN]+k3s<N>`, for example `v1.36.4+k3s1`
  * (github.com/k3s-io/k3s/releases).
  */
 export const K3S_RELEASE_TAG = /^v1\.\d{1,2}\.\d{1,2}(-rc\d+)?\+k3s\d+$/;
 
 /** An example tag for messages (the release the README and examples use). */
-export const K3S_RELEASE_TAG_EXAMPLE = "v1.31.4+k3s1";
+export const K3S_RELEASE_TAG_EXAMPLE = "v1.36.4+k3s1";
 
 /** True when `version` is a k3s release tag. */
 export function isK3sReleaseTag(version: unknown): version is string {

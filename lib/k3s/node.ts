@@ -62,7 +62,7 @@ export interface K3sNodeProps {
   readonly tlsSans?: readonly string[];
   /** Packaged components to turn off (servers). @default [] */
   readonly disable?: readonly K3sComponent[];
-  /** k3s release, for example `v1.31.4+k3s1`. */
+  /** k3s release, for example `v1.36.4+k3s1`. */
   readonly version: string;
   /** Further k3s flags, each `--flag=value`. @default [] */
   readonly extraArgs?: readonly string[];

@@ -37,6 +37,74 @@ export interface K3sRelease {
 export const K3S_RELEASES_BASE_URL = "https://github.com/k3s-io/k3s/releases/download";
 
 /**
+ * The k3s release facts the library uses, in one place. Each entry names its source.
+ *
+ * - `stable`: the newest release of the k3s stable channel the library was checked against
+ *   (update.k3s.io/v1-release/channels, channel `stable`; k3s-io/k3s channel.yaml names the channel
+ *   server's config; the release tag on github.com/k3s-io/k3s/releases). v1.36.4+k3s1, 2026-08.
+ * - `supportedMinors`: Kubernetes keeps release branches for the three most recent minor releases
+ *   (kubernetes.io/releases, "Release History"; kubernetes/website data/releases/eol.yaml lists each
+ *   minor's end of life, for example 1.31 on 2025-11-11), and k3s follows the upstream minors
+ *   (docs.k3s.io/release-notes). Counted from `stable`, so the check needs no clock.
+ * - `artifacts`: per architecture, the release binary's asset and the checksum file beside it
+ *   (github.com/k3s-io/k3s/releases; install.sh `download_binary`, `download_hash`), and the
+ *   architecture name flatcar/sysext-bakery uses in image names (bakery.sh `--arch`:
+ *   `x86-64` or `arm64`; release.sh builds both).
+ * - `sysext`: the bakery publishes the extension `k3s` (directory k3s.sysext/, built for the latest
+ *   k3s of every supported Kubernetes minor: k3s.sysext/create.sh `list_latest_release`,
+ *   release_build_versions.txt `k3s latest`) as releases `k3s-<version>` with images
+ *   `k3s-<version>-<x86-64|arm64>.raw` and a `SHA256SUMS` file; the metadata release `k3s` lists
+ *   every version (flatcar/sysext-bakery README "Releases structure in the bakery", docs/k3s.md).
+ *
+ * No source reachable here serves the digests themselves: they are in the release's checksum
+ * files, which a user reads (see {@link k3sDigestSource}).
+ */
+export const K3S_RELEASE_FACTS = {
+  stable: "v1.36.4+k3s1",
+  supportedMinors: 3,
+  artifacts: {
+    [Architecture.AMD64]: { binary: "k3s", checksums: "sha256sum-amd64.txt", sysextArch: "x86-64" },
+    [Architecture.ARM64]: { binary: "k3s-arm64", checksums: "sha256sum-arm64.txt", sysextArch: "arm64" },
+  },
+  sysext: {
+    name: "k3s",
+    releasesUrl: "https://github.com/flatcar/sysext-bakery/releases",
+    checksums: "SHA256SUMS",
+  },
+} as const;
+
+/** The file that lists the SHA-256 of a k3s artifact, as a URL a user can open. */
+export function k3sDigestSource(kind: "binary" | "sysext", version: string, architecture: Architecture): string {
+  if (kind === "binary") {
+    return `${K3S_RELEASES_BASE_URL}/${version}/${K3S_RELEASE_FACTS.artifacts[architecture].checksums}`;
+  }
+  const sysext = K3S_RELEASE_FACTS.sysext;
+  return `${sysext.releasesUrl}/download/${sysext.name}-${version}/${sysext.checksums}`;
+}
+
+/** The bakery image file of k3s `version` for `architecture` (`k3s-v1.36.4+k3s1-x86-64.raw`). */
+export function k3sSysextImage(version: string, architecture: Architecture): string {
+  return `${K3S_RELEASE_FACTS.sysext.name}-${version}-${K3S_RELEASE_FACTS.artifacts[architecture].sysextArch}.raw`;
+}
+
+/**
+ * Why `version` is past upstream support, or undefined while it is supported (or unknown: a newer
+ * minor than the table's stable one). For a synth warning, not an error: an old cluster must still
+ * synthesize so that it can be upgraded.
+ */
+export function k3sEndOfLifeProblem(version: string): string | undefined {
+  const minor = /^v1\.(\d+)\./.exec(version);
+  const stable = /^v1\.(\d+)\./.exec(K3S_RELEASE_FACTS.stable);
+  if (!minor || !stable) return undefined;
+  const oldest = Number(stable[1]) - (K3S_RELEASE_FACTS.supportedMinors - 1);
+  if (Number(minor[1]) >= oldest) return undefined;
+  return (
+    `k3s ${version} is past upstream end of life: Kubernetes supports its three newest minors (1.${oldest} to 1.${stable[1]}; kubernetes.io/releases). ` +
+    `Upgrade one minor at a time to a supported release (the stable channel is at ${K3S_RELEASE_FACTS.stable}).`
+  );
+}
+
+/**
  * Checks an install's release at the call that builds it (`at`, for example
  * `K3sFlatcarInstall.binary`), so a bad version or digest never waits for synth.
  */
@@ -101,7 +169,7 @@ export function checkK3sInstallVersion(at: string, nodeVersion: string, installV
  * sha256sum-<arch>.txt (github.com/k3s-io/k3s/releases; install.sh `download_binary`).
  */
 export function k3sBinaryAsset(architecture: Architecture): string {
-  return architecture === Architecture.ARM64 ? "k3s-arm64" : "k3s";
+  return K3S_RELEASE_FACTS.artifacts[architecture].binary;
 }
 
 /** The unit that runs k3s for this role: `k3s.service` for servers, `k3s-agent.service` for agents (the names k3s's install script and the sysext use). */

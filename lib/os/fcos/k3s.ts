@@ -28,7 +28,7 @@ import { checkK3sNode, parseFlag } from "../../k3s/validate";
 /** Props for {@link K3sFcosInstall.binary}. */
 export interface K3sFcosBinaryProps {
   /**
-   * The k3s release, for example `v1.31.4+k3s1` (github.com/k3s-io/k3s/releases tag). Nodes run
+   * The k3s release, for example `v1.36.4+k3s1` (github.com/k3s-io/k3s/releases tag). Nodes run
    * this release, and `sha256` holds its digests.
    */
   readonly version: string;
@@ -76,7 +76,7 @@ export class K3sFcosInstall {
     return new K3sFcosInstall(release, selinux);
   }
 
-  /** The k3s release this install puts on nodes, for example `v1.31.4+k3s1`. */
+  /** The k3s release this install puts on nodes, for example `v1.36.4+k3s1`. */
   public readonly version: string;
 
   private constructor(

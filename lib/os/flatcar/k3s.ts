@@ -20,6 +20,7 @@ import {
   k3sBinaryAsset,
   K3S_RELEASES_BASE_URL,
   k3sServiceUnit,
+  k3sSysextImage,
   k3sUnitName,
 } from "../../k3s/release";
 import { checkK3sNode } from "../../k3s/validate";
@@ -39,7 +40,7 @@ export { type K3sArtifactHashes, k3sUnitName };
 /** Props for the sysext install. */
 export interface K3sSysextProps {
   /**
-   * The k3s release the image holds, for example `v1.31.4+k3s1` (a k3s release tag; the bakery
+   * The k3s release the image holds, for example `v1.36.4+k3s1` (a k3s release tag; the bakery
    * names its releases `k3s-<version>`). Nodes run this release, and `sha256` holds its digests.
    */
   readonly version: string;
@@ -59,7 +60,7 @@ export interface K3sSysextProps {
 /** Props for the binary install. */
 export interface K3sBinaryProps {
   /**
-   * The k3s release, for example `v1.31.4+k3s1` (github.com/k3s-io/k3s/releases tag). Nodes run
+   * The k3s release, for example `v1.36.4+k3s1` (github.com/k3s-io/k3s/releases tag). Nodes run
    * this release, and `sha256` holds its digests.
    */
   readonly version: string;
@@ -100,7 +101,7 @@ export abstract class K3sFlatcarInstall {
     return new BinaryInstall(props);
   }
 
-  /** The k3s release this install puts on nodes, for example `v1.31.4+k3s1`. */
+  /** The k3s release this install puts on nodes, for example `v1.36.4+k3s1`. */
   public readonly version: string;
   /** @internal the artifacts' digests per architecture, checked at the call. */
   protected readonly sha256: K3sArtifactHashes;
@@ -160,9 +161,8 @@ class SysextInstall extends K3sFlatcarInstall {
   }
 
   public _apply(config: IgnitionConfig, node: K3sNodeProps, architecture: Architecture, at: string): void {
-    // Bakery image names use x86-64 / arm64 (sysext-bakery docs/k3s.md: k3s-v1.32.2+k3s1-x86-64.raw).
-    const arch = architecture === Architecture.ARM64 ? "arm64" : "x86-64";
-    const image = `k3s-${this.version}-${arch}.raw`;
+    // Bakery image names use x86-64 / arm64 (the table in lib/k3s/release.ts, from sysext-bakery docs/k3s.md).
+    const image = k3sSysextImage(this.version, architecture);
     const sha256 = this.hashFor(architecture, at, image);
     // Flatcar's bakery host rewrites <base>/<ext>-<version>-<arch>.raw to the GitHub release asset
     // (sysext-bakery README, "Releases structure in the bakery").
