@@ -3,112 +3,21 @@ import { MicroOsError } from "../core/errors";
 import type { SizeInput } from "../core/size";
 import { isK3sReleaseTag, K3S_API_PORT, K3S_RELEASE_TAG_EXAMPLE } from "../core/k3s";
 import type { ConfigCustomizer, ConfigFormat } from "../core/format";
-import { Architecture, isDnsLabel, NodeRole, type NodeSpec, type Taint } from "../core/node";
+import { Architecture, isDnsLabel, NodeRole, type NodeSpec } from "../core/node";
 import { IgnitionConfig } from "../ignition/config";
 import { IGNITION_FORMAT } from "../ignition/format";
-import { K3S_DEFAULT_CIDRS, K3sComponent, K3sRole, type K3sNodeProps } from "../k3s/node";
-import type { IOperatingSystem, NodeBootstrap } from "../os/os";
+import { K3S_DEFAULT_CIDRS, K3sRole, type K3sNodeProps } from "../k3s/node";
+import type { NodeBootstrap } from "../os/os";
 import type { RenderedConfig } from "../core/format";
-import type { IPlatform, MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform/platform";
+import type { MachineInfo, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform/platform";
 import { checkProps } from "../core/props";
-import { CLUSTER_PROPS } from "./props-shape";
+import { type ClusterProps, CLUSTER_PROPS, type PoolProps } from "./props";
 import { k3sSecureToken } from "../k3s/certificates";
 import { k3sEndOfLifeProblem } from "../k3s/release";
 import { type BoundCertificates, ClusterCertificates } from "./certificates";
 import { ClusterToken } from "./token";
 
-/** The controllers: k3s servers with embedded etcd. */
-export interface ControllersProps {
-  /** How many; 1, or an odd number for etcd quorum. @default 1 */
-  readonly count?: number;
-  /**
-   * Machine size: `MachineSize.instanceType("t3.medium")` on AWS, `MachineSize.cpuMemory(2, 4096)`
-   * on libvirt, or the platform's spelling (`"t3.medium"`, `"2x4096"`). @default - the platform's default
-   */
-  readonly size?: SizeInput;
-  /** @default Architecture.AMD64 */
-  readonly architecture?: Architecture;
-  /** Root disk in GiB. @default - the platform's default */
-  readonly diskGib?: number;
-}
-
-/** A named pool of workers (k3s agents) that share a size and a config. */
-export interface PoolProps {
-  /** DNS label, unique in the cluster; part of every node name and Terraform address of the pool. */
-  readonly name: string;
-  /** How many nodes; they are named `<cluster>-<pool>-<i>`. Give `nodeNames` instead to name them. */
-  readonly count?: number;
-  /** Explicit node name suffixes (`<cluster>-<pool>-<suffix>`); removing one touches only that node. @default - from count */
-  readonly nodeNames?: readonly string[];
-  /** Machine size (see {@link ControllersProps.size}). @default - the platform's default */
-  readonly size?: SizeInput;
-  /** @default Architecture.AMD64 */
-  readonly architecture?: Architecture;
-  /** Kubernetes labels. @default {} */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Kubernetes taints. @default [] */
-  readonly taints?: readonly Taint[];
-  /** Spot capacity (AWS). @default false */
-  readonly spot?: boolean;
-  /** Root disk in GiB. @default - the platform's default */
-  readonly diskGib?: number;
-}
-
-/** k3s options. */
-export interface KubernetesProps {
-  /**
-   * k3s release, for example `v1.36.4+k3s1` (github.com/k3s-io/k3s/releases tag format). The OS
-   * knows the release it runs (k3OS bundles one; Flatcar's `k3sInstall` names the one it installs,
-   * with its digests), so leave this out; a version that differs from the OS's is refused.
-   * @default - the OS's release
-   */
-  readonly k3sVersion?: string;
-  /**
-   * Where the cluster token comes from: a plain secret (not a `K10...` token), since the first
-   * server starts the cluster with it and joining nodes get its secure form.
-   * @default ClusterToken.random()
-   */
-  readonly token?: ClusterToken;
-  /**
-   * Where the cluster's certificate authorities come from. By default they are made in the
-   * Terraform run, so the stack outputs a sensitive `kubeconfig` and nodes join with the token's
-   * secure form, which pins the server CA.
-   * @default ClusterCertificates.terraform()
-   */
-  readonly certificates?: ClusterCertificates;
-  /** Packaged components to turn off. @default [] */
-  readonly disable?: readonly K3sComponent[];
-  /** Further flags for servers. @default [] */
-  readonly serverArgs?: readonly string[];
-  /** Further flags for agents. @default [] */
-  readonly agentArgs?: readonly string[];
-}
-
-/** Who may reach the cluster (AWS security groups). */
-export interface AccessProps {
-  /** CIDRs allowed to reach the Kubernetes API (6443). @default [] - nobody outside the VPC */
-  readonly apiCidrs?: readonly string[];
-  /** CIDRs allowed to reach SSH (22). @default [] - SSH closed */
-  readonly sshCidrs?: readonly string[];
-}
-
-/** Properties of a {@link Cluster}. */
-export interface ClusterProps<B extends PlatformBinding = PlatformBinding> {
-  /** The micro-OS on every node: `Flatcar.channel(...)` or `K3os.release(...)`. */
-  readonly os: IOperatingSystem;
-  /** Where the machines run: `AwsPlatform.newVpc(...)` or `LibvirtPlatform.local(...)`. */
-  readonly platform: IPlatform<B>;
-  /** @default - one controller of the platform's default size */
-  readonly controllers?: ControllersProps;
-  /** Worker pools. @default [] */
-  readonly pools?: readonly PoolProps[];
-  /** k3s settings. @default - no Kubernetes: hosts only (Flatcar), see examples/flatcar-containers */
-  readonly kubernetes?: KubernetesProps;
-  /** OpenSSH public keys for the admin user of every node. @default [] */
-  readonly sshKeys?: readonly string[];
-  /** Who may reach the API and SSH (AWS security groups). @default - API from inside the network only, SSH closed */
-  readonly access?: AccessProps;
-}
+export type { AccessProps, ClusterProps, ControllersProps, KubernetesProps, PoolProps } from "./props";
 
 /** A node's config source: renders once the stack is synthesized, and freezes the escape hatches then. */
 class ClusterConfig implements NodeConfigSource {
@@ -307,7 +216,7 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     if (!isDnsLabel(id)) {
       throw new MicroOsError(this.node.path, "id", `"${id}" is not a DNS label`, "use lower-case letters, digits and '-', at most 63 characters");
     }
-    // Every prop's type and form, for JavaScript callers too (lib/cluster/props-shape.ts).
+    // Every prop's type and form, for JavaScript callers too (lib/cluster/props.ts).
     checkProps(this.node.path, "", props, CLUSTER_PROPS);
     const os = props.os;
     if (!os.supportsPlatform(props.platform.profileKey)) {

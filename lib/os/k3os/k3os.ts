@@ -19,7 +19,7 @@ import { applyK3sToK3os } from "./k3s";
 import { k3osLibvirtProfile } from "./libvirt";
 import { checkProps, object, oneOf, optional, str } from "../../core/props";
 
-// K3osProps at run time; `config` is checked by K3osConfig itself (lib/k3os/props-shape.ts).
+// K3osProps at run time; `config` is checked by K3osConfig itself (lib/k3os/props.ts).
 const K3OS_PROPS = object({
   amis: optional(object({ amd64: optional(str({ fix: "give an AMI id like ami-0123456789abcdef0" })), arm64: optional(str({ fix: "give an AMI id like ami-0123456789abcdef0" })) })),
   delivery: optional(oneOf(K3osDelivery, "K3osDelivery")),
