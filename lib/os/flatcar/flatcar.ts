@@ -19,7 +19,9 @@ import { applyK3s, K3sFlatcarInstall } from "./k3s";
 import { setNtpServers, setTimezone } from "./time";
 import { FlatcarUpdates, RebootStrategy } from "./updates";
 import { checkProps } from "../../core/props";
-import { FLATCAR_PROPS } from "./props-shape";
+import { FLATCAR_PROPS, type FlatcarProps } from "./props";
+
+export type { FlatcarNodeCustomizer, FlatcarProps } from "./props";
 
 /** A Flatcar release channel (flatcar.org releases; FACTS.md). */
 export enum FlatcarChannel {
@@ -27,44 +29,6 @@ export enum FlatcarChannel {
   BETA = "beta",
   ALPHA = "alpha",
   LTS = "lts",
-}
-
-/** A hook that edits a node's Ignition config after the OS has rendered its own parts. */
-export type FlatcarNodeCustomizer = (config: IgnitionConfig, node: NodeBootstrap) => void;
-
-/** Options for a Flatcar operating system. */
-export interface FlatcarProps {
-  /**
-   * Ignition spec version of the rendered configs. 3.4.0 needs Flatcar 3535.0.0 or newer
-   * (flatcar/Flatcar#1000).
-   * @default IgnitionVersion.V3_3_0 (read by every Flatcar from 3185.0.0)
-   */
-  readonly ignitionVersion?: IgnitionVersion;
-  /**
-   * Updates on controllers.
-   * @default FlatcarUpdates.automatic({ strategy: RebootStrategy.OFF }): updates download and
-   * wait on the passive partition; a controller boots the new release on its next reboot, which
-   * the operator does one controller at a time, so etcd never loses quorum to an update.
-   */
-  readonly controllerUpdates?: FlatcarUpdates;
-  /**
-   * Updates on workers.
-   * @default FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT }): Flatcar's own default;
-   * workers reboot into each release (set a `window` to keep reboots to quiet hours).
-   */
-  readonly workerUpdates?: FlatcarUpdates;
-  /** tz database name for every node, for example `Europe/Berlin`. @default - UTC (Flatcar's default and recommendation) */
-  readonly timezone?: string;
-  /** NTP servers for systemd-timesyncd. @default - servers from DHCP, else Flatcar's pool */
-  readonly ntpServers?: readonly string[];
-  /**
-   * How k3s gets onto nodes that run it (`K3sFlatcarInstall.sysext({ version, sha256 })`, the
-   * sysext-bakery image, or `.binary({ version, sha256 })`); nodes run its `version`. Required once any node carries k3s settings.
-   * @default - none: rendering a node with k3s fails and says to set it
-   */
-  readonly k3sInstall?: K3sFlatcarInstall;
-  /** Edits each node's config last, after hostname, keys, updates, time, k3s and the cluster's escape hatches. @default - none */
-  readonly customize?: FlatcarNodeCustomizer;
 }
 
 // Flatcar versions are MAJOR.MINOR.PATCH, for example 4081.2.0 (release server directory names).
