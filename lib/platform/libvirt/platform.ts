@@ -15,69 +15,15 @@ import { LibvirtMachine, ReplacementPolicy, type SharedIgnition, configHash } fr
 import { AddressPlacement, LibvirtNetwork } from "./network";
 import { type LibvirtBootProfile, type LibvirtImageSource, LIBVIRT_BOOT_PROFILE } from "./profile";
 import { checkProps } from "../../core/props";
-import { LIBVIRT_LOCAL_PROPS } from "./props-shape";
+import { LIBVIRT_LOCAL_PROPS, type LibvirtLocalProps } from "./props";
 import { DEFAULT_LIBVIRT_PROVIDER_VERSION, LIBVIRT_LOCAL_URI, LibvirtProviderVersion, checkLibvirtProviderVersion, ensureLibvirtProvider } from "./provider";
 import { LibvirtImage09 } from "./v09/image";
 import { LibvirtMachine09, type SharedIgnition09, uploadedConfig } from "./v09/machine";
 
+export type { LibvirtLocalProps } from "./props";
+
 /** A machine of either provider version; `provider` tells them apart. */
 export type AnyLibvirtMachine = LibvirtMachine | LibvirtMachine09;
-
-/** Props of {@link LibvirtPlatform.local}. */
-export interface LibvirtLocalProps {
-  /**
-   * The dmacvicar/libvirt provider version the resources are written for, and pinned in
-   * `required_providers`. Every option works on both; the resources differ, so moving a deployed
-   * cluster from 0.8.3 to 0.9.7 replaces its machines (lib/platform/libvirt/README.md).
-   * @default LibvirtProviderVersion.V0_9_7
-   */
-  readonly provider?: LibvirtProviderVersion;
-  /** libvirt connection URI. @default "qemu:///system" */
-  readonly uri?: string;
-  /** IPv4 block of the cluster's NAT network. @default "10.17.3.0/24" */
-  readonly cidr?: string;
-  /** DNS domain of the network. @default - `<clusterName>.internal` */
-  readonly domain?: string;
-  /** Blocks the network must not overlap. @default - the cluster's Kubernetes pod and service networks */
-  readonly avoidCidrs?: readonly string[];
-  /**
-   * Fixed addresses by node name. Other nodes get an address that depends on the node alone: the
-   * i-th controller the i-th address from `firstHostOffset`; pool node `<cluster>-<pool>-<i>` slot
-   * `hash(pool) + i` of the by-name region; any other name a slot from a hash of its name (see
-   * AddressPlacement). Adding or removing nodes never moves another; two nodes that would share
-   * an address are refused, naming both: pin the newer one here. @default {}
-   */
-  readonly addresses?: Readonly<Record<string, string>>;
-  /**
-   * Offset of the first controller's address; 16 sequential addresses (a quarter of the block
-   * below /26) follow it, then the workers' region. @default 10, or 2 in blocks smaller than /27
-   */
-  readonly firstHostOffset?: number;
-  /** Storage pool name. @default - the cluster name */
-  readonly poolName?: string;
-  /** Directory of the storage pool on the host. @default - `/var/lib/libvirt/images/<poolName>` */
-  readonly poolPath?: string;
-  /** Machine size when a request names none (`MachineSize.cpuMemory(2, 2048)` or `"2x2048"`). @default "2x2048" */
-  readonly size?: SizeInput;
-  /** Root disk size when a request names none. @default 20 */
-  readonly diskGib?: number;
-  /** Policy for controllers. @default ReplacementPolicy.KEEP */
-  readonly controllerReplacement?: ReplacementPolicy;
-  /** Policy for workers. @default ReplacementPolicy.REPLACE */
-  readonly workerReplacement?: ReplacementPolicy;
-  /**
-   * Workers of a pool boot one shared Ignition (one `libvirt_ignition` per pool instead of per
-   * node) and take their host name from the network's DHCP host entry, as systemd-networkd does
-   * by default (systemd.network, `[DHCPv4] UseHostname=`). Smaller output and faster synth for
-   * large pools; per-node escape hatches are then refused.
-   * @default false - each node's config names its host
-   */
-  readonly shareWorkerConfigs?: boolean;
-  /** UEFI firmware path on the host; required for arm64 nodes. @default - BIOS boot */
-  readonly uefiFirmware?: string;
-  /** UEFI variables template path on the host. @default - libvirt's default */
-  readonly uefiVarsTemplate?: string;
-}
 
 /** A libvirt size: `MachineSize.cpuMemory(vcpu, memoryMib)` or `<vcpu>x<memoryMiB>`, for example `2x4096`. */
 export function parseLibvirtSize(at: string, field: string, size: SizeInput): { vcpu: number; memoryMib: number } {

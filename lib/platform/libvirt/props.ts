@@ -1,15 +1,73 @@
 /**
- * The shape of {@link LibvirtLocalProps}, checked at `LibvirtPlatform.local` (lib/core/props.ts):
+ * The props of `LibvirtPlatform.local` ({@link LibvirtLocalProps}) and their shape at run time, in
+ * one file; the shape is checked at `LibvirtPlatform.local` (lib/core/props.ts):
  * unknown options, wrong types, enum spellings, the connection URI's form, host paths that must be
  * absolute, and fixed addresses that are IPv4 addresses. Ranges the platform checks with its own
  * messages (sizes, offsets, the network's CIDR arithmetic) stay where they are.
  */
 import * as ipaddr from "ipaddr.js";
 import { type ShapeOf, bool, list, num, object, oneOf, optional, record, type Shape, str } from "../../core/props";
-import { MachineSize } from "../../core/size";
+import { MachineSize, type SizeInput } from "../../core/size";
 import { cidr } from "../../core/ipv4";
 import { isDnsSubdomain } from "../../core/names";
-import type { LibvirtLocalProps } from "./platform";
+import { ReplacementPolicy } from "../platform";
+import type { LibvirtProviderVersion } from "./provider";
+
+/** Props of {@link LibvirtPlatform.local}. */
+export interface LibvirtLocalProps {
+  /**
+   * The dmacvicar/libvirt provider version the resources are written for, and pinned in
+   * `required_providers`. Every option works on both; the resources differ, so moving a deployed
+   * cluster from 0.8.3 to 0.9.7 replaces its machines (lib/platform/libvirt/README.md).
+   * @default LibvirtProviderVersion.V0_9_7
+   */
+  readonly provider?: LibvirtProviderVersion;
+  /** libvirt connection URI. @default "qemu:///system" */
+  readonly uri?: string;
+  /** IPv4 block of the cluster's NAT network. @default "10.17.3.0/24" */
+  readonly cidr?: string;
+  /** DNS domain of the network. @default - `<clusterName>.internal` */
+  readonly domain?: string;
+  /** Blocks the network must not overlap. @default - the cluster's Kubernetes pod and service networks */
+  readonly avoidCidrs?: readonly string[];
+  /**
+   * Fixed addresses by node name. Other nodes get an address that depends on the node alone: the
+   * i-th controller the i-th address from `firstHostOffset`; pool node `<cluster>-<pool>-<i>` slot
+   * `hash(pool) + i` of the by-name region; any other name a slot from a hash of its name (see
+   * AddressPlacement). Adding or removing nodes never moves another; two nodes that would share
+   * an address are refused, naming both: pin the newer one here. @default {}
+   */
+  readonly addresses?: Readonly<Record<string, string>>;
+  /**
+   * Offset of the first controller's address; 16 sequential addresses (a quarter of the block
+   * below /26) follow it, then the workers' region. @default 10, or 2 in blocks smaller than /27
+   */
+  readonly firstHostOffset?: number;
+  /** Storage pool name. @default - the cluster name */
+  readonly poolName?: string;
+  /** Directory of the storage pool on the host. @default - `/var/lib/libvirt/images/<poolName>` */
+  readonly poolPath?: string;
+  /** Machine size when a request names none (`MachineSize.cpuMemory(2, 2048)` or `"2x2048"`). @default "2x2048" */
+  readonly size?: SizeInput;
+  /** Root disk size when a request names none. @default 20 */
+  readonly diskGib?: number;
+  /** Policy for controllers. @default ReplacementPolicy.KEEP */
+  readonly controllerReplacement?: ReplacementPolicy;
+  /** Policy for workers. @default ReplacementPolicy.REPLACE */
+  readonly workerReplacement?: ReplacementPolicy;
+  /**
+   * Workers of a pool boot one shared Ignition (one `libvirt_ignition` per pool instead of per
+   * node) and take their host name from the network's DHCP host entry, as systemd-networkd does
+   * by default (systemd.network, `[DHCPv4] UseHostname=`). Smaller output and faster synth for
+   * large pools; per-node escape hatches are then refused.
+   * @default false - each node's config names its host
+   */
+  readonly shareWorkerConfigs?: boolean;
+  /** UEFI firmware path on the host; required for arm64 nodes. @default - BIOS boot */
+  readonly uefiFirmware?: string;
+  /** UEFI variables template path on the host. @default - libvirt's default */
+  readonly uefiVarsTemplate?: string;
+}
 
 // libvirt connection URIs (libvirt.org/uri.html, "Remote URIs" and "Local URIs"):
 // `driver[+transport]://[username@][hostname][:port]/[path][?extraparameters]`, transports unix,
@@ -31,7 +89,7 @@ export function libvirtUriProblem(uri: string): string | undefined {
 
 const absolute = (what: string): Shape =>
   str({ fix: `give the absolute path of ${what} on the host`, test: (p) => (!p.startsWith("/") ? "is not an absolute path" : p.split("/").includes("..") ? "has .. segments" : undefined) });
-const replacement = optional(oneOf({ REPLACE: "replace", KEEP: "keep" }, "ReplacementPolicy"));
+const replacement = optional(oneOf(ReplacementPolicy, "ReplacementPolicy"));
 const checkedLater: Shape = () => undefined;
 
 /** {@link LibvirtLocalProps} at run time. */
