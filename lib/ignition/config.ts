@@ -21,6 +21,7 @@ import type {
   UserSpec,
 } from "./spec";
 import { IgnitionVersion } from "./version";
+import { applyButane } from "./butane/translate";
 
 export { IgnitionVersion };
 
@@ -782,6 +783,19 @@ export class IgnitionConfig {
 
   // -------------------------------------------------------------------------------------------
   // merge
+
+  /**
+   * Adds a Butane config (YAML text; variants `flatcar` 1.0.0-1.1.0 and `fcos` 1.x): its files,
+   * directories, links, units, dropins, users, groups and kernel arguments, through the typed calls
+   * above, merged as {@link merge} does. What Butane reads from local files at transpile time, and
+   * parts without a typed call here, are refused naming the Butane field (lib/ignition/butane).
+   * The config is left as it was when the call is refused.
+   */
+  public addButane(yamlText: string): this {
+    const part = new IgnitionConfig({ version: this.version, name: this.name });
+    applyButane(part, yamlText, this.name);
+    return this.merge(part);
+  }
 
   /**
    * Adds everything `other` holds to this config. Paths, units, users, groups, devices and

@@ -1,0 +1,42 @@
+/**
+ * Typhoon-style Butane snippets (poseidon/typhoon docs/advanced/customization.md: custom-files.yaml
+ * and custom-units.yaml, Flatcar Linux, carried over in test/fixtures/butane/cases.ts) added to a pool lands in every node's
+ * config of that pool, as the node reads it, and in no other node's (issue 24). Read with the
+ * testing kit from the synthesized stack, on libvirt (one config per node) and on AWS.
+ */
+import { describe, expect, it } from "vitest";
+import { WorkerPlacement } from "../lib/platform/aws";
+import { synthCluster } from "../lib/testing";
+import { CASES } from "./fixtures/butane/cases";
+import { flatcarAws, flatcarLibvirt, type KitCluster } from "./testing-kit-clusters";
+
+/** Typhoon's two Flatcar snippets, custom-files.yaml and custom-units.yaml, as Typhoon's `worker_snippets` list holds them. */
+export const TYPHOON_SNIPPETS = ["Typhoon's Flatcar custom-files snippet", "Typhoon's Flatcar custom-units snippet"].map((name) => CASES.find((c) => c.name === name)!.butane);
+
+function check(kit: KitCluster): void {
+  for (const snippet of TYPHOON_SNIPPETS) kit.cluster.pool("general").ignition.addButane(snippet);
+  const synth = synthCluster(kit.stack);
+  const pool = synth.nodes().filter((n) => n.name.startsWith("demo-general-"));
+  const others = synth.nodes().filter((n) => !n.name.startsWith("demo-general-"));
+  expect(pool.map((n) => n.name)).toEqual(["demo-general-0", "demo-general-1"]);
+  expect(others.length).toBeGreaterThan(0);
+  for (const n of pool) {
+    expect(n.file("/opt/hello"), n.name).toMatchObject({ contents: "Hello World\n", mode: 0o644 });
+    expect(n.unit("hello.service"), n.name).toMatchObject({ enabled: true, contents: expect.stringContaining("ExecStart=/usr/bin/echo Hello World!\n") });
+  }
+  for (const n of others) {
+    expect(n.file("/opt/hello"), n.name).toBeUndefined();
+    expect(n.unit("hello.service"), n.name).toBeUndefined();
+  }
+}
+
+describe("a Butane snippet on a pool", () => {
+  it("lands in every node of the pool on libvirt, and nowhere else", () => check(flatcarLibvirt()));
+  it("lands in every node of the pool on AWS, and nowhere else", () => check(flatcarAws(WorkerPlacement.INSTANCES)));
+
+  it("clashes with what the pool already has, at the call", () => {
+    const kit = flatcarLibvirt();
+    kit.cluster.pool("general").ignition.addFile("/opt/hello", "typed\n");
+    expect(() => kit.cluster.pool("general").ignition.addButane(TYPHOON_SNIPPETS[0])).toThrow(/\/opt\/hello/);
+  });
+});
