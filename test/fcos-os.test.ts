@@ -72,11 +72,13 @@ const errorOf = (f: () => unknown): MicroOsError => {
 describe("Fedora CoreOS as an operating system", () => {
   const os = FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: install });
 
-  it("reads Ignition, renders spec 3.4.0 by default, and runs the k3s release its install carries", () => {
+  it("reads Ignition, renders spec 3.6.0 (what every stream's Ignition 2.26 reads) by default, and runs the k3s release its install carries", () => {
     expect(os.name).toBe("Fedora CoreOS");
     expect(os.configFormat).toBe(IGNITION_FORMAT);
     expect(os.k3sVersion).toBe(VERSION);
-    expect(specOf(os, plain).ignition.version).toBe("3.4.0");
+    expect(specOf(os, plain).ignition.version).toBe("3.6.0");
+    expect(FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1").ignitionVersion).toBe(IgnitionVersion.V3_6_0);
+    expect(FedoraCoreOs.release(FcosStream.STABLE, "40.20240906.3.0").ignitionVersion).toBe(IgnitionVersion.V3_4_0);
     expect(specOf(FedoraCoreOs.stream(FcosStream.NEXT, { ignitionVersion: IgnitionVersion.V3_3_0 }), plain).ignition.version).toBe("3.3.0");
   });
 
@@ -268,7 +270,8 @@ describe("Fedora CoreOS releases and refusals", () => {
     ["a version that is not X.Y.Z.A", () => FedoraCoreOs.release(FcosStream.STABLE, "44.3.1"), "fcos: version: `44.3.1` is not a Fedora CoreOS version."],
     ["a release of another stream", () => FedoraCoreOs.release(FcosStream.STABLE, "44.20260810.2.0"), "fcos: version: 44.20260810.2.0 is a testing release, not one of stable (its third number is 2; stable releases have 3). Fix: use FcosStream.TESTING, or pin a stable release"],
     ["a development build", () => FedoraCoreOs.release(FcosStream.NEXT, "44.20260810.10.3"), "fcos: version: 44.20260810.10.3 is not a release, not one of next"],
-    ["an Ignition version it does not render", () => FedoraCoreOs.stream(FcosStream.STABLE, { ignitionVersion: "3.5.0" as IgnitionVersion }), "fcos: ignitionVersion: `3.5.0` is not an Ignition version this library renders."],
+    ["an Ignition version it does not render", () => FedoraCoreOs.stream(FcosStream.STABLE, { ignitionVersion: "3.9.0" as IgnitionVersion }), "fcos: ignitionVersion: `3.9.0` is not an Ignition version this library renders."],
+    ["a spec newer than the pinned release reads", () => FedoraCoreOs.release(FcosStream.STABLE, "40.20240906.3.0", { ignitionVersion: IgnitionVersion.V3_5_0 }), "fcos: ignitionVersion: Fedora CoreOS 40.20240906.3.0 reads Ignition spec 3.5.0 only from 44.0.0.0; it reads up to 3.4.0."],
     ["updates that are not FcosUpdates", () => FedoraCoreOs.stream(FcosStream.STABLE, { workerUpdates: {} as FcosUpdates }), "fcos: workerUpdates: the value is not an FcosUpdates."],
     ["a time zone that is not a tz name", () => FedoraCoreOs.stream(FcosStream.STABLE, { timezone: "Berlin time" }), "fcos: timezone: `Berlin time` is not a tz database name."],
     ["a customize hook that is not a function", () => FedoraCoreOs.stream(FcosStream.STABLE, { customize: "x" as unknown as () => void }), "fcos: customize: the value is not a function."],
@@ -300,7 +303,7 @@ describe("Fedora CoreOS boot profiles", () => {
   it("fetches a config kept in S3 with a replace stub of the same spec version, verified by SHA-512", () => {
     const fetch = FedoraCoreOs.stream(FcosStream.STABLE).bootProfile(AWS_BOOT_PROFILE, spec()).fetch!;
     const stub = JSON.parse(fetch.stub("s3://bucket/node.ign", "ab".repeat(64)));
-    expect(stub).toEqual({ ignition: { version: "3.4.0", config: { replace: { source: "s3://bucket/node.ign", verification: { hash: `sha512-${"ab".repeat(64)}` } } } } });
+    expect(stub).toEqual({ ignition: { version: "3.6.0", config: { replace: { source: "s3://bucket/node.ign", verification: { hash: `sha512-${"ab".repeat(64)}` } } } } });
     expect(fetch.keySuffix).toBe(".ign");
     expect(allProblems(JSON.stringify(stub))).toEqual([]);
   });

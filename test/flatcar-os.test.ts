@@ -66,12 +66,21 @@ function representative(): { os: Flatcar; node: NodeBootstrap } {
 }
 
 describe("Flatcar as an operating system", () => {
-  it("is the Flatcar family with Ignition 3.3.0 by default", () => {
+  it("is the Flatcar family with the Ignition spec its current Stable reads (3.5.0) by default", () => {
     const os = Flatcar.channel(FlatcarChannel.STABLE);
     expect(os.name).toBe("Flatcar Container Linux");
     expect(os.configFormat).toBe(IGNITION_FORMAT);
-    expect(os.ignitionVersion).toBe(IgnitionVersion.V3_3_0);
-    expect(render(os, node(NodeRole.WORKER)).spec.ignition.version).toBe("3.3.0");
+    expect(os.ignitionVersion).toBe(IgnitionVersion.V3_5_0);
+    expect(render(os, node(NodeRole.WORKER)).spec.ignition.version).toBe("3.5.0");
+    expect(Flatcar.channel(FlatcarChannel.LTS).ignitionVersion).toBe(IgnitionVersion.V3_4_0);
+  });
+
+  it("renders a pinned release at the newest spec that release reads (FLATCAR_SPECS)", () => {
+    expect(Flatcar.release(FlatcarChannel.STABLE, "3227.2.0").ignitionVersion).toBe(IgnitionVersion.V3_3_0);
+    expect(Flatcar.release(FlatcarChannel.STABLE, "3510.2.8").ignitionVersion).toBe(IgnitionVersion.V3_3_0);
+    expect(Flatcar.release(FlatcarChannel.STABLE, "4081.2.0").ignitionVersion).toBe(IgnitionVersion.V3_4_0);
+    expect(Flatcar.release(FlatcarChannel.STABLE, "4593.2.5").ignitionVersion).toBe(IgnitionVersion.V3_5_0);
+    expect(Flatcar.release(FlatcarChannel.STABLE, "4593.2.5", { ignitionVersion: IgnitionVersion.V3_3_0 }).ignitionVersion).toBe(IgnitionVersion.V3_3_0);
   });
 
   it("accepts the channel as its string name", () => {
@@ -251,8 +260,10 @@ const badInputs: BadCase[] = [
   ["a version with a v prefix", () => Flatcar.release(FlatcarChannel.STABLE, "v4081.2.0"), /version: `v4081\.2\.0` is not a Flatcar version\. Fix: give MAJOR\.MINOR\.PATCH/],
   ["a version with two parts", () => Flatcar.release(FlatcarChannel.STABLE, "4081.2"), /version: `4081\.2` is not a Flatcar version/],
   ["a release before Ignition spec 3", () => Flatcar.release(FlatcarChannel.STABLE, "3139.2.3"), /version: Flatcar 3139\.2\.3 predates Ignition spec 3 \(read from 3185\.0\.0\)\. Fix: pin 3185\.0\.0 or newer/],
-  ["Ignition 3.4.0 on a release before 3535", () => Flatcar.release(FlatcarChannel.STABLE, "3510.2.8", { ignitionVersion: IgnitionVersion.V3_4_0 }), /ignitionVersion: Flatcar 3510\.2\.8 reads Ignition spec 3\.4\.0 only from 3535\.0\.0\. Fix: use IgnitionVersion\.V3_3_0/],
-  ["an unknown Ignition version", () => Flatcar.channel(FlatcarChannel.STABLE, { ignitionVersion: "3.5.0" as IgnitionVersion }), /ignitionVersion: `3\.5\.0` is not an Ignition version this library renders/],
+  ["Ignition 3.4.0 on a release before 3535", () => Flatcar.release(FlatcarChannel.STABLE, "3510.2.8", { ignitionVersion: IgnitionVersion.V3_4_0 }), /ignitionVersion: Flatcar 3510\.2\.8 reads Ignition spec 3\.4\.0 only from 3535\.0\.0; it reads up to 3\.3\.0\. Fix: use IgnitionVersion\.V3_3_0, or pin 3535\.0\.0 or newer/],
+  ["an unknown Ignition version", () => Flatcar.channel(FlatcarChannel.STABLE, { ignitionVersion: "3.9.0" as IgnitionVersion }), /ignitionVersion: `3\.9\.0` is not an Ignition version this library renders/],
+  ["Ignition 3.5.0 on a release before 4593", () => Flatcar.release(FlatcarChannel.STABLE, "4081.2.0", { ignitionVersion: IgnitionVersion.V3_5_0 }), /ignitionVersion: Flatcar 4081\.2\.0 reads Ignition spec 3\.5\.0 only from 4593\.0\.0; it reads up to 3\.4\.0\. Fix: use IgnitionVersion\.V3_4_0, or pin 4593\.0\.0 or newer \(Stable 4593\.2\.5/],
+  ["Ignition 3.6.0, which no Flatcar reads yet", () => Flatcar.channel(FlatcarChannel.STABLE, { ignitionVersion: IgnitionVersion.V3_6_0 }), /ignitionVersion: Flatcar stable's current release reads Ignition spec 3\.6\.0 only from a later release; it reads up to 3\.5\.0\. Fix: use IgnitionVersion\.V3_5_0; no Flatcar release known here reads 3\.6\.0 yet/],
   ["update settings that are a plain object", () => Flatcar.channel(FlatcarChannel.STABLE, { workerUpdates: { strategy: "reboot" } as never }), /workerUpdates: the value is not a FlatcarUpdates\. Fix: build it with FlatcarUpdates\.automatic/],
   ["a bad time zone, at construction", () => Flatcar.channel(FlatcarChannel.STABLE, { timezone: "Mars/Olympus Mons" }), /timezone: `Mars\/Olympus Mons` is not a tz database name/],
   ["bad NTP servers, at construction", () => Flatcar.channel(FlatcarChannel.STABLE, { ntpServers: ["not a host"] }), /ntpServers\[0\]: `not a host` is not a host name or IP address/],

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
-import { FilesystemFormat, IgnitionConfig, IgnitionVersion, RaidLevel, type LuksOptions, type RaidOptions } from "../lib/ignition";
+import { type ClevisCustomPin, FilesystemFormat, IgnitionConfig, IgnitionVersion, RaidLevel, type RaidOptions } from "../lib/ignition";
+import { FLATCAR_VARIANT } from "../lib/os/flatcar/releases";
 import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
 import { need } from "./helpers/external";
 
@@ -19,6 +20,9 @@ const KEY_BLOB = (type: string) => {
 const ED25519 = `ssh-ed25519 ${KEY_BLOB("ssh-ed25519")} a@b`;
 const HEX512 = "ab".repeat(64);
 const c33 = () => new IgnitionConfig();
+const c35 = () => new IgnitionConfig({ version: IgnitionVersion.V3_5_0 });
+const c36 = () => new IgnitionConfig({ version: IgnitionVersion.V3_6_0 });
+const flatcar = () => new IgnitionConfig({ version: IgnitionVersion.V3_5_0, variant: FLATCAR_VARIANT });
 const c34 = () => new IgnitionConfig({ version: IgnitionVersion.V3_4_0 });
 
 /** Runs `build` and returns the MicroOsError it throws (failing if it throws anything else). */
@@ -108,9 +112,23 @@ const cases: Case[] = [
   { name: "luks discard under spec 3.3.0", build: () => c33().addLuks("d", { device: "/dev/vdb", discard: true }), field: "storage.luks[d].discard", message: /luks discard needs Ignition spec 3\.4\.0.*IgnitionVersion\.V3_4_0/ },
   { name: "luks openOptions under spec 3.3.0", build: () => c33().addLuks("d", { device: "/dev/vdb", openOptions: ["--allow-discards"] }), field: "storage.luks[d].openOptions", message: /luks openOptions needs Ignition spec 3\.4\.0/ },
   { name: "an arn that is not an S3 object", build: () => c34().addRemoteFile("/a", { source: "arn:aws:iam::123456789012:role/x" }), field: "storage.files[/a].contents.source", message: /is not an S3 object ARN/ },
-  { name: "an unknown spec version", build: () => new IgnitionConfig({ version: "3.5.0" as IgnitionVersion }), field: "version", message: /"3\.5\.0" is not a spec version this library renders/ },
+  { name: "an unknown spec version", build: () => new IgnitionConfig({ version: "3.9.0" as IgnitionVersion }), field: "version", message: /"3\.9\.0" is not a spec version this library renders/ },
   // devices
-  { name: "luks with clevis", build: () => c33().addLuks("d", { device: "/dev/vdb", clevis: { tpm2: true } } as unknown as LuksOptions), field: "storage.luks[d].clevis", message: /Flatcar does not support clevis/ },
+  { name: "luks with clevis on Flatcar", build: () => flatcar().addLuks("d", { device: "/dev/vdb", clevis: { tpm2: true } }), field: "storage.luks[d].clevis", message: /Flatcar does not support clevis \(TPM2, Tang or custom bindings\) for LUKS: its stable Butane variants/ },
+  { name: "luks cex on Flatcar", build: () => flatcar().addLuks("d", { device: "/dev/vdb", cex: true }), field: "storage.luks[d].cex", message: /Flatcar does not support luks cex/ },
+  { name: "luks cex under spec 3.4.0", build: () => c34().addLuks("d", { device: "/dev/vdb", cex: true }), field: "storage.luks[d].cex", message: /luks cex \(IBM Crypto Express\) needs Ignition spec 3\.5\.0, and this config renders spec 3\.4\.0\. Fix: create the config with new IgnitionConfig\(\{ version: IgnitionVersion\.V3_5_0 \}\)/ },
+  { name: "luks cex with clevis", build: () => c36().addLuks("d", { device: "/dev/vdb", cex: true, clevis: { tpm2: true } }), field: "storage.luks[d].cex", message: /cannot use both cex and clevis/ },
+  { name: "luks cex with a key file", build: () => c36().addLuks("d", { device: "/dev/vdb", cex: true, keyFile: { text: "k" } }), field: "storage.luks[d].cex", message: /takes no keyFile/ },
+  { name: "clevis binding nothing", build: () => c36().addLuks("d", { device: "/dev/vdb", clevis: {} }), field: "storage.luks[d].clevis", message: /names no TPM2, Tang server or custom pin/ },
+  { name: "a clevis custom pin with tpm2", build: () => c36().addLuks("d", { device: "/dev/vdb", clevis: { tpm2: true, custom: { pin: "sss", config: "{}" } } }), field: "storage.luks[d].clevis", message: /custom pin cannot be combined with tpm2, tang or threshold/ },
+  { name: "a clevis custom pin without config", build: () => c36().addLuks("d", { device: "/dev/vdb", clevis: { custom: { pin: "sss" } as unknown as ClevisCustomPin } }), field: "storage.luks[d].clevis.custom.config", message: /expected a string, got undefined/ },
+  { name: "an unknown clevis custom pin under spec 3.5.0", build: () => c35().addLuks("d", { device: "/dev/vdb", clevis: { custom: { pin: "yubikey", config: "{}" } } }), field: "storage.luks[d].clevis.custom.pin", message: /a clevis custom pin other than tpm2, tang or sss needs Ignition spec 3\.6\.0/ },
+  { name: "a Tang server over ftp", build: () => c36().addLuks("d", { device: "/dev/vdb", clevis: { tang: [{ url: "ftp://tang.example", thumbprint: "t" }] } }), field: "storage.luks[d].clevis.tang[0].url", message: /is not http or https/ },
+  { name: "a Tang advertisement that is not JSON", build: () => c36().addLuks("d", { device: "/dev/vdb", clevis: { tang: [{ url: "https://tang.example", thumbprint: "t", advertisement: "{" }] } }), field: "storage.luks[d].clevis.tang[0].advertisement", message: /is not JSON/ },
+  { name: "a Tang advertisement under spec 3.3.0", build: () => c33().addLuks("d", { device: "/dev/vdb", clevis: { tang: [{ url: "https://tang.example", thumbprint: "t", advertisement: "{}" }] } }), field: "storage.luks[d].clevis.tang[0].advertisement", message: /needs Ignition spec 3\.4\.0/ },
+  { name: "a setuid mode under spec 3.5.0", build: () => c35().addFile("/usr/local/bin/x", "#!/bin/sh\n", { mode: 0o4755 }), field: "storage.files[/usr/local/bin/x].mode", message: /setuid, setgid or sticky mode bits needs Ignition spec 3\.6\.0, and this config renders spec 3\.5\.0/ },
+  { name: "a sticky directory on Flatcar (no release reads 3.6.0)", build: () => flatcar().addDirectory("/var/shared", { mode: 0o1777 }), field: "storage.directories[/var/shared].mode", message: /needs Ignition spec 3\.6\.0, and this config renders spec 3\.5\.0\. Fix: .*no Flatcar release known here reads spec 3\.6\.0 yet/ },
+  { name: "a merged sticky directory under 3.5.0", build: () => c35().merge(c36().addDirectory("/var/shared", { mode: 0o1777 })), field: "storage.directories[/var/shared].mode", message: /needs Ignition spec 3\.6\.0/ },
   { name: "a luks name with a slash", build: () => c33().addLuks("a/b", { device: "/dev/vdb" }), field: "storage.luks[a/b].name", message: /holds a \// },
   { name: "a luks label over 47 characters", build: () => c33().addLuks("d", { device: "/dev/vdb", label: "l".repeat(48) }), field: "storage.luks[d].label", message: /LUKS2 allows 47/ },
   { name: "a RAID array without devices", build: () => c33().addRaid("md0", { level: RaidLevel.RAID1, devices: [] }), field: "storage.raid[md0].devices", message: /the array has no member devices/ },

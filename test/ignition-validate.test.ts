@@ -1,6 +1,8 @@
 import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateIgnitionSpec } from "../lib/ignition";
+import type { IgnitionVariant } from "../lib/ignition/version";
+import { FLATCAR_VARIANT } from "../lib/os/flatcar/releases";
 import { ignitionValidateTool, runIgnitionValidate, validateWithSchema } from "../lib/testing/ignition";
 import { need } from "./helpers/external";
 
@@ -25,6 +27,8 @@ interface Case {
   readonly message: RegExp;
   /** Does Debian's ignition-validate refuse it too? false where we are stricter, with why. */
   readonly ignition: true | string;
+  /** The OS variant to check against. @default - none */
+  readonly variant?: IgnitionVariant;
 }
 
 const cases: Case[] = [
@@ -65,7 +69,7 @@ const cases: Case[] = [
   // Stricter than Ignition:
   { name: "an https source without a hash", config: { ignition: V33, storage: { files: [{ path: "/a", contents: { source: "https://x.example/a" } }] } }, field: "storage.files[0].contents.source", message: /has no verification hash/, ignition: "our policy: what travels over http(s) or tftp is verified" },
   { name: "gzip on an s3 source", config: { ignition: V33, storage: { files: [{ path: "/a", contents: { source: "s3://b/k", compression: "gzip" } }] } }, field: "storage.files[0].contents.source", message: /Ignition cannot decompress S3 objects/, ignition: "the docs forbid it (configuration-v3_3.md); the validator does not check" },
-  { name: "clevis on Flatcar", config: { ignition: V33, storage: { luks: [{ name: "c", device: "/dev/a", clevis: { tpm2: true } }] } }, field: "storage.luks[0].clevis", message: /Flatcar does not support clevis/, ignition: "Ignition supports clevis; Flatcar does not ship it" },
+  { name: "clevis on Flatcar", config: { ignition: V33, storage: { luks: [{ name: "c", device: "/dev/a", clevis: { tpm2: true } }] } }, field: "storage.luks[0].clevis", message: /Flatcar does not support clevis/, ignition: "Ignition supports clevis; Flatcar does not ship it", variant: FLATCAR_VARIANT },
   { name: "luks discard under 3.3.0", config: { ignition: V33, storage: { luks: [{ name: "c", device: "/dev/a", discard: true }] } }, field: "storage.luks[0].discard", message: /luks discard needs Ignition spec 3\.4\.0/, ignition: "Ignition ignores unknown keys with a warning, so the volume would silently lack discard" },
   { name: "an invalid user name", config: { ignition: V33, passwd: { users: [{ name: "Ops Team" }] } }, field: "passwd.users[0].name", message: /is not a valid user name/, ignition: "useradd refuses it only at boot" },
   { name: "an ssh key that is not a key", config: { ignition: V33, passwd: { users: [{ name: "core", sshAuthorizedKeys: ["hello"] }] } }, field: "passwd.users[0].sshAuthorizedKeys[0]", message: /is not an OpenSSH public key/, ignition: "Ignition writes any text to authorized_keys" },
@@ -76,7 +80,7 @@ const cases: Case[] = [
 
 describe("validateIgnitionSpec", () => {
   it.each(cases)("reports $name", (c) => {
-    const problems = validateIgnitionSpec(c.config);
+    const problems = validateIgnitionSpec(c.config, { variant: c.variant });
     expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${c.field.replace(/[[\].]/g, "\\$&")}: (?=.*\\. Fix: ).*${c.message.source}`)));
   });
 

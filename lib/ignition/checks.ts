@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import { deferredMarkers, isDeferred } from "../core/deferred";
-import { IgnitionVersion } from "./version";
+import { compareSpecs, FEATURE_SINCE, IgnitionFeature, type IgnitionVariant, type IgnitionVersion } from "./version";
 
 /**
  * Pure checks shared by the builder (which throws at the call that makes the mistake) and by
@@ -336,6 +336,8 @@ export interface SourceContext {
   readonly hasHash: boolean;
   readonly compression?: string;
   readonly hasHeaders?: boolean;
+  /** The OS variant, for the fix of a refusal. @default - none */
+  readonly variant?: IgnitionVariant;
 }
 
 /**
@@ -375,8 +377,9 @@ export function checkSource(value: unknown, field: string, ctx: SourceContext): 
     case "s3":
     case "gs":
     case "arn": {
-      if (scheme === "arn" && ctx.version === IgnitionVersion.V3_3_0) {
-        return needsV34(field, "an arn: source (an S3 access point)");
+      if (scheme === "arn") {
+        const p = checkFeature(field, IgnitionFeature.ARN_SOURCE, ctx.version, ctx.variant);
+        if (p) return p;
       }
       if (scheme === "arn" && !/^arn:[^:]+:s3:[^:]*:[^:]*:.+\/.+/.test(k)) {
         return problem(field, `the source ${show(source)} is not an S3 object ARN`, "write arn:aws:s3:<region>:<account>:accesspoint/<name>/object/<key> or arn:aws:s3:::<bucket>/<key>");
@@ -502,12 +505,25 @@ export function checkProxyUrl(value: unknown, field: string): Problem | undefine
   return undefined;
 }
 
-/** A problem for a feature that spec 3.3.0 lacks. */
-export function needsV34(field: string, feature: string): Problem {
+/** The enum key of a version, for fixes: `V3_5_0`. */
+export function versionKey(v: IgnitionVersion): string {
+  return `V${v.replace(/\./g, "_")}`;
+}
+
+/**
+ * A problem when a feature is missing from the spec the config renders (FEATURE_SINCE) or from
+ * the OS the config is for (its variant's `unsupported`); undefined when the feature is there.
+ */
+export function checkFeature(field: string, feature: IgnitionFeature, version: IgnitionVersion, variant?: IgnitionVariant): Problem | undefined {
+  const lacking = variant?.unsupported?.[feature];
+  if (lacking !== undefined) return problem(field, `${variant!.name} does not support ${feature}: ${lacking}`, "leave it out for this OS");
+  const since = FEATURE_SINCE[feature];
+  if (compareSpecs(version, since) >= 0) return undefined;
+  const where = variant?.whereToRead?.(since);
   return problem(
     field,
-    `${feature} needs Ignition spec 3.4.0, and this config renders spec 3.3.0`,
-    "create the config with new IgnitionConfig({ version: IgnitionVersion.V3_4_0 }) (Flatcar reads 3.4.0 from Alpha 3535), or leave the feature out",
+    `${feature} needs Ignition spec ${since}, and this config renders spec ${version}`,
+    `create the config with new IgnitionConfig({ version: IgnitionVersion.${versionKey(since)} })${where ? ` (${where})` : ""}, or leave the feature out`,
   );
 }
 

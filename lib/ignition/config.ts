@@ -20,7 +20,7 @@ import type {
   UnitSpec,
   UserSpec,
 } from "./spec";
-import { IgnitionVersion } from "./version";
+import { IgnitionFeature, type IgnitionVariant, IgnitionVersion, isIgnitionVersion, IGNITION_VERSIONS } from "./version";
 import { applyButane } from "./butane/translate";
 
 export { IgnitionVersion };
@@ -264,10 +264,44 @@ export interface LuksOptions {
   /** crypttab open options (spec 3.4.0). @default - none */
   readonly openOptions?: readonly string[];
   /**
-   * Not supported: Flatcar does not ship clevis (shared/reference/FACTS.md), so a clevis binding
-   * is refused.
+   * Bind the volume with clevis (TPM2, Tang servers, or a custom pin) instead of a key file. An
+   * OS without clevis refuses it (Flatcar; its variant says so). @default - none
    */
-  readonly clevis?: never;
+  readonly clevis?: ClevisOptions;
+  /** Encrypt with an IBM Crypto Express card (s390x; spec 3.5.0); not with clevis or a keyFile. @default false */
+  readonly cex?: boolean;
+}
+
+/** A Tang server a LUKS volume is bound to (coreos/ignition config/v3_6/types/tang.go). */
+export interface TangServer {
+  /** `http://` or `https://` URL of the server. */
+  readonly url: string;
+  /** The thumbprint of a trusted signing key (`tang-show-keys`). */
+  readonly thumbprint: string;
+  /** The server's advertisement JSON (`curl <url>/adv`), so it need not be reachable at first boot (spec 3.4.0). @default - fetched at first boot */
+  readonly advertisement?: string;
+}
+
+/** A custom clevis pin (config/v3_6/types/clevis.go). */
+export interface ClevisCustomPin {
+  /** `tpm2`, `tang` or `sss`; any pin from spec 3.6.0. */
+  readonly pin: string;
+  /** The pin's JSON config. */
+  readonly config: string;
+  /** The pin needs the network to unlock. @default false */
+  readonly needsNetwork?: boolean;
+}
+
+/** Clevis bindings for a LUKS volume. */
+export interface ClevisOptions {
+  /** Bind to the machine's TPM2. @default false */
+  readonly tpm2?: boolean;
+  /** Bind to Tang servers. @default - none */
+  readonly tang?: readonly TangServer[];
+  /** How many of the bindings must unlock. @default 1 */
+  readonly threshold?: number;
+  /** A custom pin instead of tpm2, tang and threshold. @default - none */
+  readonly custom?: ClevisCustomPin;
 }
 
 /** Options for a config. */
@@ -276,6 +310,12 @@ export interface IgnitionConfigProps {
   readonly version?: IgnitionVersion;
   /** A name for error messages, for example the node's construct path. @default "ignition" */
   readonly name?: string;
+  /**
+   * The OS the config is for: what it lacks is refused, and refusals of a newer spec name the
+   * release that reads it. The OS passes its own (Flatcar, Fedora CoreOS).
+   * @default - none: every feature of the spec is allowed
+   */
+  readonly variant?: IgnitionVariant;
 }
 
 /** Options for rendering. */
@@ -413,6 +453,8 @@ export class IgnitionConfig {
   public readonly version: IgnitionVersion;
   /** The name used in error messages. */
   public readonly name: string;
+  /** The OS variant the config is for, if any. */
+  public readonly variant: IgnitionVariant | undefined;
   private r: Records = emptyRecords();
   /** Directories implied by the paths added so far, each with one path below it. */
   private parents = new Map<string, string>();
@@ -420,10 +462,13 @@ export class IgnitionConfig {
   constructor(options: IgnitionConfigProps = {}) {
     const opts = (options ?? {}) as IgnitionConfigProps;
     // Known keys only (a misspelt `verison` would silently render the default); the values are checked below.
-    checkProps("ignition", "", opts, object({ version: () => undefined, name: () => undefined }));
+    checkProps("ignition", "", opts, object({ version: () => undefined, name: () => undefined, variant: () => undefined }));
     const version = opts.version ?? IgnitionVersion.V3_3_0;
-    if (!Object.values(IgnitionVersion).includes(version)) {
-      throw new MicroOsError("ignition", "version", `${C.show(version)} is not a spec version this library renders`, "use IgnitionVersion.V3_3_0 or IgnitionVersion.V3_4_0");
+    if (!isIgnitionVersion(version)) {
+      throw new MicroOsError("ignition", "version", `${C.show(version)} is not a spec version this library renders`, `use ${IGNITION_VERSIONS.map((v) => `IgnitionVersion.${C.versionKey(v)}`).join(", ")}`);
+    }
+    if (opts.variant !== undefined && (typeof opts.variant !== "object" || opts.variant === null || typeof opts.variant.name !== "string")) {
+      throw new MicroOsError("ignition", "variant", `expected an IgnitionVariant ({ name, unsupported?, whereToRead? }), got ${C.show(opts.variant)}`, "pass the variant your OS defines, or leave it out");
     }
     const name = opts.name ?? "ignition";
     if (typeof name !== "string" || name === "") {
@@ -431,6 +476,7 @@ export class IgnitionConfig {
     }
     this.version = version;
     this.name = name;
+    this.variant = opts.variant;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -670,16 +716,17 @@ export class IgnitionConfig {
     return this;
   }
 
-  /** Adds a LUKS volume, opened as /dev/mapper/<name>. Clevis is refused (Flatcar lacks it). */
+  /** Adds a LUKS volume, opened as /dev/mapper/<name>. Clevis is refused where the OS lacks it (Flatcar). */
   public addLuks(name: string, options: LuksOptions): this {
     const field = `storage.luks[${k(name)}]`;
     this.check(C.checkLuksName(name, `${field}.name`));
-    const o = (options ?? {}) as LuksOptions & { clevis?: unknown };
-    if (o.clevis !== undefined) {
-      // shared/reference/FACTS.md: Flatcar does not support luks.clevis.
-      this.fail(`${field}.clevis`, "Flatcar does not support clevis (TPM2 or Tang bindings) for LUKS", "give a keyFile instead, or leave it out for a random key stored on the root filesystem");
-    }
+    const o = (options ?? {}) as LuksOptions;
     this.check(C.checkNodePath(o.device, `${field}.device`));
+    const clevis = o.clevis === undefined ? undefined : this.clevis(o.clevis, `${field}.clevis`);
+    this.check(C.checkBoolean(o.cex, `${field}.cex`));
+    // config/v3_5/types/luks.go: ErrCexWithClevis, ErrCexWithKeyFile.
+    if (o.cex === true && clevis) this.fail(`${field}.cex`, "a volume cannot use both cex and clevis", "choose one way to unlock it");
+    if (o.cex === true && o.keyFile !== undefined) this.fail(`${field}.cex`, "a cex volume takes no keyFile (the card holds the key)", "drop keyFile");
     const keyFile = o.keyFile === undefined ? undefined : this.content(o.keyFile, `${field}.keyFile`);
     if (o.label !== undefined) {
       this.check(C.checkString(o.label, `${field}.label`));
@@ -691,10 +738,6 @@ export class IgnitionConfig {
     this.check(C.checkBoolean(o.wipeVolume, `${field}.wipeVolume`));
     this.check(C.checkBoolean(o.discard, `${field}.discard`));
     this.check(C.checkStringList(o.openOptions, `${field}.openOptions`));
-    if (this.version === IgnitionVersion.V3_3_0) {
-      if (o.discard !== undefined) this.check(C.needsV34(`${field}.discard`, "luks discard"));
-      if (o.openOptions !== undefined) this.check(C.needsV34(`${field}.openOptions`, "luks openOptions"));
-    }
     const spec = prune({
       name,
       device: o.device,
@@ -704,6 +747,8 @@ export class IgnitionConfig {
       wipeVolume: o.wipeVolume,
       discard: o.discard,
       openOptions: o.openOptions ? [...o.openOptions] : undefined,
+      clevis,
+      cex: o.cex === undefined ? undefined : { enabled: o.cex },
     });
     this.putLuks(name, { spec, keyFile, origin: this.name }, false);
     return this;
@@ -815,9 +860,9 @@ export class IgnitionConfig {
    */
   public addShared(key: string, build: (part: IgnitionConfig) => void): this {
     if (this.r.shared.has(key)) return this;
-    const part = new IgnitionConfig({ version: this.version, name: this.name });
+    const part = new IgnitionConfig({ version: this.version, name: this.name, variant: this.variant });
     build(part);
-    const scratch = new IgnitionConfig({ version: this.version, name: this.name });
+    const scratch = new IgnitionConfig({ version: this.version, name: this.name, variant: this.variant });
     scratch.absorb(this.r, false);
     scratch.absorb(part.r, false);
     scratch.r.shared.set(key, part.r);
@@ -831,7 +876,7 @@ export class IgnitionConfig {
       this.fail("merge", `expected an IgnitionConfig, got ${C.show(other)}`, "pass another IgnitionConfig");
     }
     if (other === this) this.fail("merge", "a config cannot be merged into itself", "merge a different config");
-    const scratch = new IgnitionConfig({ version: this.version, name: this.name });
+    const scratch = new IgnitionConfig({ version: this.version, name: this.name, variant: this.variant });
     scratch.absorb(this.r, false);
     scratch.absorb(other.r, true);
     this.r = scratch.r;
@@ -964,6 +1009,7 @@ export class IgnitionConfig {
     const o = (options ?? {}) as FileOptions;
     if (typeof o !== "object") this.fail(field, `expected options as an object, got ${C.show(o)}`, "pass { mode, overwrite, user, group }");
     this.check(C.checkMode(o.mode, `${field}.mode`));
+    if (list !== "links") this.checkModeFeatures(o.mode, `${field}.mode`);
     this.check(C.checkBoolean(o.overwrite, `${field}.overwrite`));
     this.check(C.checkOwner(o.user, `${field}.user`, "user"));
     this.check(C.checkOwner(o.group, `${field}.group`, "group"));
@@ -998,6 +1044,7 @@ export class IgnitionConfig {
         hasHash: o.hash !== undefined,
         compression: o.gzip ? "gzip" : undefined,
         hasHeaders: headers !== undefined && headers.length > 0,
+        variant: this.variant,
       }),
     );
     return { source: o.source, hash: o.hash ? { algorithm: o.hash.algorithm, hex: o.hash.hex } : undefined, gzip: o.gzip, httpHeaders: headers };
@@ -1167,10 +1214,7 @@ export class IgnitionConfig {
       if (merging && prev.origin !== rec.origin) this.fail(field, `the LUKS volume is defined in both ${prev.origin} and ${rec.origin}`, "define the volume in one config");
       this.fail(field, "the LUKS volume is already defined", "define each LUKS volume once");
     }
-    if (this.version === IgnitionVersion.V3_3_0) {
-      if (rec.spec.discard !== undefined) this.check(C.needsV34(`${field}.discard`, "luks discard"));
-      if (rec.spec.openOptions !== undefined) this.check(C.needsV34(`${field}.openOptions`, "luks openOptions"));
-    }
+    this.checkLuksFeatures(rec.spec, field);
     if (rec.keyFile) this.checkContentVersion(rec.keyFile, `${field}.keyFile`);
     this.r.luks.set(name, rec);
   }
@@ -1206,9 +1250,75 @@ export class IgnitionConfig {
 
   /** Re-checks a fetched source against this config's version (merging a 3.4.0 config into a 3.3.0 one). */
   private checkContentVersion(c: Content, field: string): void {
-    if (c.kind === "remote" && this.version === IgnitionVersion.V3_3_0 && /^arn:/i.test(c.resource.source)) {
-      this.check(C.needsV34(`${field}.source`, "an arn: source (an S3 access point)"));
+    if (c.kind === "remote" && /^arn:/i.test(c.resource.source)) this.feature(`${field}.source`, IgnitionFeature.ARN_SOURCE);
+  }
+
+  /** Refuses a feature this config's spec or OS lacks. */
+  private feature(field: string, feature: IgnitionFeature): void {
+    this.check(C.checkFeature(field, feature, this.version, this.variant));
+  }
+
+  /** The spec and OS checks of a LUKS volume (at the call, and again when merged into another config). */
+  private checkLuksFeatures(l: Omit<LuksSpec, "keyFile">, field: string): void {
+    if (l.discard !== undefined) this.feature(`${field}.discard`, IgnitionFeature.LUKS_DISCARD);
+    if (l.openOptions !== undefined) this.feature(`${field}.openOptions`, IgnitionFeature.LUKS_OPEN_OPTIONS);
+    if (l.cex !== undefined) this.feature(`${field}.cex`, IgnitionFeature.LUKS_CEX);
+    if (l.clevis) {
+      this.feature(`${field}.clevis`, IgnitionFeature.LUKS_CLEVIS);
+      (l.clevis.tang ?? []).forEach((t, i) => {
+        if (t.advertisement !== undefined) this.feature(`${field}.clevis.tang[${i}].advertisement`, IgnitionFeature.TANG_ADVERTISEMENT);
+      });
+      const pin = l.clevis.custom?.pin;
+      // config/v3_5/types/clevis.go limits custom pins to tpm2, tang and sss; config/v3_6 does not.
+      if (pin !== undefined && !["tpm2", "tang", "sss"].includes(pin)) this.feature(`${field}.clevis.custom.pin`, IgnitionFeature.CLEVIS_ANY_CUSTOM_PIN);
     }
+  }
+
+  /** Mode bits beyond the permissions (setuid, setgid, sticky) are applied from spec 3.6.0. */
+  private checkModeFeatures(mode: number | undefined, field: string): void {
+    // coreos/ignition docs/migrating-configs.md "From Version 3.5.0 to 3.6.0": earlier specs ignore
+    // these bits (config/v3_5/types/mode.go validateModeSpecialBits warns).
+    if (mode !== undefined && (mode & 0o7000) !== 0) this.feature(field, IgnitionFeature.MODE_SPECIAL_BITS);
+  }
+
+  private clevis(c: ClevisOptions, field: string): NonNullable<LuksSpec["clevis"]> {
+    if (typeof c !== "object" || c === null) this.fail(field, `expected { tpm2, tang, threshold, custom }, got ${C.show(c)}`, "pass clevis: { tpm2: true } or { tang: [{ url, thumbprint }] }");
+    checkProps(this.name, field, c, object({ tpm2: () => undefined, tang: () => undefined, threshold: () => undefined, custom: () => undefined }));
+    this.check(C.checkBoolean(c.tpm2, `${field}.tpm2`));
+    this.check(C.checkInteger(c.threshold, `${field}.threshold`, 1, C.GO_INT32_MAX));
+    if (c.tang !== undefined && !Array.isArray(c.tang)) this.fail(`${field}.tang`, `expected a list of { url, thumbprint }, got ${C.show(c.tang)}`, "pass tang: [{ url, thumbprint }]");
+    const tang = (c.tang ?? []).map((t, i) => {
+      const tf = `${field}.tang[${i}]`;
+      if (typeof t !== "object" || t === null) this.fail(tf, `expected { url, thumbprint }, got ${C.show(t)}`, "pass { url, thumbprint }");
+      // config/v3_6/types/tang.go: an http or https URL, a thumbprint, an advertisement that is JSON.
+      this.check(C.checkNonEmptyString(t.url, `${tf}.url`));
+      if (!/^https?:\/\/./i.test(t.url)) this.fail(`${tf}.url`, `the Tang URL ${C.show(t.url)} is not http or https`, "give http://host or https://host");
+      this.check(C.checkNonEmptyString(t.thumbprint, `${tf}.thumbprint`));
+      if (t.advertisement !== undefined) {
+        this.check(C.checkNonEmptyString(t.advertisement, `${tf}.advertisement`));
+        try {
+          JSON.parse(t.advertisement);
+        } catch {
+          this.fail(`${tf}.advertisement`, "the advertisement is not JSON", "paste the output of `curl <tang url>/adv`");
+        }
+      }
+      return prune({ url: t.url, thumbprint: t.thumbprint, advertisement: t.advertisement });
+    });
+    this.check(C.checkNoDuplicates(tang.map((t) => t.url), `${field}.tang`));
+    let custom: { pin: string; config: string; needsNetwork?: boolean } | undefined;
+    if (c.custom !== undefined) {
+      const u = c.custom;
+      if (typeof u !== "object" || u === null) this.fail(`${field}.custom`, `expected { pin, config }, got ${C.show(u)}`, "pass custom: { pin, config }");
+      // config/v3_6/types/clevis.go: a custom binding needs both pin and config.
+      this.check(C.checkNonEmptyString(u.pin, `${field}.custom.pin`));
+      this.check(C.checkNonEmptyString(u.config, `${field}.custom.config`));
+      this.check(C.checkBoolean(u.needsNetwork, `${field}.custom.needsNetwork`));
+      // config/v3_6/types/luks.go: ErrClevisCustomWithOthers.
+      if (c.tpm2 === true || tang.length > 0 || (c.threshold ?? 0) !== 0) this.fail(field, "a custom pin cannot be combined with tpm2, tang or threshold", "use either the custom pin or tpm2/tang");
+      custom = prune({ pin: u.pin, config: u.config, needsNetwork: u.needsNetwork });
+    }
+    if (c.tpm2 !== true && tang.length === 0 && !custom) this.fail(field, "the clevis binding names no TPM2, Tang server or custom pin", "give tpm2: true, tang: [...] or custom: { pin, config }");
+    return prune({ custom, tang: tang.length ? tang : undefined, threshold: c.threshold, tpm2: c.tpm2 });
   }
 
   /** Replays records into this config; `merging` makes conflicts name both configs. */
@@ -1222,6 +1332,7 @@ export class IgnitionConfig {
     }
     for (const n of src.nodes.values()) {
       if (n.kind === "file" && n.content) this.checkContentVersion(n.content, `storage.files[${n.path}].contents`);
+      if (n.kind !== "link") this.checkModeFeatures(n.mode, `storage.${n.kind === "file" ? "files" : "directories"}[${n.path}].mode`);
       this.putNode({ ...n, origin: label(n.origin) }, merging);
     }
     for (const u of src.units.values()) {

@@ -1,6 +1,6 @@
 /**
- * The Ignition spec 3.3.0 / 3.4.0 document, as JSON. Field names and shapes follow
- * coreos/ignition config/v3_3/types and config/v3_4/types (schemas in schemas/ignition-*.schema.json).
+ * The Ignition spec 3.3.0 to 3.6.0 document, as JSON. Field names and shapes follow
+ * coreos/ignition config/v3_3/types to config/v3_6/types (schemas in schemas/ignition-*.schema.json).
  * These are the rendered shapes; build them with {@link IgnitionConfig}.
  */
 export interface IgnitionSpec {
@@ -93,6 +93,21 @@ export interface LuksSpec {
   wipeVolume?: boolean;
   discard?: boolean;
   openOptions?: string[];
+  clevis?: ClevisSpec;
+  /** Spec 3.5.0 (config/v3_5/types/schema.go `Cex`). */
+  cex?: { enabled?: boolean };
+}
+export interface TangSpec {
+  url: string;
+  thumbprint?: string;
+  /** Spec 3.4.0. */
+  advertisement?: string;
+}
+export interface ClevisSpec {
+  custom?: { pin?: string; config?: string; needsNetwork?: boolean };
+  tang?: TangSpec[];
+  threshold?: number;
+  tpm2?: boolean;
 }
 export interface StorageSection {
   disks?: DiskSpec[];

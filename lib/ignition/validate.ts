@@ -1,16 +1,19 @@
 import * as C from "./checks";
-import { IgnitionVersion } from "./version";
+import { IgnitionFeature, type IgnitionVariant, IgnitionVersion, IGNITION_VERSIONS } from "./version";
 
 /**
  * Semantic checks for an Ignition config this library did not build (parsed user data, a
  * hand-written file): the builder's rules applied to a rendered object. The JSON schema checks
  * types; this checks meaning: paths, modes, unit and dropin names, accounts, keys, hashes,
- * sources, devices, duplicates, and features spec 3.3.0 lacks or Flatcar does not support.
+ * sources, devices, duplicates, features the config's spec lacks, and (given the OS's variant)
+ * features the OS does not support. The rules are coreos/ignition's own (config/v3_x/types/*.go
+ * Validate functions, cited where each is checked) with the library's policy on top (hashes on
+ * network sources, ssh key forms).
  *
  * Returns one line per problem, `field: problem. Fix: fix`; an empty list when the config is fine.
  */
-export function validateIgnitionSpec(spec: unknown): string[] {
-  const v = new SpecValidator();
+export function validateIgnitionSpec(spec: unknown, options: { readonly variant?: IgnitionVariant } = {}): string[] {
+  const v = new SpecValidator(options.variant);
   v.run(spec);
   return v.problems.map((p) => `${p.field}: ${p.problem}. Fix: ${p.fix}`);
 }
@@ -25,14 +28,20 @@ class SpecValidator {
   public readonly problems: C.Problem[] = [];
   private version = IgnitionVersion.V3_3_0;
 
+  public constructor(private readonly variant?: IgnitionVariant) {}
+
+  private feature(field: string, feature: IgnitionFeature): void {
+    this.add(C.checkFeature(field, feature, this.version, this.variant));
+  }
+
   public run(spec: unknown): void {
     if (!isObj(spec)) return this.add({ field: "(config)", problem: `expected a JSON object, got ${C.show(spec)}`, fix: "give an Ignition config object" });
     const ign = spec.ignition;
     if (!isObj(ign)) return this.add({ field: "ignition", problem: "the ignition section is missing", fix: "add \"ignition\": { \"version\": \"3.3.0\" }" });
     // Debian's ignition-validate 2.14 names 3.4.0 "3.4.0-experimental"; both mean the same schema.
-    if (ign.version === "3.3.0") this.version = IgnitionVersion.V3_3_0;
-    else if (ign.version === "3.4.0" || ign.version === "3.4.0-experimental") this.version = IgnitionVersion.V3_4_0;
-    else this.add({ field: "ignition.version", problem: `${C.show(ign.version)} is not a spec version this library checks`, fix: "use \"3.3.0\" or \"3.4.0\"" });
+    if ((IGNITION_VERSIONS as readonly unknown[]).includes(ign.version)) this.version = ign.version as IgnitionVersion;
+    else if (ign.version === "3.4.0-experimental") this.version = IgnitionVersion.V3_4_0;
+    else this.add({ field: "ignition.version", problem: `${C.show(ign.version)} is not a spec version this library checks`, fix: `use one of ${IGNITION_VERSIONS.map((v) => `"${v}"`).join(", ")}` });
     this.ignition(ign);
     if (given(spec.storage)) this.storage(this.obj(spec.storage, "storage"));
     if (given(spec.systemd)) this.systemd(this.obj(spec.systemd, "systemd"));
@@ -120,6 +129,7 @@ class SpecValidator {
     this.add(
       C.checkSource(r.source, `${field}.source`, {
         version: this.version,
+        variant: this.variant,
         hasHash,
         compression: typeof compression === "string" && compression !== "" ? compression : undefined,
         hasHeaders: headers.length > 0,
@@ -171,7 +181,11 @@ class SpecValidator {
         const clean = Object.fromEntries(Object.entries(o).filter(([, v]) => given(v)));
         this.add(C.checkOwner(clean, `${field}.${who}`, who));
       }
-      if (kind !== "link") this.add(C.checkMode(given(x.mode) ? x.mode : undefined, `${field}.mode`));
+      if (kind !== "link") {
+        this.add(C.checkMode(given(x.mode) ? x.mode : undefined, `${field}.mode`));
+        // config/v3_5/types/mode.go validateModeSpecialBits: specs before 3.6.0 ignore these bits.
+        if (typeof x.mode === "number" && (x.mode & 0o7000) !== 0) this.feature(`${field}.mode`, IgnitionFeature.MODE_SPECIAL_BITS);
+      }
       if (p) return undefined;
       const path = x.path as string;
       const prev = kinds.get(path);
@@ -289,8 +303,15 @@ class SpecValidator {
       if (!p) luks.push([x.name as string, `${field}.name`]);
       if (!given(x.device)) this.add({ field: `${field}.device`, problem: "the LUKS volume has no device", fix: "give the backing device's path" });
       else this.add(C.checkNodePath(x.device, `${field}.device`));
-      // shared/reference/FACTS.md: Flatcar does not support luks.clevis.
-      if (given(x.clevis)) this.add({ field: `${field}.clevis`, problem: "Flatcar does not support clevis (TPM2 or Tang bindings) for LUKS", fix: "use a keyFile, or no key for a random one" });
+      const clevisPresent = given(x.clevis) && this.clevis(this.obj(x.clevis, `${field}.clevis`), `${field}.clevis`);
+      const cex = given(x.cex) ? this.obj(x.cex, `${field}.cex`) : undefined;
+      if (cex) {
+        this.feature(`${field}.cex`, IgnitionFeature.LUKS_CEX);
+        this.bool(cex.enabled, `${field}.cex.enabled`);
+        // config/v3_5/types/luks.go: ErrCexWithClevis, ErrCexWithKeyFile.
+        if (cex.enabled === true && clevisPresent) this.add({ field: `${field}.cex`, problem: "a volume cannot use both cex and clevis", fix: "choose one way to unlock it" });
+        if (cex.enabled === true && isObj(x.keyFile) && given(x.keyFile.source) && x.keyFile.source !== "") this.add({ field: `${field}.cex`, problem: "a cex volume takes no keyFile", fix: "drop keyFile" });
+      }
       const label = this.str(x.label, `${field}.label`);
       if (label !== undefined && label.length > 47) this.add({ field: `${field}.label`, problem: `the LUKS label is ${label.length} characters; LUKS2 allows 47`, fix: "shorten it" });
       this.resource(x.keyFile, `${field}.keyFile`, false);
@@ -298,12 +319,51 @@ class SpecValidator {
       this.bool(x.wipeVolume, `${field}.wipeVolume`);
       this.bool(x.discard, `${field}.discard`);
       this.strings(x.openOptions, `${field}.openOptions`);
-      if (this.version === IgnitionVersion.V3_3_0) {
-        if (given(x.discard)) this.add(C.needsV34(`${field}.discard`, "luks discard"));
-        if (given(x.openOptions)) this.add(C.needsV34(`${field}.openOptions`, "luks openOptions"));
-      }
+      if (given(x.discard)) this.feature(`${field}.discard`, IgnitionFeature.LUKS_DISCARD);
+      if (given(x.openOptions)) this.feature(`${field}.openOptions`, IgnitionFeature.LUKS_OPEN_OPTIONS);
     });
     this.dupes(luks, "LUKS volume");
+  }
+
+  /** A clevis section (config/v3_6/types/clevis.go, tang.go, luks.go); true when it binds anything. */
+  private clevis(c: Obj, field: string): boolean {
+    this.bool(c.tpm2, `${field}.tpm2`);
+    if (given(c.threshold)) this.add(C.checkInteger(c.threshold, `${field}.threshold`, 0, C.GO_INT32_MAX));
+    const urls: [string, string][] = [];
+    const tang = this.list(c.tang, `${field}.tang`);
+    tang.forEach((t, i) => {
+      const tf = `${field}.tang[${i}]`;
+      const x = this.obj(t, tf);
+      if (typeof x.url !== "string" || !/^https?:/i.test(x.url)) this.add({ field: `${tf}.url`, problem: `${C.show(x.url)} is not an http or https URL`, fix: "give the Tang server's http(s) URL" });
+      else urls.push([x.url, `${tf}.url`]);
+      if (!given(x.thumbprint) || x.thumbprint === "") this.add({ field: `${tf}.thumbprint`, problem: "the Tang server has no thumbprint", fix: "give the thumbprint of a trusted signing key" });
+      if (given(x.advertisement) && x.advertisement !== "") {
+        this.feature(`${tf}.advertisement`, IgnitionFeature.TANG_ADVERTISEMENT);
+        let json = typeof x.advertisement === "string";
+        try {
+          if (json) JSON.parse(x.advertisement as string);
+        } catch {
+          json = false;
+        }
+        if (!json) this.add({ field: `${tf}.advertisement`, problem: "the advertisement is not JSON", fix: "paste the output of `curl <tang url>/adv`" });
+      }
+    });
+    this.dupes(urls, "Tang server");
+    const custom = given(c.custom) ? this.obj(c.custom, `${field}.custom`) : {};
+    const pin = given(custom.pin) && custom.pin !== "" ? custom.pin : undefined;
+    const config = given(custom.config) && custom.config !== "" ? custom.config : undefined;
+    if (pin !== undefined || config !== undefined || custom.needsNetwork === true) {
+      if (pin === undefined) this.add({ field: `${field}.custom.pin`, problem: "the custom binding has no pin", fix: "name the clevis pin" });
+      if (config === undefined) this.add({ field: `${field}.custom.config`, problem: "the custom binding has no config", fix: "give the pin's JSON config" });
+    }
+    if (pin !== undefined && !["tpm2", "tang", "sss"].includes(pin as string)) this.feature(`${field}.custom.pin`, IgnitionFeature.CLEVIS_ANY_CUSTOM_PIN);
+    const threshold = typeof c.threshold === "number" ? c.threshold : 0;
+    if (pin !== undefined && (tang.length > 0 || c.tpm2 === true || threshold !== 0)) {
+      this.add({ field, problem: "a custom pin cannot be combined with tpm2, tang or threshold", fix: "use either the custom pin or tpm2/tang" });
+    }
+    const present = pin !== undefined || tang.length > 0 || c.tpm2 === true || threshold !== 0;
+    if (present) this.feature(field, IgnitionFeature.LUKS_CLEVIS);
+    return present;
   }
 
   private partitions(parts: unknown[], disk: string): void {

@@ -15,6 +15,7 @@ import { delimiter, dirname, join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv-draft-04";
 import { deferredMarkers, gzipBytes } from "../core/deferred";
 import { validateIgnitionSpec } from "../ignition/validate";
+import { forDebianIgnition } from "./debian-ignition";
 
 /** An external program a test needs (the shape test/helpers/external.ts `need()` takes). */
 export type { ExternalTool } from "./external";
@@ -46,11 +47,11 @@ function schemasDir(): string {
 function schemaFor(version: string): ValidateFunction | undefined {
   // Debian's ignition-validate names spec 3.4.0 "3.4.0-experimental"; the schema is the same.
   const v = version === "3.4.0-experimental" ? "3.4.0" : version;
-  if (v !== "3.3.0" && v !== "3.4.0") return undefined;
+  if (!["3.3.0", "3.4.0", "3.5.0", "3.6.0"].includes(v)) return undefined;
   let validate = schemaCache.get(v);
   if (!validate) {
-    // coreos/ignition config/v3_3/schema/ignition.json and config/v3_4/schema/ignition.json are
-    // JSON Schema draft-04, which Ajv 8 reads only through ajv-draft-04.
+    // coreos/ignition config/v3_N/schema/ignition.json (copied into schemas/; schemas/SOURCES.md)
+    // are JSON Schema draft-04, which Ajv 8 reads only through ajv-draft-04.
     const schema = JSON.parse(readFileSync(join(schemasDir(), `ignition-${v}.schema.json`), "utf8"));
     const ajv = new Ajv({ allErrors: true, strict: false });
     validate = ajv.compile(schema);
@@ -73,7 +74,7 @@ export function validateWithSchema(json: string | object): string[] {
   const version = (config as { ignition?: { version?: unknown } } | null)?.ignition?.version;
   if (typeof version !== "string") return ["/ignition/version: missing; cannot choose a schema"];
   const validate = schemaFor(version);
-  if (!validate) return [`/ignition/version: no schema for ${JSON.stringify(version)} (have 3.3.0 and 3.4.0)`];
+  if (!validate) return [`/ignition/version: no schema for ${JSON.stringify(version)} (have 3.3.0 to 3.6.0)`];
   if (validate(config)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.message ?? "invalid"}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
 }
@@ -118,17 +119,17 @@ export function ignitionValidateTool(): ExternalTool {
  * and knows it only by its pre-release name, so a config saying "3.4.0" is checked as
  * "3.4.0-experimental" (it rejects "3.4.0" outright). Fields that came with the 3.4.0 release
  * after 2.14 (luks discard and openOptions) then show up as "Unused key" warnings, not errors.
+ * A 3.5.0 or 3.6.0 config is checked the same way when it uses nothing 3.4.0 lacks
+ * (lib/testing/debian-ignition.ts); otherwise the result says it cannot be checked here.
  */
 export function runIgnitionValidate(json: string): IgnitionValidateResult {
   const bin = locateIgnitionValidate();
   if (!bin) return { ok: false, output: "ignition-validate not found (apt-get install -y ignition, or set IGNITION_VALIDATE)", warnings: [] };
   let text = json;
   try {
-    const config = JSON.parse(json) as { ignition?: { version?: unknown } };
-    if (config?.ignition?.version === "3.4.0") {
-      config.ignition.version = "3.4.0-experimental";
-      text = JSON.stringify(config);
-    }
+    const d = forDebianIgnition(JSON.parse(json));
+    if (!d.ok) return { ok: false, output: `not checked: ${d.reason}`, warnings: [] };
+    if (d.from) text = JSON.stringify(d.config);
   } catch {
     // Not JSON: let ignition-validate say so.
   }
@@ -179,7 +180,7 @@ export function checkIgnition(json: string, options: CheckIgnitionOptions = {}):
     const r = runIgnitionValidate(json);
     if (!r.ok) problems.push(`ignition-validate: ${r.output.trim()}`);
     else if (!options.allowWarnings) {
-      const is34 = (parsed as { ignition?: { version?: unknown } }).ignition?.version === "3.4.0";
+      const is34 = ["3.4.0", "3.5.0", "3.6.0"].includes((parsed as { ignition?: { version?: unknown } }).ignition?.version as string);
       for (const w of r.warnings) if (!(is34 && KNOWN_34_GAPS.test(w))) problems.push(`ignition-validate: ${w}`);
     }
   }

@@ -18,6 +18,8 @@ import { AT, fail } from "./internal";
 import { applyK3sToFcos, K3sFcosInstall } from "./k3s";
 import { checkQemuImage, type FcosQemuImages, fcosLibvirtProfile } from "./libvirt";
 import { FcosUpdates } from "./updates";
+import { resolveSpec, specOfRelease } from "../ignition-os/releases";
+import { FCOS_SPECS, FCOS_STREAM_SPEC, FCOS_VARIANT } from "./releases";
 
 /** A Fedora CoreOS update stream (fedora-coreos-docs update-streams.adoc). */
 export enum FcosStream {
@@ -32,11 +34,12 @@ export type FcosNodeCustomizer = (config: IgnitionConfig, node: NodeBootstrap) =
 /** Options for a Fedora CoreOS operating system. */
 export interface FedoraCoreOsProps {
   /**
-   * Ignition spec version of the rendered configs. Fedora CoreOS reads every spec from 3.0.0
-   * (fedora-coreos-tracker Design.md, "Supported Ignition Versions"); current releases of every
-   * stream ship Ignition 2.26, which reads up to 3.6.0 (fedora-coreos-docs antora.yml).
-   * @default IgnitionVersion.V3_4_0: the newest spec this library renders, and the one Butane's
-   * `fcos` 1.5.0 emits (what typhoon's Fedora CoreOS configs are written in)
+   * Ignition spec version of the rendered configs; one newer than the release reads is refused.
+   * Fedora CoreOS reads every spec from 3.0.0 up to its Ignition's newest (fedora-coreos-tracker
+   * Design.md, "Supported Ignition Versions"); current releases of every stream ship Ignition
+   * 2.26, which reads up to 3.6.0 (the table: lib/os/fcos/releases.ts `FCOS_SPECS`).
+   * @default - the newest spec the release reads: 3.6.0 for a stream and for 44.x releases,
+   * 3.4.0 for older pinned releases
    */
   readonly ignitionVersion?: IgnitionVersion;
   /**
@@ -131,10 +134,8 @@ export class FedoraCoreOs implements IOperatingSystem {
     this.streamName = stream;
     this.version = version;
     this.props = props ?? {};
-    this.ignitionVersion = this.props.ignitionVersion ?? IgnitionVersion.V3_4_0;
-    if (!Object.values(IgnitionVersion).includes(this.ignitionVersion)) {
-      fail("ignitionVersion", `\`${String(this.ignitionVersion)}\` is not an Ignition version this library renders`, "use IgnitionVersion.V3_4_0 or V3_3_0");
-    }
+    const reads = version !== undefined ? specOfRelease(FCOS_SPECS, version)! : FCOS_STREAM_SPEC;
+    this.ignitionVersion = resolveSpec(AT, FCOS_SPECS, this.props.ignitionVersion, reads, version !== undefined ? `Fedora CoreOS ${version}` : `Fedora CoreOS ${stream}'s current release`);
     for (const [field, value] of [["controllerUpdates", this.props.controllerUpdates], ["workerUpdates", this.props.workerUpdates]] as const) {
       if (value !== undefined && !(value instanceof FcosUpdates)) {
         fail(field, "the value is not an FcosUpdates", "build it with FcosUpdates.immediate(), .periodic({ windows }), .fleetLock({ baseUrl }) or .disabled()");
@@ -143,7 +144,7 @@ export class FedoraCoreOs implements IOperatingSystem {
     this.controllerUpdates = this.props.controllerUpdates ?? FcosUpdates.disabled();
     this.workerUpdates = this.props.workerUpdates ?? FcosUpdates.immediate();
     // Check the time zone now, at the call that introduces it, not at the first render.
-    if (this.props.timezone !== undefined) setTimezoneLink(new IgnitionConfig({ version: this.ignitionVersion }), this.props.timezone, AT);
+    if (this.props.timezone !== undefined) setTimezoneLink(new IgnitionConfig({ version: this.ignitionVersion, variant: FCOS_VARIANT }), this.props.timezone, AT);
     if (this.props.k3sInstall !== undefined && !(this.props.k3sInstall instanceof K3sFcosInstall)) {
       fail("k3sInstall", "the value is not a K3sFcosInstall", "build it with K3sFcosInstall.binary({ version, sha256 })");
     }
@@ -184,7 +185,7 @@ export class FedoraCoreOs implements IOperatingSystem {
   public configFor(node: NodeBootstrap): IgnitionConfig {
     // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
     const at = `fcos/${node.spec.name}`;
-    const config = new IgnitionConfig({ version: this.ignitionVersion, name: at });
+    const config = new IgnitionConfig({ version: this.ignitionVersion, name: at, variant: FCOS_VARIANT });
     if (node.hostname !== undefined) addHostnameFile(config, node.hostname, AT);
     // The admin user is `core` (authentication.adoc); Ignition adds the keys to its authorized_keys.
     if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);

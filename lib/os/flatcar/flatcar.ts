@@ -20,6 +20,8 @@ import { setNtpServers, setTimezone } from "./time";
 import { FlatcarUpdates, RebootStrategy } from "./updates";
 import { checkProps } from "../../core/props";
 import { FLATCAR_PROPS, type FlatcarProps } from "./props";
+import { resolveSpec, specOfRelease } from "../ignition-os/releases";
+import { FLATCAR_CHANNEL_SPECS, FLATCAR_SPECS, FLATCAR_VARIANT } from "./releases";
 
 export type { FlatcarNodeCustomizer, FlatcarProps } from "./props";
 
@@ -33,9 +35,8 @@ export enum FlatcarChannel {
 
 // Flatcar versions are MAJOR.MINOR.PATCH, for example 4081.2.0 (release server directory names).
 const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
-// FACTS.md: Flatcar reads Ignition spec 3.x from 3185.0.0 and spec 3.4.0 from Alpha 3535.0.0.
+// FACTS.md: Flatcar reads Ignition spec 3.x from 3185.0.0 (the first row of FLATCAR_SPECS).
 const FIRST_IGNITION_V3 = 3185;
-const FIRST_IGNITION_V3_4 = 3535;
 
 /**
  * Flatcar Container Linux: `Flatcar.channel(FlatcarChannel.STABLE)` follows a channel,
@@ -60,9 +61,6 @@ export class Flatcar implements IOperatingSystem {
     const major = Number(m[1]);
     if (major < FIRST_IGNITION_V3) {
       fail("version", `Flatcar ${version} predates Ignition spec 3 (read from ${FIRST_IGNITION_V3}.0.0)`, `pin ${FIRST_IGNITION_V3}.0.0 or newer`);
-    }
-    if ((props.ignitionVersion ?? IgnitionVersion.V3_3_0) === IgnitionVersion.V3_4_0 && major < FIRST_IGNITION_V3_4) {
-      fail("ignitionVersion", `Flatcar ${version} reads Ignition spec 3.4.0 only from ${FIRST_IGNITION_V3_4}.0.0`, `use IgnitionVersion.V3_3_0, or pin ${FIRST_IGNITION_V3_4}.0.0 or newer`);
     }
     return new Flatcar(ch, version, props);
   }
@@ -90,10 +88,8 @@ export class Flatcar implements IOperatingSystem {
     this.channelName = channel;
     this.version = version;
     this.props = props;
-    this.ignitionVersion = props.ignitionVersion ?? IgnitionVersion.V3_3_0;
-    if (!Object.values(IgnitionVersion).includes(this.ignitionVersion)) {
-      fail("ignitionVersion", `\`${String(this.ignitionVersion)}\` is not an Ignition version this library renders`, "use IgnitionVersion.V3_3_0 or V3_4_0");
-    }
+    const reads = version !== undefined ? specOfRelease(FLATCAR_SPECS, version)! : FLATCAR_CHANNEL_SPECS[channel];
+    this.ignitionVersion = resolveSpec("flatcar", FLATCAR_SPECS, props.ignitionVersion, reads, version !== undefined ? `Flatcar ${version}` : `Flatcar ${channel}'s current release`);
     for (const [field, value] of [["controllerUpdates", props.controllerUpdates], ["workerUpdates", props.workerUpdates]] as const) {
       if (value !== undefined && !(value instanceof FlatcarUpdates)) {
         fail(field, "the value is not a FlatcarUpdates", "build it with FlatcarUpdates.automatic({...}) or FlatcarUpdates.disabled()");
@@ -102,7 +98,7 @@ export class Flatcar implements IOperatingSystem {
     this.controllerUpdates = props.controllerUpdates ?? FlatcarUpdates.automatic({ strategy: RebootStrategy.OFF });
     this.workerUpdates = props.workerUpdates ?? FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT });
     // Check time settings now, at the call that introduces them, not at the first render.
-    const probe = new IgnitionConfig({ version: this.ignitionVersion });
+    const probe = new IgnitionConfig({ version: this.ignitionVersion, variant: FLATCAR_VARIANT });
     if (props.timezone !== undefined) setTimezone(probe, props.timezone);
     if (props.ntpServers !== undefined) setNtpServers(probe, props.ntpServers);
     if (props.k3sInstall !== undefined && !(props.k3sInstall instanceof K3sFlatcarInstall)) {
@@ -138,7 +134,7 @@ export class Flatcar implements IOperatingSystem {
   /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
   public configFor(node: NodeBootstrap): IgnitionConfig {
     // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
-    const config = new IgnitionConfig({ version: this.ignitionVersion, name: `flatcar/${node.spec.name}` });
+    const config = new IgnitionConfig({ version: this.ignitionVersion, name: `flatcar/${node.spec.name}`, variant: FLATCAR_VARIANT });
     if (node.hostname !== undefined) addHostname(config, node.hostname);
     // Flatcar's admin user is `core`; Ignition adds the keys to its authorized_keys.
     if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);

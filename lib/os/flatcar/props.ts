@@ -16,9 +16,11 @@ export type FlatcarNodeCustomizer = (config: IgnitionConfig, node: NodeBootstrap
 /** Options for a Flatcar operating system. */
 export interface FlatcarProps {
   /**
-   * Ignition spec version of the rendered configs. 3.4.0 needs Flatcar 3535.0.0 or newer
-   * (flatcar/Flatcar#1000).
-   * @default IgnitionVersion.V3_3_0 (read by every Flatcar from 3185.0.0)
+   * Ignition spec version of the rendered configs; one newer than the release reads is refused
+   * (the table with its sources: lib/os/flatcar/releases.ts `FLATCAR_SPECS`: 3.3.0 from
+   * 3185.0.0, 3.4.0 from 3535.0.0, 3.5.0 from 4593, whose Ignition 2.24.0 reads it).
+   * @default - the newest spec the release reads; for a channel, what its current release reads
+   * (3.5.0 for Stable, Beta and Alpha; 3.4.0 for LTS)
    */
   readonly ignitionVersion?: IgnitionVersion;
   /**

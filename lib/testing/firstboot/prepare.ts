@@ -1,16 +1,17 @@
 import { createHash } from "node:crypto";
 import { type ApplyTimeValues, type Substitution, substituteApplyTime } from "./applytime";
 import { decodeDataUrl } from "../../ignition/encode";
+import { forDebianIgnition } from "../debian-ignition";
 
 /**
- * Turns a config into what Debian's Ignition 2.14 can apply offline: spec 3.4.0 renamed to its
- * pre-release name, and (only when asked) apply-time values filled in and remote contents
+ * Turns a config into what Debian's Ignition 2.14 can apply offline: spec 3.4.0 (and 3.5.0 or
+ * 3.6.0 using nothing 3.4.0 lacks) renamed to 3.4.0's pre-release name, and (only when asked) apply-time values filled in and remote contents
  * replaced by inline data, each reported.
  */
 
 // Debian's Ignition 2.14 knows spec 3.4.0 only by its pre-release name (`ignition-validate`
-// accepts "3.4.0-experimental" and rejects "3.4.0"); the schema is the same.
-const RELEASED = "3.4.0";
+// accepts "3.4.0-experimental" and rejects "3.4.0"); 3.5.0 and 3.6.0 configs that use nothing
+// 3.4.0 lacks are read the same way (lib/testing/debian-ignition.ts).
 const PRERELEASE = "3.4.0-experimental";
 
 // URL schemes Ignition fetches over the network (coreos/ignition docs/supported-platforms and
@@ -217,12 +218,11 @@ function decodeData(source: string): Buffer {
 }
 
 function renameVersion(config: Json): boolean {
-  const ign = config.ignition;
-  if (isObject(ign) && ign.version === RELEASED) {
-    ign.version = PRERELEASE;
-    return true;
-  }
-  return false;
+  const d = forDebianIgnition(config);
+  if (!d.ok) throw new Error(`cannot boot with Debian's Ignition 2.14: ${d.reason}`);
+  if (!d.from) return false;
+  (config.ignition as Json).version = PRERELEASE;
+  return true;
 }
 
 function isObject(v: unknown): v is Json {

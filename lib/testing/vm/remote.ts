@@ -2,19 +2,20 @@
  * Prepares a config for a VM boot: its remote sources (http, https and the cloud schemes) are
  * pointed at a local HTTP server that QEMU's user network makes reachable, with the real bytes
  * where the caller has them (checked against the config's hash) and otherwise stand-ins whose
- * hash is written into the config; the runner's ssh key is added to user `core`; spec 3.4.0 is
- * named as Debian's Ignition 2.14 knows it.
+ * hash is written into the config; the runner's ssh key is added to user `core`; spec 3.4.0 (and
+ * 3.5.0 or 3.6.0 using nothing 3.4.0 lacks) is named as Debian's Ignition 2.14 knows it.
  */
 import { createHash } from "node:crypto";
 import { decodeDataUrl } from "../../ignition/encode";
 import { checkHash, StubKind } from "../firstboot/prepare";
+import { forDebianIgnition } from "../debian-ignition";
 
 // URL schemes Ignition fetches over the network (coreos/ignition docs/configuration-v3_4.md,
 // "source": http, https, tftp, s3, gs, and arn: from spec 3.4.0).
 const REMOTE = /^(https?|s3|gs|tftp):\/\/|^arn:/;
 
-// Debian's Ignition 2.14 knows spec 3.4.0 only by its pre-release name ("3.4.0-experimental").
-const RELEASED = "3.4.0";
+// Debian's Ignition 2.14 knows spec 3.4.0 only by its pre-release name ("3.4.0-experimental");
+// 3.5.0 and 3.6.0 configs that use nothing 3.4.0 lacks are read the same way (../debian-ignition.ts).
 const PRERELEASE = "3.4.0-experimental";
 
 /** One remote source the VM's HTTP server answered for. */
@@ -69,7 +70,9 @@ export function prepareVmConfig(config: string, baseUrl: string, sshKey: string,
     return `${baseUrl}${path}`;
   };
   const walk = (cfg: Json): void => {
-    if (isObject(cfg.ignition) && cfg.ignition.version === RELEASED) cfg.ignition.version = PRERELEASE;
+    const d = forDebianIgnition(cfg);
+    if (!d.ok) throw new Error(`cannot boot with Debian's Ignition 2.14: ${d.reason}`);
+    if (d.from && isObject(cfg.ignition)) cfg.ignition.version = PRERELEASE;
     const visit = (res: unknown, kind: StubKind, path: string | undefined, isConfig: boolean): void => {
       if (!isObject(res) || typeof res.source !== "string") return;
       const source = res.source;
