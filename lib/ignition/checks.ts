@@ -381,14 +381,15 @@ export function checkSource(value: unknown, field: string, ctx: SourceContext): 
         const p = checkFeature(field, IgnitionFeature.ARN_SOURCE, ctx.version, ctx.variant);
         if (p) return p;
       }
-      if (scheme === "arn" && !/^arn:[^:]+:s3:[^:]*:[^:]*:.+\/.+/.test(k)) {
+      // config/v3_4/types/url.go: an s3 ARN with a bucket and key, or accesspoint/<name>/<key>.
+      if (scheme === "arn" && (!/^arn:[^:]+:s3:[^:]*:[^:]*:.+\/.+/.test(k) || /^arn:[^:]+:s3:[^:]*:[^:]*:accesspoint\/[^/]*$/.test(k.split("?")[0]))) {
         return problem(field, `the source ${show(source)} is not an S3 object ARN`, "write arn:aws:s3:<region>:<account>:accesspoint/<name>/object/<key> or arn:aws:s3:::<bucket>/<key>");
       }
       if (scheme !== "arn" && !/^[a-z0-9]+:\/\/[^/]+\/.+/i.test(k)) {
         return problem(field, `the source ${show(source)} does not name a bucket and an object`, `write ${scheme}://<bucket>/<key>`);
       }
-      if (scheme === "s3" && /[?&]versionId(=(&|$)|&|$)/.test(k)) {
-        return problem(field, "the s3 source has an empty versionId", "give the object version or drop ?versionId");
+      if ((scheme === "s3" || scheme === "arn") && /[?&]versionId(=(&|$)|&|$)/.test(k)) {
+        return problem(field, `the ${scheme} source has an empty versionId`, "give the object version or drop ?versionId");
       }
       // coreos/ignition docs/configuration-v3_3.md: "Compression cannot be used with S3."
       if (ctx.compression && scheme !== "gs") {

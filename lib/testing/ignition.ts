@@ -151,8 +151,8 @@ export function runIgnitionValidate(json: string): IgnitionValidateResult {
 
 // Fields the 3.4.0 release added after Debian's ignition 2.14 froze its 3.4.0-experimental types
 // (coreos/ignition docs/migrating-configs.md, "From Version 3.3.0 to 3.4.0": LUKS discard and
-// open options); 2.14 reports them as unused keys.
-const KNOWN_34_GAPS = /Unused key (discard|openOptions)$/;
+// open options, the Tang advertisement); 2.14 reports them as unused keys.
+const KNOWN_34_GAPS = /Unused key (discard|openOptions|advertisement)$/;
 
 /** Options for {@link checkIgnition}. */
 export interface CheckIgnitionOptions {
