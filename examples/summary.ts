@@ -7,7 +7,9 @@ import { join } from "node:path";
 import type { Cluster } from "../lib/cluster";
 import type { ConfigFormat } from "../lib/core/format";
 import { IGNITION_FORMAT } from "../lib/ignition/format";
-import { checkIgnition, locateIgnitionValidate, substituteDeferred } from "../lib/testing/ignition";
+import { terraformExpressionText } from "../lib/cdktf";
+import { resolveApplyTime } from "../lib/testing/firstboot/applytime";
+import { checkIgnition, locateIgnitionValidate } from "../lib/testing/ignition";
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { KAIROS_FORMAT } from "../lib/kairos/format";
 import { validateKairosConfig } from "../lib/kairos/validate";
@@ -19,11 +21,15 @@ export interface SummaryLine {
   readonly problems: readonly string[];
 }
 
-/** Checks every node's config with the validators that apply; apply-time values become placeholders. */
+/**
+ * Checks every node's config with the validators that apply, as the node reads it: the config's
+ * references resolved to Terraform expressions, then filled in with realistic values (PEMs,
+ * tokens, names) and Terraform's functions evaluated (lib/testing/firstboot/applytime.ts).
+ */
 export function checkClusterConfigs(cluster: Cluster, options: { readonly ignitionValidate?: boolean } = {}): SummaryLine[] {
   const lines: SummaryLine[] = [];
   for (const [node, config] of cluster.renderedConfigs) {
-    const text = substituteDeferred(config.content);
+    const text = resolveApplyTime(terraformExpressionText(cluster, config.content));
     const problems =
       config.format === IGNITION_FORMAT
         ? checkIgnition(text, { ignitionValidate: options.ignitionValidate ?? true })

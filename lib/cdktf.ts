@@ -25,8 +25,9 @@ export type { ITerraformDependable, IResolvable, TerraformMetaArguments } from "
 export { Construct } from "constructs";
 export type { IConstruct, IValidation } from "constructs";
 
-import { Fn, Lazy } from "cdktf";
-import { type Encoder, isDeferred, localEncoder } from "./core/deferred";
+import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, Tokenization } from "cdktf";
+import type { IConstruct as Scope } from "constructs";
+import { type Encoder, goJsonString, isDeferred, localEncoder } from "./core/deferred";
 
 /**
  * Text as the body of an HCL quoted string, for a cdktf function argument: cdktf refuses an
@@ -55,6 +56,7 @@ export const terraformEncoder: Encoder = {
   base64gzip: (t) => (isDeferred(t) ? Fn.base64gzip(hclStringBody(t)) : localEncoder.base64gzip(t)),
   sha512hex: (t) => (isDeferred(t) ? Fn.sha512(hclStringBody(t)) : localEncoder.sha512hex(t)),
   sha256hex: (t) => (isDeferred(t) ? Fn.sha256(hclStringBody(t)) : localEncoder.sha256hex(t)),
+  json: (t) => (isDeferred(t) ? Fn.jsonencode(hclStringBody(t)) : goJsonString(t)),
 };
 
 // cdktf's string token markers (lib/tokens/private/encoding.ts); a `${` that starts one is a
@@ -85,4 +87,13 @@ export function lazyString(produce: () => string): string {
 export function lazyNumber(produce: () => number): number {
   let value: number | undefined;
   return Lazy.numberValue({ produce: () => (value ??= produce()) });
+}
+
+/**
+ * A text as Terraform receives it in the synthesized stack: every cdktf token replaced by its
+ * Terraform expression (`${random_password.x.result}`, `${jsonencode(...)}`), for checks that fill
+ * in apply-time values (lib/testing/firstboot/applytime.ts) without a full synth.
+ */
+export function terraformExpressionText(scope: Scope, text: string): string {
+  return String(Tokenization.resolve(text, { scope: TerraformStack.of(scope), resolver: new DefaultTokenResolver(new StringConcat()) }));
 }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { parse } from "yaml";
+import { realisticValue, resolveApplyTime, terraformTextEncoder } from "../lib/testing/firstboot/applytime";
 import { describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
 import { TaintEffect } from "../lib/core/node";
@@ -90,10 +91,32 @@ describe("K3osConfig rendering", () => {
     );
   });
 
-  it("writes an apply-time value as a literal block, so Terraform may put any characters there", () => {
-    const text = new K3osConfig({ token: "${TfToken[TOKEN.1]}", k3sArgs: ["server"] }).render();
-    expect(text).toContain("  token: |-\n    ${TfToken[TOKEN.1]}\n");
-    expect(validateK3osConfig(text)).toEqual([]);
+  it("writes an apply-time scalar as jsonencode(...), a double-quoted scalar after apply, and an apply-time file as base64", () => {
+    const config = new K3osConfig({ token: "${TfToken[TOKEN.1]}", k3sArgs: ["server"], writeFiles: [{ path: "/etc/ca.crt", content: "${TfToken[TOKEN.2]}" }] });
+    const text = config.render({ encoder: terraformTextEncoder });
+    expect(text).toContain('  token: ${jsonencode("${TfToken[TOKEN.1]}")}\n');
+    expect(text).toContain('  content: ${jsonencode(base64encode("${TfToken[TOKEN.2]}"))}\n  encoding: b64\n');
+    const pem = realisticValue("tls_self_signed_cert.ca.cert_pem");
+    const applied = resolveApplyTime(text, { values: { "TfToken[TOKEN.1]": 's3cr#t"\\:x', "TfToken[TOKEN.2]": pem } });
+    expect(validateK3osConfig(applied)).toEqual([]);
+    const read = parse(applied, { version: "1.1" });
+    expect(read.k3os.token).toBe('s3cr#t"\\:x');
+    expect(Buffer.from(read.write_files[0].content, "base64").toString("utf8")).toBe(pem);
+  });
+
+  it("refuses an apply-time value without an encoder to carry it", () => {
+    expect(() => new K3osConfig({ token: "${TfToken[TOKEN.1]}", k3sArgs: ["server"] }).render()).toThrow(
+      "k3os: apply-time value: the config holds a value known only at apply time and no encoder to carry it. Fix: render with the platform's Terraform encoder (render({ encoder }))",
+    );
+    expect(() => new K3osConfig({ writeFiles: [{ path: "/a", content: "${TfToken[TOKEN.2]}" }] }).render()).toThrow(
+      "k3os: write_files[/a].content: the content holds a value known only at apply time and no encoder carries it. Fix: render with the platform's Terraform encoder (render({ encoder }))",
+    );
+  });
+
+  it("refuses file text beside an apply-time value that is not NFC, since Terraform would normalize it", () => {
+    expect(() => new K3osConfig({ writeFiles: [{ path: "/a", content: "e\u0301 ${TfToken[TOKEN.2]}" }] })).toThrow(
+      'k3os: write_files[/a].content: the content mixes an apply-time value with text that is not in Unicode NFC, and Terraform normalizes every string it holds to NFC (zclconf/go-cty cty/value_init.go StringVal), so the file would differ. Fix: normalize the text first (text.normalize("NFC")), or keep apply-time values out of this file',
+    );
   });
 
   it("renders bytes as base64 or gzip+base64, whichever is shorter", () => {

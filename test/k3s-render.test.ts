@@ -9,6 +9,7 @@ import { K3S_CONFIG_PATH, K3sComponent, type K3sNodeProps, K3sRole, renderK3sCon
 import { applyK3sToIgnition, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { applyK3sToK3os } from "../lib/os/k3os/k3s";
 import { validateK3osConfig } from "../lib/testing/k3os";
+import { resolveApplyTime, terraformTextEncoder } from "../lib/testing/firstboot/applytime";
 import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
 import { need } from "./helpers/external";
 
@@ -142,12 +143,13 @@ describe("renderK3sConfigFile", () => {
 describe("applyK3sToK3os", () => {
   for (const [name, make] of ROLES) {
     it(`renders the ${name} as k3OS config that passes the strict schema and semantic checks`, () => {
-      const text = applyK3sToK3os(new K3osConfig({ hostname: "h" }), make("v1.22.2+k3s2")).render();
+      // Read as the node reads it: after apply.
+      const text = resolveApplyTime(applyK3sToK3os(new K3osConfig({ hostname: "h" }), make("v1.22.2+k3s2")).render({ encoder: terraformTextEncoder }));
       expect(validateK3osConfig(text)).toEqual([]);
     });
 
     it(`matches the golden k3OS config for the ${name}`, async () => {
-      const text = applyK3sToK3os(new K3osConfig(), make("v1.22.2+k3s2")).render();
+      const text = applyK3sToK3os(new K3osConfig(), make("v1.22.2+k3s2")).render({ encoder: terraformTextEncoder });
       await expect(text).toMatchFileSnapshot(`fixtures/k3os/k3os-${name}.yaml`);
     });
   }

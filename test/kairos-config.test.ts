@@ -2,6 +2,7 @@
  * The Kairos cloud-config model (lib/kairos): what it renders, and every kind of input it refuses,
  * at the builder call and in the validator that checks rendered text.
  */
+import { resolveApplyTime, terraformTextEncoder } from "../lib/testing/firstboot/applytime";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { MicroOsError } from "../lib/core/errors";
@@ -54,9 +55,20 @@ describe("KairosConfig renders", () => {
     expect(validateKairosConfig(base().addFile({ path: "/etc/b", content: big }).render())).toEqual([]);
   });
 
-  it("an apply-time value as a literal block, the text around it unchanged", () => {
-    const text = base().addFile({ path: "/etc/t", content: `token: ${TOKEN}\n`, permissions: 0o600 }).render();
-    expect(text).toContain(`      content: |\n        token: ${TOKEN}\n`);
+  it("an apply-time file as base64 (yip decodes b64), the text around the value unchanged after apply", () => {
+    const text = base().addFile({ path: "/etc/t", content: `token: ${TOKEN}\n`, permissions: 0o600 }).render({ encoder: terraformTextEncoder });
+    expect(text).toContain(`      content: \${jsonencode(base64encode("token: ${TOKEN}\\n"))}\n      encoding: b64\n`);
+    const file = parse(resolveApplyTime(text, { values: { "TfToken[TOKEN.3]": "a\nb: 'c'\n" } })).stages.initramfs.flatMap((s: { files?: unknown[] }) => s.files ?? []).find((f: { path: string }) => f.path === "/etc/t");
+    expect(Buffer.from(file.content, "base64").toString("utf8")).toBe("token: a\nb: 'c'\n\n");
+  });
+
+  it("refuses an apply-time file without an encoder, and non-NFC text beside an apply-time value", () => {
+    expect(() => base().addFile({ path: "/etc/t", content: TOKEN }).render()).toThrow(
+      "kairos: stages.initramfs.files[/etc/t].content: the content holds a value known only at apply time and no encoder carries it. Fix: render with the platform's Terraform encoder (render({ encoder }))",
+    );
+    expect(() => base().addFile({ path: "/etc/t", content: `e\u0301${TOKEN}` })).toThrow(
+      'kairos: stages.initramfs.files[/etc/t].content: the content mixes an apply-time value with text that is not in Unicode NFC, and Terraform normalizes every string it holds to NFC (zclconf/go-cty cty/value_init.go StringVal), so the file would differ. Fix: normalize the text first (text.normalize("NFC")), or keep apply-time values out of this file',
+    );
   });
 
   it("strings a YAML reader could take for booleans or numbers, quoted", () => {

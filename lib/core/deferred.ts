@@ -36,6 +36,13 @@ export interface Encoder {
   sha512hex(text: string): string;
   /** Lower-case hex SHA-256 of the UTF-8 bytes. */
   sha256hex(text: string): string;
+  /**
+   * The text as a JSON string literal, quotes included, as Terraform's `jsonencode` writes it (Go
+   * encoding/json). It is also a YAML double-quoted scalar that reads back as the text. Needed by
+   * the YAML formats (k3OS, Kairos) for values known only at apply time.
+   * @default - such values are refused by the YAML formats
+   */
+  json?(text: string): string;
 }
 
 /**
@@ -48,7 +55,31 @@ export const localEncoder: Encoder = {
   base64gzip: (text) => gzipBytes(Buffer.from(refuseDeferred(text), "utf8")).toString("base64"),
   sha512hex: (text) => createHash("sha512").update(refuseDeferred(text), "utf8").digest("hex"),
   sha256hex: (text) => createHash("sha256").update(refuseDeferred(text), "utf8").digest("hex"),
+  json: (text) => goJsonString(refuseDeferred(text)),
 };
+
+/**
+ * A string as Go's encoding/json writes it, which Terraform's `jsonencode` uses (hashicorp/terraform
+ * internal/lang/funcs/encoding.go -> zclconf/go-cty cty/json/marshal.go -> encoding/json): `\"`,
+ * `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, `\u00XX` for other control characters, and `<`, `>`, `&`,
+ * U+2028, U+2029 as `\u` escapes (HTML-safe); everything else as it is.
+ */
+export function goJsonString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\b") out += "\\b";
+    else if (ch === "\f") out += "\\f";
+    else if (c < 0x20 || ch === "<" || ch === ">" || ch === "&" || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
 
 /** Deterministic gzip (Node writes mtime 0 and no name), at the best compression level. */
 export function gzipBytes(bytes: Uint8Array): Buffer {
@@ -64,3 +95,8 @@ function refuseDeferred(text: string): string {
   }
   return text;
 }
+
+/** Why text beside an apply-time value must be NFC (the k3OS and Kairos models refuse such file content). */
+export const NOT_NFC_PROBLEM =
+  "the content mixes an apply-time value with text that is not in Unicode NFC, and Terraform normalizes every string it holds to NFC (zclconf/go-cty cty/value_init.go StringVal), so the file would differ";
+export const NOT_NFC_FIX = 'normalize the text first (text.normalize("NFC")), or keep apply-time values out of this file';

@@ -4,7 +4,7 @@
  * is the contract for what we render. Plain TypeScript: no cdktf.
  */
 import { checkSshKey } from "../core/ssh";
-import { gzipBytes, isDeferred } from "../core/deferred";
+import { type Encoder, gzipBytes, isDeferred, NOT_NFC_FIX, NOT_NFC_PROBLEM } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import type { Taint } from "../core/node";
 import { isK3sServerUrl, K3S_API_PORT, k3sTokenProblem } from "../core/k3s";
@@ -29,6 +29,13 @@ export interface K3osRenderOptions {
   readonly delivery?: K3osDelivery;
   /** Put `#cloud-config` on the first line. @default false */
   readonly cloudConfigHeader?: boolean;
+  /**
+   * Carries values known only at apply time: a file whose content holds one is written as
+   * `base64encode(...)` with `encoding: b64`, and any other such value as `jsonencode(...)`, a YAML
+   * double-quoted scalar. The platform passes its Terraform encoder.
+   * @default - a config holding an apply-time value is refused
+   */
+  readonly encoder?: Encoder;
 }
 
 /** The snake_case object k3OS reads. */
@@ -148,6 +155,9 @@ export class K3osConfig {
     }
     if (file.content instanceof Uint8Array && file.encoding !== undefined && file.encoding !== WriteFileEncoding.NONE) {
       throw new MicroOsError(AT, `${field}.encoding`, "bytes are encoded by the builder", "leave encoding unset for Uint8Array content");
+    }
+    if (typeof file.content === "string" && isDeferred(file.content) && file.content !== file.content.normalize("NFC")) {
+      throw new MicroOsError(AT, `${field}.content`, NOT_NFC_PROBLEM, NOT_NFC_FIX);
     }
     if (typeof file.content === "string" && file.encoding && !isDeferred(file.content)) {
       const problem = decodeProblem(file.content, file.encoding);
@@ -399,7 +409,16 @@ export class K3osConfig {
   public render(options: K3osRenderOptions = {}): string {
     const obj = this.toObject();
     assertK3osObject(obj, { delivery: options.delivery ?? K3osDelivery.USER_DATA });
-    const yaml = renderK3osYaml(obj);
+    const encoder = options.encoder;
+    for (const f of obj.write_files ?? []) {
+      if (f.content === undefined || f.encoding !== undefined || !isDeferred(f.content)) continue;
+      if (!encoder) throw new MicroOsError(AT, `write_files[${f.path}].content`, "the content holds a value known only at apply time and no encoder carries it", "render with the platform's Terraform encoder (render({ encoder }))");
+      // k3OS decodes `b64`/`base64` with Go's base64.StdEncoding before writing the bytes as they
+      // are (rancher/k3os v0.22.2-k3s2r0 pkg/util/decode.go DecodeContent, pkg/writefile/writefile.go).
+      f.content = encoder.base64(f.content);
+      f.encoding = WriteFileEncoding.BASE64;
+    }
+    const yaml = renderK3osYaml(obj, encoder);
     return options.cloudConfigHeader ? `#cloud-config\n${yaml}` : yaml;
   }
 

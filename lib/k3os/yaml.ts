@@ -1,3 +1,4 @@
+import type { Encoder } from "../core/deferred";
 import { renderGoYaml } from "../core/yaml";
 
 /**
@@ -6,6 +7,6 @@ import { renderGoYaml } from "../core/yaml";
  * pkg/config/read.go), with sysctl values and permissions always double-quoted, since the README
  * asks for strings there.
  */
-export function renderK3osYaml(obj: object): string {
-  return renderGoYaml(obj, { doubleQuote: (key, parentKey) => parentKey === "sysctls" || key === "permissions" });
+export function renderK3osYaml(obj: object, encoder?: Encoder): string {
+  return renderGoYaml(obj, { doubleQuote: (key, parentKey) => parentKey === "sysctls" || key === "permissions", encoder, at: "k3os" });
 }

@@ -41,5 +41,6 @@ export function k3sConfigObject(node: K3sNodeProps, at = "k3s"): Record<string, 
 export function renderK3sConfigFile(node: K3sNodeProps, at = "k3s"): string {
   // YAML 1.1-safe: k3s parses with a Go YAML library, and an apply-time token becomes a literal
   // block that needs no escaping (lib/core/yaml.ts).
-  return renderGoYaml(k3sConfigObject(node, at));
+  // The file is encoded whole by the platform (a data URL, base64encode); the token is one line.
+  return renderGoYaml(k3sConfigObject(node, at), { legacyDeferredBlocks: true });
 }

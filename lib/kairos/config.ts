@@ -5,7 +5,7 @@
  * keys and types as ./schema.ts derives them). Plain TypeScript: no cdktf.
  */
 import { checkSshKey } from "../core/ssh";
-import { gzipBytes, isDeferred } from "../core/deferred";
+import { type Encoder, gzipBytes, isDeferred, NOT_NFC_FIX, NOT_NFC_PROBLEM } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import { isHostName } from "../core/names";
 import { assertKairosObject, decodedText, hasTemplateAction, isKairosStage, KAIROS_BOOT_STAGES } from "./validate";
@@ -317,11 +317,27 @@ export class KairosConfig {
     assertKairosObject(this.toObject());
   }
 
-  /** The config as `#cloud-config` YAML, checked first. */
-  public render(): string {
+  /**
+   * The config as `#cloud-config` YAML, checked first. `encoder` carries values known only at
+   * apply time: a file whose content holds one is written as `base64encode(...)` with
+   * `encoding: b64`, any other such value as `jsonencode(...)` (a YAML double-quoted scalar); the
+   * platform passes its Terraform encoder. Without one, a config holding such a value is refused.
+   */
+  public render(options: { readonly encoder?: Encoder } = {}): string {
     const obj = this.toObject();
     assertKairosObject(obj);
-    return renderKairosYaml(obj);
+    const encoder = options.encoder;
+    for (const [stage, steps] of Object.entries(obj.stages ?? {})) {
+      for (const f of steps.flatMap((s) => s.files ?? [])) {
+        if (f.encoding !== undefined || !isDeferred(f.content)) continue;
+        if (!encoder) throw new MicroOsError(AT, `stages.${stage}.files[${f.path}].content`, "the content holds a value known only at apply time and no encoder carries it", "render with the platform's Terraform encoder (render({ encoder }))");
+        // yip decodes `b64` with Go's base64.StdEncoding and writes the bytes (mudler/yip v1.24.0
+        // pkg/plugins/file_decoder.go newDecoder, pkg/plugins/files.go WriteString).
+        f.content = encoder.base64(f.content);
+        f.encoding = "b64";
+      }
+    }
+    return renderKairosYaml(obj, encoder);
   }
 
   private block(key: string, current: KairosK3s | undefined, next: KairosK3s): KairosK3s {
@@ -343,6 +359,9 @@ function checkFile(f: KairosFile, field: string): void {
   }
   for (const [k, v] of [["owner", f.owner], ["group", f.group]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new MicroOsError(AT, `${field}.${k}`, `${v} is not a numeric id`, "give a uid or gid such as 0 or 1000");
+  }
+  if (typeof f.content === "string" && isDeferred(f.content) && f.content !== f.content.normalize("NFC")) {
+    throw new MicroOsError(AT, `${field}.content`, NOT_NFC_PROBLEM, NOT_NFC_FIX);
   }
   const text = typeof f.content === "string" ? (isDeferred(f.content) ? "" : f.content) : decodedText(Buffer.from(f.content).toString("utf8"), "");
   if (text !== undefined && hasTemplateAction(text)) {

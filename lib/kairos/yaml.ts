@@ -1,3 +1,4 @@
+import type { Encoder } from "../core/deferred";
 import { renderGoYaml } from "../core/yaml";
 
 /**
@@ -6,6 +7,6 @@ import { renderGoYaml } from "../core/yaml";
  * YAML 1.1-safe rendering of lib/core/yaml.ts quotes every string a YAML reader could take for a
  * boolean, null or number, and puts apply-time values in literal blocks.
  */
-export function renderKairosYaml(obj: object): string {
-  return `#cloud-config\n${renderGoYaml(obj)}`;
+export function renderKairosYaml(obj: object, encoder?: Encoder): string {
+  return `#cloud-config\n${renderGoYaml(obj, { encoder, at: "kairos" })}`;
 }

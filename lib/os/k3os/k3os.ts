@@ -121,9 +121,9 @@ export class K3os implements IOperatingSystem {
     return this.profiles.get(key, spec, `k3os/${spec.name}`);
   }
 
-  /** The node's k3OS config. The encoder is not needed: the YAML carries apply-time values as they are. */
-  public renderNode(node: NodeBootstrap, _encoder: Encoder): RenderedConfig {
-    return { format: K3OS_FORMAT, content: this.renderConfig(node).render({ delivery: this.props.delivery ?? K3osDelivery.USER_DATA }) };
+  /** The node's k3OS config; `encoder` carries apply-time values (base64 files, jsonencode scalars). */
+  public renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig {
+    return { format: K3OS_FORMAT, content: this.renderConfig(node).render({ delivery: this.props.delivery ?? K3osDelivery.USER_DATA, encoder }) };
   }
 
   /** The node's config as a builder (for inspection or further keys before rendering). */

@@ -119,9 +119,9 @@ export class Kairos implements IOperatingSystem {
     return kairosArtifacts(this.tag, this.flavor, this.k3sVersion, architecture);
   }
 
-  /** The node's config. The encoder is not needed: the YAML carries apply-time values as they are. */
-  public renderNode(node: NodeBootstrap, _encoder: Encoder): RenderedConfig {
-    return { format: KAIROS_FORMAT, content: this.renderConfig(node).render() };
+  /** The node's config; `encoder` carries apply-time values (base64 files, jsonencode scalars). */
+  public renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig {
+    return { format: KAIROS_FORMAT, content: this.renderConfig(node).render({ encoder }) };
   }
 
   /** The node's config as a builder (for inspection or further keys before rendering). */
