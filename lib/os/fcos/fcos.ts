@@ -2,23 +2,20 @@
  * Fedora CoreOS as an operating system the Cluster can put on its nodes: renders each node's
  * Ignition config and names the image per platform. Plain TypeScript, no cdktf.
  */
-import type { Encoder } from "../../core/deferred";
-import { Architecture, NodeRole, type NodeSpec } from "../../core/node";
-import { BootProfiles, type ProfileKey } from "../../core/profile";
-import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
-import { IGNITION_FORMAT } from "../../ignition/format";
+import { Architecture } from "../../core/node";
+import { BootProfiles } from "../../core/profile";
+import type { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
 import { addHostnameFile } from "../../ignition/hostname";
 import { setTimezoneLink } from "../../ignition/timezone";
 import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
-import type { IOperatingSystem, NodeBootstrap } from "../os";
-import type { RenderedConfig } from "../../core/format";
+import type { NodeBootstrap } from "../os";
+import { IgnitionOs } from "../ignition-os/base";
 import { fcosAwsProfile } from "./aws";
 import { AT, fail } from "./internal";
 import { applyK3sToFcos, K3sFcosInstall } from "./k3s";
 import { checkQemuImage, type FcosQemuImages, fcosLibvirtProfile } from "./libvirt";
 import { FcosUpdates } from "./updates";
-import { resolveSpec, specOfRelease } from "../ignition-os/releases";
 import { FCOS_SPECS, FCOS_STREAM_SPEC, FCOS_VARIANT } from "./releases";
 
 /** A Fedora CoreOS update stream (fedora-coreos-docs update-streams.adoc). */
@@ -87,7 +84,7 @@ const STREAM_CODE: Record<FcosStream, string> = { [FcosStream.NEXT]: "1", [FcosS
  * `FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1", props)` pins the release nodes
  * first boot (they still update themselves unless updates are disabled).
  */
-export class FedoraCoreOs implements IOperatingSystem {
+export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
   /** The newest release of a stream. */
   public static stream(stream: FcosStream | `${FcosStream}`, props: FedoraCoreOsProps = {}): FedoraCoreOs {
     return new FedoraCoreOs(checkStream(stream), undefined, props);
@@ -108,7 +105,6 @@ export class FedoraCoreOs implements IOperatingSystem {
   }
 
   public readonly name = "Fedora CoreOS";
-  public readonly configFormat = IGNITION_FORMAT;
   /**
    * Memory and disk a Fedora CoreOS k3s node needs: 2048 MiB (a k3s server with embedded etcd and
    * a workload measured 1606 MB, docs.k3s.io reference/resource-profiling; the Fedora CoreOS
@@ -119,48 +115,44 @@ export class FedoraCoreOs implements IOperatingSystem {
   public readonly minimums = { memoryMib: 2048, diskGib: 10 } as const;
   /** The stream. */
   public readonly streamName: FcosStream;
-  /** The pinned release, or undefined for the stream's newest. */
-  public readonly version: string | undefined;
-  /** Ignition spec version of rendered configs. */
-  public readonly ignitionVersion: IgnitionVersion;
   /** The decompressed qemu images for libvirt nodes. */
   public readonly qemuImages: FcosQemuImages;
   private readonly props: FedoraCoreOsProps;
-  private readonly controllerUpdates: FcosUpdates;
-  private readonly workerUpdates: FcosUpdates;
-  private readonly profiles: BootProfiles;
 
-  private constructor(stream: FcosStream, version: string | undefined, props: FedoraCoreOsProps) {
+  private constructor(stream: FcosStream, version: string | undefined, given: FedoraCoreOsProps) {
+    const props = given ?? {};
+    super({
+      at: AT,
+      name: "Fedora CoreOS",
+      variant: FCOS_VARIANT,
+      specs: FCOS_SPECS,
+      channelSpec: FCOS_STREAM_SPEC,
+      channel: stream,
+      version,
+      ignitionVersion: props.ignitionVersion,
+      updates: {
+        is: (v) => v instanceof FcosUpdates,
+        fail: { problem: "the value is not an FcosUpdates", fix: "build it with FcosUpdates.immediate(), .periodic({ windows }), .fleetLock({ baseUrl }) or .disabled()" },
+        controller: props.controllerUpdates,
+        worker: props.workerUpdates,
+        controllerDefault: () => FcosUpdates.disabled(),
+        workerDefault: () => FcosUpdates.immediate(),
+      },
+      customize: props.customize,
+    });
     this.streamName = stream;
-    this.version = version;
-    this.props = props ?? {};
-    const reads = version !== undefined ? specOfRelease(FCOS_SPECS, version)! : FCOS_STREAM_SPEC;
-    this.ignitionVersion = resolveSpec(AT, FCOS_SPECS, this.props.ignitionVersion, reads, version !== undefined ? `Fedora CoreOS ${version}` : `Fedora CoreOS ${stream}'s current release`);
-    for (const [field, value] of [["controllerUpdates", this.props.controllerUpdates], ["workerUpdates", this.props.workerUpdates]] as const) {
-      if (value !== undefined && !(value instanceof FcosUpdates)) {
-        fail(field, "the value is not an FcosUpdates", "build it with FcosUpdates.immediate(), .periodic({ windows }), .fleetLock({ baseUrl }) or .disabled()");
-      }
-    }
-    this.controllerUpdates = this.props.controllerUpdates ?? FcosUpdates.disabled();
-    this.workerUpdates = this.props.workerUpdates ?? FcosUpdates.immediate();
+    this.props = props;
     // Check the time zone now, at the call that introduces it, not at the first render.
-    if (this.props.timezone !== undefined) setTimezoneLink(new IgnitionConfig({ version: this.ignitionVersion, variant: FCOS_VARIANT }), this.props.timezone, AT);
-    if (this.props.k3sInstall !== undefined && !(this.props.k3sInstall instanceof K3sFcosInstall)) {
+    if (props.timezone !== undefined) setTimezoneLink(this.probe(), props.timezone, AT);
+    if (props.k3sInstall !== undefined && !(props.k3sInstall instanceof K3sFcosInstall)) {
       fail("k3sInstall", "the value is not a K3sFcosInstall", "build it with K3sFcosInstall.binary({ version, sha256 })");
     }
     const images: Record<string, string> = {};
     for (const arch of Object.values(Architecture)) {
-      const location = this.props.qemuImages?.[arch];
+      const location = props.qemuImages?.[arch];
       if (location !== undefined) images[arch] = checkQemuImage(`qemuImages.${arch}`, location);
     }
     this.qemuImages = images;
-    if (this.props.customize !== undefined && typeof this.props.customize !== "function") {
-      fail("customize", "the value is not a function", "pass `(config, node) => { ... }`");
-    }
-    // Each platform pairing lives in its own file of this folder.
-    this.profiles = new BootProfiles(this.name)
-      .add(AWS_BOOT_PROFILE, (spec) => fcosAwsProfile(this, checkArchitecture(spec.architecture)))
-      .add(LIBVIRT_BOOT_PROFILE, (spec) => fcosLibvirtProfile(this, checkArchitecture(spec.architecture), `fcos/${spec.name}`));
   }
 
   /** The k3s release `k3sInstall` installs. @default - none without `k3sInstall` */
@@ -168,39 +160,20 @@ export class FedoraCoreOs implements IOperatingSystem {
     return this.props.k3sInstall?.version;
   }
 
-  public supportsPlatform(key: ProfileKey<unknown>): boolean {
-    return this.profiles.supports(key);
+  protected buildProfiles(): BootProfiles {
+    // Each platform pairing lives in its own file of this folder.
+    return new BootProfiles(this.name)
+      .add(AWS_BOOT_PROFILE, (spec) => fcosAwsProfile(this, checkArchitecture(spec.architecture)))
+      .add(LIBVIRT_BOOT_PROFILE, (spec) => fcosLibvirtProfile(this, checkArchitecture(spec.architecture), `fcos/${spec.name}`));
   }
 
-  public bootProfile<P>(key: ProfileKey<P>, spec: NodeSpec): P {
-    return this.profiles.get(key, spec, `fcos/${spec.name}`);
+  protected addHostname(config: IgnitionConfig, hostname: string): void {
+    addHostnameFile(config, hostname, AT);
   }
 
-  /** Update settings a node of this role gets. */
-  public updatesFor(role: NodeRole): FcosUpdates {
-    return role === NodeRole.CONTROLLER ? this.controllerUpdates : this.workerUpdates;
-  }
-
-  /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
-  public configFor(node: NodeBootstrap): IgnitionConfig {
-    // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
-    const at = `fcos/${node.spec.name}`;
-    const config = new IgnitionConfig({ version: this.ignitionVersion, name: at, variant: FCOS_VARIANT });
-    if (node.hostname !== undefined) addHostnameFile(config, node.hostname, AT);
-    // The admin user is `core` (authentication.adoc); Ignition adds the keys to its authorized_keys.
-    if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);
-    this.updatesFor(node.spec.role).applyTo(config);
+  protected addOwnParts(config: IgnitionConfig, node: NodeBootstrap, at: string): void {
     if (this.props.timezone !== undefined) setTimezoneLink(config, this.props.timezone, AT);
     if (node.k3s) applyK3sToFcos(config, node.k3s, this.props.k3sInstall, node.spec.architecture, at);
-    // The cluster's escape hatches (pool, then node), after the OS's own content; the builder
-    // refuses a path or unit both define, naming both configs.
-    for (const customize of node.customizers ?? []) customize(config);
-    this.props.customize?.(config, node);
-    return config;
-  }
-
-  public renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig {
-    return { format: IGNITION_FORMAT, content: this.configFor(node).render({ encoder }) };
   }
 }
 

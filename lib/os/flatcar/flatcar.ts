@@ -2,25 +2,22 @@
  * Flatcar Container Linux as an operating system the Cluster can put on its nodes: renders each
  * node's Ignition config and names the image per platform. Plain TypeScript, no cdktf.
  */
-import type { Encoder } from "../../core/deferred";
-import { Architecture, NodeRole, type NodeSpec } from "../../core/node";
-import { IgnitionConfig, IgnitionVersion } from "../../ignition/config";
-import { BootProfiles, type ProfileKey } from "../../core/profile";
-import { IGNITION_FORMAT } from "../../ignition/format";
+import { Architecture } from "../../core/node";
+import type { IgnitionConfig } from "../../ignition/config";
+import { BootProfiles } from "../../core/profile";
 import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
-import type { IOperatingSystem, NodeBootstrap } from "../os";
-import type { RenderedConfig } from "../../core/format";
+import type { NodeBootstrap } from "../os";
+import { IgnitionOs } from "../ignition-os/base";
 import { flatcarAwsProfile } from "./aws";
 import { flatcarLibvirtProfile } from "./libvirt";
 import { addHostname } from "./hostname";
-import { fail } from "./internal";
+import { AT, fail } from "./internal";
 import { applyK3s, K3sFlatcarInstall } from "./k3s";
 import { setNtpServers, setTimezone } from "./time";
 import { FlatcarUpdates, RebootStrategy } from "./updates";
 import { checkProps } from "../../core/props";
 import { FLATCAR_PROPS, type FlatcarProps } from "./props";
-import { resolveSpec, specOfRelease } from "../ignition-os/releases";
 import { FLATCAR_CHANNEL_SPECS, FLATCAR_SPECS, FLATCAR_VARIANT } from "./releases";
 
 export type { FlatcarNodeCustomizer, FlatcarProps } from "./props";
@@ -43,7 +40,7 @@ const FIRST_IGNITION_V3 = 3185;
  * `Flatcar.release(FlatcarChannel.STABLE, "4081.2.0")` pins the release nodes first boot (they
  * still update themselves unless updates are disabled).
  */
-export class Flatcar implements IOperatingSystem {
+export class Flatcar extends IgnitionOs<FlatcarUpdates> {
   /** The newest release of a channel. */
   public static channel(channel: FlatcarChannel | `${FlatcarChannel}`, props: FlatcarProps = {}): Flatcar {
     checkProps("flatcar", "", props, FLATCAR_PROPS);
@@ -66,7 +63,6 @@ export class Flatcar implements IOperatingSystem {
   }
 
   public readonly name = "Flatcar Container Linux";
-  public readonly configFormat = IGNITION_FORMAT;
   /**
    * Memory and disk a Flatcar k3s node needs: 2048 MiB (a k3s server with embedded etcd and a
    * workload measured 1606 MB, docs.k3s.io reference/resource-profiling) and 8 GiB of disk
@@ -75,42 +71,36 @@ export class Flatcar implements IOperatingSystem {
   public readonly minimums = { memoryMib: 2048, diskGib: 8 } as const;
   /** The channel. */
   public readonly channelName: FlatcarChannel;
-  /** The pinned release, or undefined for the channel's newest. */
-  public readonly version: string | undefined;
-  /** Ignition spec version of rendered configs. */
-  public readonly ignitionVersion: IgnitionVersion;
   private readonly props: FlatcarProps;
-  private readonly controllerUpdates: FlatcarUpdates;
-  private readonly workerUpdates: FlatcarUpdates;
-  private readonly profiles: BootProfiles;
 
   private constructor(channel: FlatcarChannel, version: string | undefined, props: FlatcarProps) {
+    super({
+      at: AT,
+      name: "Flatcar",
+      variant: FLATCAR_VARIANT,
+      specs: FLATCAR_SPECS,
+      channelSpec: FLATCAR_CHANNEL_SPECS[channel],
+      channel,
+      version,
+      ignitionVersion: props.ignitionVersion,
+      updates: {
+        is: (v) => v instanceof FlatcarUpdates,
+        fail: { problem: "the value is not a FlatcarUpdates", fix: "build it with FlatcarUpdates.automatic({...}) or FlatcarUpdates.disabled()" },
+        controller: props.controllerUpdates,
+        worker: props.workerUpdates,
+        controllerDefault: () => FlatcarUpdates.automatic({ strategy: RebootStrategy.OFF }),
+        workerDefault: () => FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT }),
+      },
+      customize: props.customize,
+    });
     this.channelName = channel;
-    this.version = version;
     this.props = props;
-    const reads = version !== undefined ? specOfRelease(FLATCAR_SPECS, version)! : FLATCAR_CHANNEL_SPECS[channel];
-    this.ignitionVersion = resolveSpec("flatcar", FLATCAR_SPECS, props.ignitionVersion, reads, version !== undefined ? `Flatcar ${version}` : `Flatcar ${channel}'s current release`);
-    for (const [field, value] of [["controllerUpdates", props.controllerUpdates], ["workerUpdates", props.workerUpdates]] as const) {
-      if (value !== undefined && !(value instanceof FlatcarUpdates)) {
-        fail(field, "the value is not a FlatcarUpdates", "build it with FlatcarUpdates.automatic({...}) or FlatcarUpdates.disabled()");
-      }
-    }
-    this.controllerUpdates = props.controllerUpdates ?? FlatcarUpdates.automatic({ strategy: RebootStrategy.OFF });
-    this.workerUpdates = props.workerUpdates ?? FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT });
     // Check time settings now, at the call that introduces them, not at the first render.
-    const probe = new IgnitionConfig({ version: this.ignitionVersion, variant: FLATCAR_VARIANT });
-    if (props.timezone !== undefined) setTimezone(probe, props.timezone);
-    if (props.ntpServers !== undefined) setNtpServers(probe, props.ntpServers);
+    if (props.timezone !== undefined) setTimezone(this.probe(), props.timezone);
+    if (props.ntpServers !== undefined) setNtpServers(this.probe(), props.ntpServers);
     if (props.k3sInstall !== undefined && !(props.k3sInstall instanceof K3sFlatcarInstall)) {
       fail("k3sInstall", "the value is not a K3sFlatcarInstall", "build it with K3sFlatcarInstall.sysext({ version, sha256 }) or K3sFlatcarInstall.binary({ version, sha256 })");
     }
-    if (props.customize !== undefined && typeof props.customize !== "function") {
-      fail("customize", "the value is not a function", "pass `(config, node) => { ... }`");
-    }
-    // Each platform pairing lives in its own file of this folder.
-    this.profiles = new BootProfiles(this.name)
-      .add(AWS_BOOT_PROFILE, (spec) => flatcarAwsProfile(this, checkArchitecture(spec.architecture)))
-      .add(LIBVIRT_BOOT_PROFILE, (spec) => flatcarLibvirtProfile(this, checkArchitecture(spec.architecture)));
   }
 
   /** The k3s release `k3sInstall` installs. @default - none without `k3sInstall` */
@@ -118,39 +108,21 @@ export class Flatcar implements IOperatingSystem {
     return this.props.k3sInstall?.version;
   }
 
-  public supportsPlatform(key: ProfileKey<unknown>): boolean {
-    return this.profiles.supports(key);
+  protected buildProfiles(): BootProfiles {
+    // Each platform pairing lives in its own file of this folder.
+    return new BootProfiles(this.name)
+      .add(AWS_BOOT_PROFILE, (spec) => flatcarAwsProfile(this, checkArchitecture(spec.architecture)))
+      .add(LIBVIRT_BOOT_PROFILE, (spec) => flatcarLibvirtProfile(this, checkArchitecture(spec.architecture)));
   }
 
-  public bootProfile<P>(key: ProfileKey<P>, spec: NodeSpec): P {
-    return this.profiles.get(key, spec, `flatcar/${spec.name}`);
+  protected addHostname(config: IgnitionConfig, hostname: string): void {
+    addHostname(config, hostname);
   }
 
-  /** Update settings a node of this role gets. */
-  public updatesFor(role: NodeRole): FlatcarUpdates {
-    return role === NodeRole.CONTROLLER ? this.controllerUpdates : this.workerUpdates;
-  }
-
-  /** The node's Ignition config as a builder, before rendering (for tests and inspection). */
-  public configFor(node: NodeBootstrap): IgnitionConfig {
-    // Named for the node, so the builder's errors (a merge clash, a duplicate path) say whose config it is.
-    const config = new IgnitionConfig({ version: this.ignitionVersion, name: `flatcar/${node.spec.name}`, variant: FLATCAR_VARIANT });
-    if (node.hostname !== undefined) addHostname(config, node.hostname);
-    // Flatcar's admin user is `core`; Ignition adds the keys to its authorized_keys.
-    if (node.sshKeys.length > 0) config.addSshKeys("core", node.sshKeys);
-    this.updatesFor(node.spec.role).applyTo(config);
+  protected addOwnParts(config: IgnitionConfig, node: NodeBootstrap, at: string): void {
     if (this.props.timezone !== undefined) setTimezone(config, this.props.timezone);
     if (this.props.ntpServers !== undefined) setNtpServers(config, this.props.ntpServers);
-    if (node.k3s) applyK3s(config, node.k3s, this.props.k3sInstall, node.spec.architecture, `flatcar/${node.spec.name}`);
-    // The cluster's escape hatches (pool, then node), after the OS's own content; the builder
-    // refuses a path or unit both define, naming both configs.
-    for (const customize of node.customizers ?? []) customize(config);
-    this.props.customize?.(config, node);
-    return config;
-  }
-
-  public renderNode(node: NodeBootstrap, encoder: Encoder): RenderedConfig {
-    return { format: IGNITION_FORMAT, content: this.configFor(node).render({ encoder }) };
+    if (node.k3s) applyK3s(config, node.k3s, this.props.k3sInstall, node.spec.architecture, at);
   }
 }
 
