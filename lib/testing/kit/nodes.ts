@@ -243,14 +243,20 @@ function configRecords(stack: Stack): ConfigRecord[] {
   return records;
 }
 
+/** Options for {@link findNodes}. */
+export interface FindNodesOptions {
+  /** Values for apply-time expressions (`var.token`, `random_password.x.result`). @default - realistic made-up values */
+  readonly values?: ApplyTimeValues;
+}
+
 /** Every node of a synthesized stack (parsed Terraform JSON), sorted by name. */
-export function findNodes(json: Readonly<Record<string, unknown>>): NodeConfig[] {
+export function findNodes(json: Readonly<Record<string, unknown>>, options: FindNodesOptions = {}): NodeConfig[] {
   const stack = json as Stack;
   const resources = stack.resource ?? {};
   const locals = stack.locals ?? {};
   // The stub names the bucket by `.bucket`, the object by `.id`: both are the bucket's name, so
   // they get one value and a stub finds its object.
-  const values: Record<string, string> = {};
+  const values: Record<string, string> = { ...options.values };
   for (const key of Object.keys(resources.aws_s3_bucket ?? {})) {
     const v = `applytime-bucket-${createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
     values[`aws_s3_bucket.${key}.id`] = v;
