@@ -7,11 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { WorkerPlacement } from "../lib/platform/aws";
 import { synthCluster } from "../lib/testing";
-import { CASES } from "./fixtures/butane/cases";
+import { TYPHOON_SNIPPETS } from "./fixtures/butane/cases";
 import { flatcarAws, flatcarLibvirt, type KitCluster } from "./testing-kit-clusters";
 
-/** Typhoon's two Flatcar snippets, custom-files.yaml and custom-units.yaml, as Typhoon's `worker_snippets` list holds them. */
-export const TYPHOON_SNIPPETS = ["Typhoon's Flatcar custom-files snippet", "Typhoon's Flatcar custom-units snippet"].map((name) => CASES.find((c) => c.name === name)!.butane);
 
 function check(kit: KitCluster): void {
   for (const snippet of TYPHOON_SNIPPETS) kit.cluster.pool("general").ignition.addButane(snippet);

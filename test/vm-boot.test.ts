@@ -34,6 +34,8 @@ import {
   type VmReport,
 } from "../lib/testing";
 import { need } from "./helpers/external";
+import { TYPHOON_SNIPPETS } from "./fixtures/butane/cases";
+import { flatcarLibvirt } from "./testing-kit-clusters";
 
 installMatchers(expect);
 
@@ -205,6 +207,23 @@ describe("static networking", () => {
     expect(r.addresses.map((a) => a.address)).toEqual(["192.168.77.40/24"]);
     expect(r).toHaveActiveUnit("systemd-networkd.service");
     expect(r.failedUnits).toEqual([]);
+  });
+});
+
+describe("Butane snippets on a pool", () => {
+  it.concurrent("Typhoon's Flatcar snippets on a pool boot on a node of that pool", { timeout: BOOT_TEST_TIMEOUT }, async (ctx) => {
+    needVm(ctx);
+    // poseidon/typhoon docs/advanced/customization.md custom-files.yaml and custom-units.yaml (Flatcar), on pool "general".
+    const kit = flatcarLibvirt();
+    for (const snippet of TYPHOON_SNIPPETS) kit.cluster.pool("general").ignition.addButane(snippet);
+    const synth = synthStack(kit.stack);
+    const r: BootedVm = await slot(() => bootVm(synth, "demo-general-0", { ...VM, test: ctx }));
+    expect(r).toAcceptSsh();
+    // Typhoon's hello.service is a oneshot without RemainAfterExit: once it has run it is inactive (dead), not failed.
+    expect(r).toHaveBootedCleanly({ ...cannotRun(r), "hello.service": "a oneshot without RemainAfterExit is inactive once it has run" });
+    expect(r.failedUnits).not.toContain("hello.service");
+    expect(r.units.find((u) => u.name === "hello.service")).toMatchObject({ load: "loaded", active: "inactive", sub: "dead" });
+    expect(r.paths.find((p) => p.path === "/opt/hello")).toMatchObject({ type: "file", mode: 0o644, user: "root", sha256: sha256("Hello World\n") });
   });
 });
 
