@@ -17,6 +17,7 @@ import { applyK3sToFcos, K3sFcosInstall } from "./k3s";
 import { checkQemuImage, type FcosQemuImages, fcosLibvirtProfile } from "./libvirt";
 import { FcosUpdates } from "./updates";
 import { FCOS_SPECS, FCOS_STREAM_SPEC, FCOS_VARIANT } from "./releases";
+import { checkProps, object, optional, type Shape, type ShapeOf, str } from "../../core/props";
 
 /** A Fedora CoreOS update stream (fedora-coreos-docs update-streams.adoc). */
 export enum FcosStream {
@@ -73,6 +74,20 @@ export interface FedoraCoreOsProps {
   readonly customize?: FcosNodeCustomizer;
 }
 
+// FedoraCoreOsProps at run time (lib/core/props.ts): props that are not an object, unknown options
+// and wrong types are refused at the factory. The Ignition version, updates, install, images and
+// hook keep their own checks (and messages) in the constructor; here they are known keys.
+const checkedLater: Shape = () => undefined;
+const FCOS_PROPS: Shape = object({
+  ignitionVersion: checkedLater,
+  controllerUpdates: checkedLater,
+  workerUpdates: checkedLater,
+  timezone: optional(str({ fix: 'give a tz database name such as "Europe/Berlin"' })),
+  k3sInstall: checkedLater,
+  qemuImages: optional(object({ amd64: checkedLater, arm64: checkedLater } satisfies ShapeOf<FcosQemuImages>)),
+  customize: checkedLater,
+} satisfies ShapeOf<FedoraCoreOsProps>);
+
 // Versions are X.Y.Z.A: Fedora major, snapshot date, stream code, revision
 // (fedora-coreos-tracker Design.md, "Version numbers").
 const VERSION = /^(\d{2,3})\.(\d{8})\.(\d+)\.(\d+)$/;
@@ -87,11 +102,13 @@ const STREAM_CODE: Record<FcosStream, string> = { [FcosStream.NEXT]: "1", [FcosS
 export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
   /** The newest release of a stream. */
   public static stream(stream: FcosStream | `${FcosStream}`, props: FedoraCoreOsProps = {}): FedoraCoreOs {
+    checkProps(AT, "", props, FCOS_PROPS);
     return new FedoraCoreOs(checkStream(stream), undefined, props);
   }
 
   /** A fixed release of a stream, for example `FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1")`. */
   public static release(stream: FcosStream | `${FcosStream}`, version: string, props: FedoraCoreOsProps = {}): FedoraCoreOs {
+    checkProps(AT, "", props, FCOS_PROPS);
     const s = checkStream(stream);
     const m = typeof version === "string" ? VERSION.exec(version) : null;
     if (!m) {

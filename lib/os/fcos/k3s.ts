@@ -6,7 +6,8 @@
  * "SELinux Support"). The k3s node model (lib/k3s) owns the config file; this file owns how
  * Fedora CoreOS gets and starts k3s. Plain TypeScript: no cdktf.
  */
-import type { Architecture } from "../../core/node";
+import { Architecture } from "../../core/node";
+import { checkProps, instance, object, oneOf, optional, type Shape, type ShapeOf, str } from "../../core/props";
 import { MicroOsError } from "../../core/errors";
 import { K3S_RELEASE_TAG_EXAMPLE } from "../../core/k3s";
 import type { IgnitionConfig } from "../../ignition/config";
@@ -52,6 +53,17 @@ export interface K3sFcosBinaryProps {
   readonly selinux?: boolean;
 }
 
+// K3sFcosBinaryProps at run time: props that are not an object and unknown options (`sha265`,
+// `baseURL`, an `x86_64` digest) are refused; the release, digest and URL forms are checked by
+// checkK3sRelease (lib/k3s/release.ts) and `selinux` below, with their own messages.
+const checkedByRelease: Shape = () => undefined;
+const BINARY_PROPS: Shape = object({
+  version: checkedByRelease,
+  sha256: (at, field, value) => (typeof value === "object" && value !== null ? object({ amd64: checkedByRelease, arm64: checkedByRelease })(at, field, value) : undefined),
+  baseUrl: optional(str({ fix: "give an https:// URL" })),
+  selinux: checkedByRelease,
+} satisfies ShapeOf<K3sFcosBinaryProps>);
+
 /** Where the binary goes: install.sh's default `BIN_DIR` (writable on Fedora CoreOS; fedora-coreos-docs managing-files.adoc writes there). */
 export const FCOS_K3S_BINARY = "/usr/local/bin/k3s";
 /** The k3s RPM repository file install.sh writes on rpm-ostree systems (`install_selinux_rpm`). */
@@ -68,6 +80,7 @@ export const K3S_SELINUX_MODULE = "/usr/share/selinux/packages/k3s.pp";
 export class K3sFcosInstall {
   /** The k3s release binary, pinned and verified, with k3s's SELinux policy layered by rpm-ostree. */
   public static binary(props: K3sFcosBinaryProps): K3sFcosInstall {
+    if (typeof props === "object" && props !== null) checkProps("K3sFcosInstall.binary", "", props, BINARY_PROPS);
     const release = checkK3sRelease("K3sFcosInstall.binary", props, K3S_RELEASES_BASE_URL);
     const selinux = props.selinux ?? true;
     if (typeof selinux !== "boolean") {
@@ -174,5 +187,8 @@ export function applyK3sToFcos(config: IgnitionConfig, k3s: K3sNodeProps, instal
   if (!install) {
     throw new MicroOsError(at, "k3sInstall", "the node runs k3s but no k3s install is given", `pass \`k3sInstall: K3sFcosInstall.binary({ version: "${K3S_RELEASE_TAG_EXAMPLE}", sha256: { amd64: "..." } })\` to FedoraCoreOs.stream() / FedoraCoreOs.release()`);
   }
+  // A JavaScript caller's positional arguments, checked as the factories check props.
+  checkProps(at, "k3sInstall", install, instance(K3sFcosInstall, "build it with K3sFcosInstall.binary({ version, sha256 })"));
+  checkProps(at, "architecture", architecture, oneOf(Architecture, "Architecture"));
   install._apply(config, k3s, architecture, at);
 }

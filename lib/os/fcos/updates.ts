@@ -8,7 +8,8 @@
 import { Weekday } from "../../core/weekday";
 import type { IgnitionConfig } from "../../ignition/config";
 import { isTimezoneName } from "../../ignition/timezone";
-import { fail } from "./internal";
+import { checkProps, list, object, optional, type Shape, type ShapeOf, str } from "../../core/props";
+import { AT, fail } from "./internal";
 
 /** Zincati's dropin directory for the administrator's settings (zincati docs/usage/configuration.md). */
 export const ZINCATI_CONFIG_DIR = "/etc/zincati/config.d";
@@ -61,6 +62,17 @@ const WEEK_MINUTES = 7 * 24 * 60;
 // A base URL written into a TOML basic string: nothing that needs escaping there.
 const URL_TEXT = /^[^\s"\\]+$/;
 
+// The options at run time (lib/core/props.ts): options that are not an object and unknown keys
+// (`timezone` for `timeZone`, `length` for `lengthMinutes`) are refused; the values keep their
+// own checks below, with their messages.
+const checkedBelow: Shape = () => undefined;
+const WINDOW: Shape = (at, field, value) => (typeof value === "object" && value !== null && !Array.isArray(value) ? object({ days: checkedBelow, startTime: checkedBelow, lengthMinutes: checkedBelow } satisfies ShapeOf<ZincatiWindow>)(at, field, value) : undefined);
+const PERIODIC_OPTIONS: Shape = object({
+  windows: (at, field, value) => (Array.isArray(value) ? list(WINDOW)(at, field, value) : undefined),
+  timeZone: optional(str({ fix: "give a name like `Europe/Berlin`, or `localtime`, or leave it unset for UTC" })),
+} satisfies ShapeOf<PeriodicUpdatesOptions>);
+const FLEET_LOCK_OPTIONS: Shape = object({ baseUrl: checkedBelow } satisfies ShapeOf<FleetLockUpdatesOptions>);
+
 /**
  * Update behaviour for a Fedora CoreOS node: `FcosUpdates.immediate()`, `.periodic({ windows })`,
  * `.fleetLock({ baseUrl })` or `.disabled()`. Checked when built; written by {@link FcosUpdates.applyTo}.
@@ -73,6 +85,7 @@ export class FcosUpdates {
 
   /** Reboot into a staged release only inside the given weekly windows. */
   public static periodic(options: PeriodicUpdatesOptions): FcosUpdates {
+    checkProps(AT, "updates", options, PERIODIC_OPTIONS);
     const windows = options?.windows;
     if (!Array.isArray(windows) || windows.length === 0) {
       fail("updates.windows", "no maintenance window is given", "give at least one window, for example { days: [Weekday.SUNDAY], startTime: \"03:00\", lengthMinutes: 60 }");
@@ -87,6 +100,7 @@ export class FcosUpdates {
 
   /** Take a reboot slot from a FleetLock lock manager before rebooting, and give it back after. */
   public static fleetLock(options: FleetLockUpdatesOptions): FcosUpdates {
+    checkProps(AT, "updates", options, FLEET_LOCK_OPTIONS);
     const base = options?.baseUrl;
     let url: URL | undefined;
     try {
