@@ -264,6 +264,14 @@ export function either(...options: ReadonlyArray<{ readonly when: (value: unknow
   };
 }
 
+/** File content: a string of any length and any lines, or bytes. */
+export function textOrBytes(fix = "give the content as a string or a Uint8Array"): Shape {
+  return either(
+    { when: (v) => typeof v === "string", shape: str({ nonEmpty: false, singleLine: false }) },
+    { when: (v) => v instanceof Uint8Array, shape: () => undefined },
+  )(fix);
+}
+
 /** `shape`, then a check of the whole value that returns a problem (and fix) or undefined. */
 export function refine<T>(shape: Shape, test: (value: T) => { problem: string; fix: string } | undefined): Shape {
   return (at, field, value) => {

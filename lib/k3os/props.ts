@@ -4,7 +4,7 @@
  * type cannot express. Plain TypeScript: no cdktf.
  */
 import * as ipaddr from "ipaddr.js";
-import { type ShapeOf, bool, either, list, num, object, optional, record, required, type Shape, str } from "../core/props";
+import { type ShapeOf, bool, textOrBytes, list, num, object, optional, record, required, type Shape, str } from "../core/props";
 import { isHostName } from "../core/names";
 import type { Taint } from "../core/node";
 
@@ -128,10 +128,7 @@ const command = str({ singleLine: false, fix: "give each command as a non-empty 
 
 const file = object({
   path: required(text("give an absolute path such as /etc/motd")),
-  content: required(either(
-    { when: (v) => typeof v === "string", shape: str({ nonEmpty: false, singleLine: false }) },
-    { when: (v) => v instanceof Uint8Array, shape: () => undefined },
-  )("give the content as a string or a Uint8Array")),
+  content: required(textOrBytes()),
   encoding: optional(text("give a WriteFileEncoding")),
   owner: optional(text('give "user" or "user:group"')),
   permissions: optional(num("give permission bits such as 0o644")),

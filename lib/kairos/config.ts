@@ -8,6 +8,7 @@ import { checkSshKey } from "../core/ssh";
 import { type Encoder, gzipBytes, isDeferred, NOT_NFC_FIX, NOT_NFC_PROBLEM } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import { isHostName } from "../core/names";
+import { bool, checkProps, textOrBytes, list, num, object, optional, record, required, type Shape, type ShapeOf, str } from "../core/props";
 import { assertKairosObject, decodedText, hasTemplateAction, isKairosStage, KAIROS_BOOT_STAGES } from "./validate";
 import { renderKairosYaml } from "./yaml";
 
@@ -113,6 +114,54 @@ export interface KairosConfigProps {
   readonly stages?: Readonly<Partial<Record<KairosStage | string, readonly KairosStep[]>>>;
 }
 
+// The props at run time (lib/core/props.ts): wrong JavaScript types, unknown keys and line breaks
+// in one-line fields (names, groups, passwords, hosts, devices, sources, arguments, environment
+// values, paths, step names) are refused at the call; the forms (user names, devices, stages,
+// modes) keep their own checks and messages below. Commands, conditions and file content may span
+// lines: yip runs each command and `if` with a shell, and writes content as given.
+const line = (fix: string, nonEmpty = true) => str({ fix, nonEmpty });
+const USER: Shape = object({
+  name: required(line("give a user name such as kairos")),
+  sshAuthorizedKeys: optional(list(line('give a line like "ssh-ed25519 AAAA... user@host" or "github:<user>"'))),
+  groups: optional(list(line("give group names such as admin"))),
+  passwd: optional(line("give the password or its crypt(3) hash as one line")),
+} satisfies ShapeOf<KairosUser>);
+const INSTALL: Shape = object({
+  device: optional(line("give a device such as /dev/vda, or auto")),
+  auto: optional(bool()),
+  reboot: optional(bool()),
+  poweroff: optional(bool()),
+} satisfies ShapeOf<KairosInstall>);
+const RESET: Shape = object({ systemSource: optional(line('give "oci:<image reference>"')) } satisfies ShapeOf<KairosReset>);
+const K3S_BLOCK: Shape = object({
+  enabled: optional(bool()),
+  args: optional(list(line("give each flag as one line, such as --disable=traefik", false))),
+  env: optional(record(line("give variable names"), line("give each value as one line", false))),
+} satisfies ShapeOf<KairosK3s>);
+const FILE: Shape = object({
+  path: required(line("give an absolute path starting with /")),
+  content: required(textOrBytes()),
+  permissions: optional(num("give permission bits such as 0o644 or 0o600")),
+  owner: optional(num("give a uid such as 0 or 1000")),
+  group: optional(num("give a gid such as 0 or 1000")),
+} satisfies ShapeOf<KairosFile>);
+// Files first: addFile names its step after the path, and a bad path should be named as the path.
+const STEP: Shape = object({
+  files: optional(list(FILE)),
+  commands: optional(list(str({ nonEmpty: false, singleLine: false, fix: "give shell commands" }))),
+  if: optional(str({ singleLine: false, fix: "give a shell condition" })),
+  name: optional(line("give the step a one-line name")),
+} satisfies ShapeOf<KairosStep>);
+const KAIROS_CONFIG_PROPS: Shape = object({
+  users: optional(list(USER)),
+  hostname: optional(line("use lower-case DNS labels separated by dots")),
+  install: optional(INSTALL),
+  reset: optional(RESET),
+  k3s: optional(K3S_BLOCK),
+  k3sAgent: optional(K3S_BLOCK),
+  stages: optional(record(line("give a KairosStage"), list(STEP))),
+} satisfies ShapeOf<KairosConfigProps>);
+
 /** The object Kairos reads (keys as Kairos spells them). */
 export interface KairosConfigObject {
   hostname?: string;
@@ -145,6 +194,7 @@ export class KairosConfig {
   private readonly stages = new Map<string, KairosStep[]>();
 
   constructor(props: KairosConfigProps = {}) {
+    checkProps(AT, "", props, KAIROS_CONFIG_PROPS);
     for (const u of props.users ?? []) this.addUser(u);
     if (props.hostname !== undefined) this.setHostname(props.hostname);
     if (props.install) this.setInstall(props.install);
@@ -156,6 +206,7 @@ export class KairosConfig {
 
   /** Adds a user; a second user of the same name is refused (add keys with addSshKeys). */
   public addUser(user: KairosUser): this {
+    checkProps(AT, "user", user, USER);
     const field = `users[${user.name}]`;
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user.name)) {
       throw new MicroOsError(AT, `${field}.name`, `"${user.name}" is not a user name`, "use lower-case letters, digits, _ and -, starting with a letter or _ (at most 32)");
@@ -168,6 +219,8 @@ export class KairosConfig {
 
   /** Adds ssh keys to a user, creating the user when it is new. */
   public addSshKeys(userName: string, ...keys: string[]): this {
+    checkProps(AT, "userName", userName, line("give a user name such as kairos"));
+    checkProps(AT, `users[${userName}].ssh_authorized_keys`, keys, list(line('give a line like "ssh-ed25519 AAAA... user@host" or "github:<user>"')));
     if (!this.users.has(userName)) this.addUser({ name: userName });
     const user = this.users.get(userName)!;
     for (const key of keys) {
@@ -181,6 +234,7 @@ export class KairosConfig {
 
   /** Sets the host name (Kairos applies top-level `hostname` in the initramfs stage; mudler/yip loader_cloudinit.go). */
   public setHostname(hostname: string): this {
+    checkProps(AT, "hostname", hostname, line("use lower-case DNS labels separated by dots"));
     // Lower case: k3s takes the node name from the host name (docs.k3s.io/cli/agent, --node-name).
     if (!isDeferred(hostname) && !(isHostName(hostname) && hostname === hostname.toLowerCase())) {
       throw new MicroOsError(AT, "hostname", `"${hostname}" is not a host name`, "use lower-case DNS labels separated by dots");
@@ -192,6 +246,7 @@ export class KairosConfig {
 
   /** Sets the install block. */
   public setInstall(install: KairosInstall): this {
+    checkProps(AT, "install", install, INSTALL);
     if (this.installValue) throw new MicroOsError(AT, "install", "the install block is already set", "set it once, in full");
     if (install.device !== undefined && !/^(auto|\/dev\/.+|script:\/\/.+)$/.test(install.device)) {
       // kairos-sdk schema/install_schema.go, `device` pattern.
@@ -207,6 +262,7 @@ export class KairosConfig {
 
   /** Sets the reset block. */
   public setReset(reset: KairosReset): this {
+    checkProps(AT, "reset", reset, RESET);
     if (this.resetValue) throw new MicroOsError(AT, "reset", "the reset block is already set", "set it once, in full");
     if (reset.systemSource !== undefined && !/^(oci|docker|dir|file):\S+$/.test(reset.systemSource)) {
       // Image sources are `<scheme>:<ref>`, for example `oci:quay.io/...` (kairos-docs aws.md, `reset.system.source`).
@@ -230,6 +286,8 @@ export class KairosConfig {
 
   /** Appends a step to a stage. */
   public addStep(stage: KairosStage | string, step: KairosStep): this {
+    checkProps(AT, "stage", stage, line("give a KairosStage"));
+    checkProps(AT, `stages.${stage}`, step, STEP);
     if (!isKairosStage(stage)) {
       throw new MicroOsError(AT, `stages.${stage}`, `Kairos runs no stage called "${stage}", so the step would never run`, `use a KairosStage, or a stage from the Kairos docs (${KAIROS_BOOT_STAGES.join(", ")}, each with .before and .after)`);
     }
@@ -341,6 +399,7 @@ export class KairosConfig {
   }
 
   private block(key: string, current: KairosK3s | undefined, next: KairosK3s): KairosK3s {
+    checkProps(AT, key, next, K3S_BLOCK);
     if (current) throw new MicroOsError(AT, key, "the block is already set", "set it once, in full");
     for (const [i, arg] of (next.args ?? []).entries()) {
       if (typeof arg !== "string" || arg.trim() === "") throw new MicroOsError(AT, `${key}.args[${i}]`, "the argument is empty", "give flags such as --disable=traefik");

@@ -9,7 +9,8 @@
  * service starts, on every boot (kairos-docs reference/configuration.md writes k3s's files there).
  */
 import { MicroOsError } from "../../core/errors";
-import { KairosStage, type KairosConfig } from "../../kairos/config";
+import { checkProps, instance, object, optional, str, type ShapeOf } from "../../core/props";
+import { KairosConfig, KairosStage } from "../../kairos/config";
 import { K3S_CONFIG_PATH, renderK3sConfigFile } from "../../k3s/config-file";
 import { type K3sNodeProps, K3sRole } from "../../k3s/node";
 import { checkBundledK3sVersion } from "../../k3s/release";
@@ -28,6 +29,9 @@ export interface K3sKairosOptions {
 
 /** Enables the node's k3s service and writes its config file. */
 export function applyK3sToKairos(config: KairosConfig, node: K3sNodeProps, options: K3sKairosOptions = {}): KairosConfig {
+  // A JavaScript caller's arguments, checked as the factories check props.
+  checkProps("applyK3sToKairos", "options", options, object({ bundledK3sVersion: optional(str({ fix: "give the image's k3s release tag" })), at: optional(str({ fix: "give a construct path" })) } satisfies ShapeOf<K3sKairosOptions>));
+  checkProps(options.at ?? "k3s", "config", config, instance(KairosConfig, "build it with new KairosConfig(...)"));
   const at = options.at ?? "k3s";
   checkK3sNode(node, at);
   checkBundledK3sVersion(at, node.version, options.bundledK3sVersion, "the Kairos image", `pick the Kairos k3sVersion that ships ${node.version}`);

@@ -13,6 +13,7 @@ import { AWS_BOOT_PROFILE } from "../../platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE } from "../../platform/libvirt/profile";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
 import type { RenderedConfig } from "../../core/format";
+import { checkProps, instance, object, optional, type Shape, type ShapeOf, str } from "../../core/props";
 import { kairosAwsProfile } from "./aws";
 import { applyK3sToKairos } from "./k3s";
 import { kairosLibvirtProfile } from "./libvirt";
@@ -51,6 +52,17 @@ export interface KairosProps {
   readonly config?: KairosConfigProps;
 }
 
+// KairosProps at run time (lib/core/props.ts): props that are not an object, unknown options and
+// wrong types are refused at Kairos.release; the forms (tags, AMI ids, devices) keep their checks
+// below, and `config` is checked by KairosConfig itself (lib/kairos/config.ts).
+const KAIROS_PROPS: Shape = object({
+  flavor: optional(instance(KairosFlavor, 'build it with KairosFlavor.hadron("v0.5.1") or KairosFlavor.of(name, release)')),
+  k3sVersion: optional(str({ fix: 'give a k3s release tag like "v1.36.3+k3s1", one the release ships' })),
+  amis: optional(object({ amd64: optional(str({ fix: "give an id like ami-0123456789abcdef0" })) })),
+  installDevice: optional(str({ fix: "give a device such as /dev/vda" })),
+  config: () => undefined,
+} satisfies ShapeOf<KairosProps>);
+
 /** The user Kairos images come with; it gets the cluster's ssh keys (kairos-docs reference/configuration.md, "Additional users"). */
 export const KAIROS_ADMIN_USER = "kairos";
 
@@ -61,6 +73,8 @@ export class Kairos implements IOperatingSystem {
    * @param tag @default KAIROS_DEFAULT_RELEASE
    */
   public static release(tag: string = KAIROS_DEFAULT_RELEASE, props: KairosProps = {}): Kairos {
+    checkProps("Kairos", "tag", tag, str({ fix: `give a tag like "${KAIROS_DEFAULT_RELEASE}"` }));
+    checkProps("Kairos", "", props, KAIROS_PROPS);
     const { flavor, k3sVersion } = resolveRelease(tag, props.flavor, props.k3sVersion);
     const ami = props.amis?.amd64;
     if (ami !== undefined && !/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(ami)) {

@@ -6,6 +6,7 @@
 import { MicroOsError } from "../../core/errors";
 import { isK3sReleaseTag, K3S_RELEASE_TAG_EXAMPLE } from "../../core/k3s";
 import type { Architecture } from "../../core/node";
+import { checkProps, str } from "../../core/props";
 
 /** The Linux distribution a Kairos image is built from, at one release of it. */
 export class KairosFlavor {
@@ -23,6 +24,8 @@ export class KairosFlavor {
    * `ubuntu` / `24.04` for images you build (kairos-docs reference/artifacts.md).
    */
   public static of(name: string, release: string): KairosFlavor {
+    checkProps("KairosFlavor", "name", name, str({ fix: 'give a lower-case name such as "hadron"' }));
+    checkProps("KairosFlavor", "release", release, str({ fix: 'give a release as artifact names carry it, for example "v0.5.1" or "24.04"' }));
     if (!/^[a-z][a-z0-9]*$/.test(name)) {
       throw new MicroOsError("KairosFlavor", "name", `"${name}" is not a flavour name`, 'give a lower-case name such as "hadron"');
     }
