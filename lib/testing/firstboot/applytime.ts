@@ -153,6 +153,9 @@ class Evaluator {
         } else if (next === "u") {
           out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
           i += 6;
+        } else if (next === "U") {
+          out += String.fromCodePoint(parseInt(text.slice(i + 2, i + 10), 16));
+          i += 10;
         } else {
           return undefined;
         }
