@@ -1,7 +1,8 @@
 import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
-import { decodeDataUrl, FilesystemFormat, IgnitionConfig, IgnitionVersion, RaidLevel } from "../lib/ignition";
+import { decodeDataUrl } from "../lib/ignition/encode";
+import { FilesystemFormat, IgnitionConfig, IgnitionVersion, RaidLevel } from "../lib/ignition";
 import { checkDataUrl, checkUnitContents } from "../lib/ignition/checks";
 import { checkIgnition, ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import { need } from "./helpers/external";

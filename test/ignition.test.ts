@@ -3,8 +3,8 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import type { Encoder } from "../lib/core/deferred";
 import { MicroOsError } from "../lib/core/errors";
+import { decodeDataUrl } from "../lib/ignition/encode";
 import {
-  decodeDataUrl,
   FilesystemFormat,
   IgnitionConfig,
   IgnitionVersion,

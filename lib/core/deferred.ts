@@ -81,7 +81,7 @@ export function goJsonString(text: string): string {
   return `${out}"`;
 }
 
-/** Deterministic gzip (Node writes mtime 0 and no name), at the best compression level. */
+/** Deterministic gzip (Node writes mtime 0 and no name), at the best compression level. @internal */
 export function gzipBytes(bytes: Uint8Array): Buffer {
   return gzipSync(bytes, { level: 9 });
 }

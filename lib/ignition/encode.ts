@@ -48,7 +48,7 @@ export function textContents(text: string, encoder: Encoder): ResourceSpec {
   return isDeferred(text) ? deferredContents(text, encoder) : inlineContents(Buffer.from(text, "utf8"));
 }
 
-/** Decodes a `data:` URL (as Ignition would) to its bytes; undefined for other URLs. */
+/** Decodes a `data:` URL (as Ignition would) to its bytes; undefined for other URLs. @internal */
 export function decodeDataUrl(source: string, compression?: string): Buffer | undefined {
   const m = /^data:([^,]*),(.*)$/s.exec(source);
   if (!m) return undefined;

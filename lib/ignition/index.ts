@@ -3,6 +3,5 @@ export * from "./version";
 export * from "./config";
 export { validateIgnitionSpec } from "./validate";
 export type { Problem } from "./checks";
-export { decodeDataUrl } from "./encode";
 export * from "./format";
 export { ignitionReplaceStub } from "./stub";

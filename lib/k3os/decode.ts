@@ -3,6 +3,7 @@ import { gunzipSync } from "node:zlib";
 /**
  * Decodes `write_files` content as k3OS does for its `encoding` (rancher/k3os pkg/util/decode.go
  * DecodeContent); throws with why it does not decode.
+ * @internal
  */
 export function decodeK3osContent(content: string, encoding: string): Buffer {
   const b64 = (text: string): Buffer => {

@@ -7,3 +7,8 @@ export * from "./terraform";
 export * from "./firstboot";
 export * from "./external";
 export * from "./vm";
+// The config models' own validators (the library runs them when it renders; tests run them on
+// configs from elsewhere).
+export { validateIgnitionSpec } from "../ignition/validate";
+export { validateKairosConfig } from "../kairos/validate";
+export { K3osDelivery, type K3osCheckOptions } from "../k3os/validate";

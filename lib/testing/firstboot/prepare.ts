@@ -164,7 +164,7 @@ function walkConfig(config: Json, ctx: Walk): void {
   }
 }
 
-/** Checks given bytes against the source's verification hash, as the node would. */
+/** Checks given bytes against the source's verification hash, as the node would. @internal */
 export function checkHash(res: Json, bytes: Buffer): void {
   const verification = isObject(res.verification) ? res.verification : undefined;
   const m = verification && typeof verification.hash === "string" ? /^(sha512|sha256)-([0-9a-f]+)$/.exec(verification.hash) : null;

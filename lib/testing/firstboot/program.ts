@@ -67,7 +67,7 @@ export interface StageRun {
   readonly output: string;
 }
 
-/** Runs one Ignition stage, capturing stdout and stderr together. */
+/** Runs one Ignition stage, capturing stdout and stderr together. @internal */
 export function runStage(program: string, args: readonly string[], env: NodeJS.ProcessEnv, stage: string): Promise<StageRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, [...args, "-stage", stage], { env, stdio: ["ignore", "pipe", "pipe"] });

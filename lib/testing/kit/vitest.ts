@@ -62,17 +62,25 @@ export interface MicroOsMatchers<R = unknown> extends VmMatchers<R> {
 type Raw = (ctx: MatchContext, received: unknown, ...args: never[]) => MatchResult;
 
 function adapt(fn: Raw) {
-  return function (this: { isNot: boolean; equals(a: unknown, b: unknown): boolean }, received: unknown, ...args: unknown[]) {
+  return function (this: MatcherThis, received: unknown, ...args: unknown[]) {
     const ctx: MatchContext = { isNot: this.isNot, equals: (a, b) => this.equals(a, b) };
     const r = (fn as (ctx: MatchContext, received: unknown, ...args: unknown[]) => MatchResult)(ctx, received, ...args);
     return { pass: r.pass, message: r.message };
   };
 }
 
+/** What a matcher reads from vitest's matcher state (vitest MatcherState: isNot, equals). */
+export interface MatcherThis {
+  /** The assertion is negated (`.not`). */
+  readonly isNot: boolean;
+  /** vitest's deep equality. */
+  equals(a: unknown, b: unknown): boolean;
+}
+
 /** The part of vitest's `expect` the kit uses. */
 export interface ExtensibleExpect {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  extend(matchers: Record<string, (this: any, received: any, ...args: any[]) => { pass: boolean; message: () => string }>): void;
+  /** Adds matchers (vitest `expect.extend`). */
+  extend(matchers: Record<string, (this: MatcherThis, received: unknown, ...args: unknown[]) => { pass: boolean; message: () => string }>): void;
 }
 
 /**

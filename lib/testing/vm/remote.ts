@@ -43,7 +43,7 @@ export type VmRemoteContents = Readonly<Record<string, string | Uint8Array>>;
 export interface PreparedVmConfig {
   readonly text: string;
   /** Request path (`/r/0`) -> bytes. */
-  readonly routes: ReadonlyMap<string, Buffer>;
+  readonly routes: ReadonlyMap<string, Uint8Array>;
   readonly served: readonly ServedSource[];
 }
 
