@@ -1,5 +1,6 @@
 export * from "./spec";
-export * from "./version";
+// The spec versions and, for OS authors, the variant contract; the tables and helpers stay internal.
+export { IgnitionVersion, IgnitionFeature, type IgnitionVariant } from "./version";
 export * from "./config";
 export { validateIgnitionSpec } from "./validate";
 export type { Problem } from "./checks";
