@@ -32,8 +32,8 @@ function pools(nodes: number, size: string, poolSize: number) {
   }));
 }
 
-/** A Flatcar cluster of `nodes` nodes; on libvirt through `libvirtProvider` (the platform's default, 0.9.7, unless given). */
-function clusterCase(platform: "aws" | "libvirt", nodes: number, libvirtProvider?: "0.8.3" | "0.9.7"): CaseBuilder {
+/** A Flatcar cluster of `nodes` nodes. */
+function clusterCase(platform: "aws" | "libvirt", nodes: number): CaseBuilder {
   return async (app) => {
     const { TerraformStack } = await import("cdktf");
     const { Cluster, ClusterToken } = await import("../lib/cluster");
@@ -47,9 +47,8 @@ function clusterCase(platform: "aws" | "libvirt", nodes: number, libvirtProvider
       new AwsProvider(stack, "aws", { region: "eu-central-1" });
       p = AwsPlatform.newVpc({ cidr: "10.0.0.0/16", zones: ZONES });
     } else {
-      const { LibvirtPlatform, LibvirtProviderVersion } = await import("../lib/platform/libvirt");
-      const provider = Object.values(LibvirtProviderVersion).find((v) => v === libvirtProvider);
-      p = LibvirtPlatform.local({ cidr: "10.20.0.0/16", provider });
+      const { LibvirtPlatform } = await import("../lib/platform/libvirt");
+      p = LibvirtPlatform.local({ cidr: "10.20.0.0/16" });
     }
     const size = platform === "aws" ? "t3.medium" : "2x4096";
     new Cluster(stack, "demo", {
@@ -163,7 +162,4 @@ export const CASES: Readonly<Record<string, CaseBuilder>> = {
   "libvirt-3": clusterCase("libvirt", 3),
   "libvirt-100": clusterCase("libvirt", 100),
   "libvirt-1000": clusterCase("libvirt", 1000),
-  // The same clusters on the legacy provider (the libvirt-N cases run the default, 0.9.7).
-  "libvirt-0.8.3-100": clusterCase("libvirt", 100, "0.8.3"),
-  "libvirt-0.8.3-1000": clusterCase("libvirt", 1000, "0.8.3"),
 };

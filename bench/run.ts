@@ -236,7 +236,7 @@ function report(summaries: readonly Summary[], failures: readonly Failure[], sta
     }
     for (const f of failures.filter((x) => x.mode === mode)) lines.push(`| ${f.case} | failed: ${f.message.replace(/\|/g, "\\|")} | | | | | | | | | |`);
     lines.push("");
-    for (const platform of ["aws", "libvirt", "libvirt-0.8.3"]) {
+    for (const platform of ["aws", "libvirt"]) {
       const a = rows.find((s) => s.case === `${platform}-100`);
       const b = rows.find((s) => s.case === `${platform}-1000`);
       const c = rows.find((s) => s.case === `${platform}-3`);

@@ -8,6 +8,7 @@ export {
   Aspects,
   Fn,
   Lazy,
+  TerraformDataSource,
   TerraformElement,
   TerraformHclModule,
   TerraformIterator,
@@ -21,7 +22,7 @@ export {
   Token,
   VariableType,
 } from "cdktf";
-export type { ITerraformDependable, IResolvable, TerraformMetaArguments } from "cdktf";
+export type { ITerraformDependable, IResolvable, IResolveContext, TerraformMetaArguments } from "cdktf";
 export { Construct } from "constructs";
 export type { IConstruct, IValidation } from "constructs";
 

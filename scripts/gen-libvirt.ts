@@ -1,150 +1,440 @@
 /**
- * Generates the cdktf bindings for dmacvicar/libvirt from the committed provider schemas, offline:
- * 0.8.3 (schemas/libvirt-0.8.3.provider-schema.json) into gen/libvirt, 0.9.7
- * (schemas/libvirt-0.9.7.provider-schema.json, derived by scripts/derive-libvirt-0.9-schema.ts)
- * into gen/libvirt-0.9.
+ * Generates the typed dmacvicar/libvirt bindings in gen/libvirt from the committed provider schema
+ * (schemas/libvirt-0.9.7.provider-schema.json, derived by scripts/derive-libvirt-0.9-schema.ts),
+ * offline and byte for byte the same from the same schema.
  *
- * It does what `cdktf get` does for a TypeScript project (@cdktf/provider-generator 0.21.0,
- * lib/get/constructs-maker.js generateTypescriptProvider): a codemaker CodeMaker, a
- * TerraformProviderGenerator over the schema, `generate(target)` for the provider constraint, then
- * `save`. The same schema gives the same files byte for byte.
+ * What it writes, and why it is not `cdktf get`'s output: the provider's 0.9 schema mirrors
+ * libvirt's XML (libvirt_domain alone has 3,757 attribute paths), and cdktf's generated bindings
+ * create an output-reference object, each capturing a full stack trace, for every nested attribute
+ * a resource exposes (cdktf lib/tokens/private/intrinsic.js). Here instead:
  *
- * The 0.9 schema uses Plugin Framework nested attributes (`nested_type`); provider-generator 0.21
- * renders them itself (lib/get/generator/resource-parser.js renderAttributeType,
- * isAttributeNestedType: single, list, set and map), as structs with the same setters as blocks.
+ * - `gen/libvirt/types/<name>.ts`: TypeScript interfaces only, for every argument of every resource,
+ *   data source and the provider, nested attributes included, named and nested as the schema names
+ *   them (snake_case), with the schema's descriptions. Nothing of them exists at run time.
+ * - `gen/libvirt/<name>.ts`: one small class per resource (and data source) that keeps the typed
+ *   plain object and writes it as the resource's attributes at synth (LibvirtResource in
+ *   `resource.ts`), with getters (Terraform references, made when read) for the attributes the
+ *   library reads back only: READ_BACK below. Any other attribute is read with
+ *   `getStringAttribute("<name>")` and overridden with `addOverride("<path>", value)`.
+ * - `gen/libvirt/index.ts`: re-exports.
  *
- * Usage: npm run gen:libvirt                        both versions, into their folders
- *        npm run gen:libvirt -- <version> [<outdir>]  one version (0.8.3 or 0.9.7)
- *        npm run gen:libvirt -- <outdir>              0.8.3 into <outdir>
+ * Every file starts with a "generated, do not edit" header. The classes import cdktf only through
+ * lib/cdktf.ts, the library's one door to the framework (the CDK Terrain build rewrites it).
+ *
+ * Usage: npm run gen:libvirt [-- <outdir>]     (default gen/libvirt)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CodeMaker, TerraformProviderGenerator } from "@cdktf/provider-generator";
-// @cdktf/commons is the generator's own dependency; its target types are what generate() expects.
-import { ConstructsMakerProviderTarget, Language, TerraformProviderConstraint } from "@cdktf/commons";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The provider versions this script generates bindings for: the schema and the output folder. */
-export const LIBVIRT_BINDINGS = {
-  "0.8.3": { schema: path.join(ROOT, "schemas", "libvirt-0.8.3.provider-schema.json"), genDir: path.join(ROOT, "gen", "libvirt") },
-  "0.9.7": {
-    schema: path.join(ROOT, "schemas", "libvirt-0.9.7.provider-schema.json"),
-    genDir: path.join(ROOT, "gen", "libvirt-0.9"),
-    keep: path.join(ROOT, "scripts", "libvirt-0.9-bindings-keep.json"),
-  },
-} as const;
-export type LibvirtBindingsVersion = keyof typeof LIBVIRT_BINDINGS;
-
-/** The provider the 0.8.3 bindings are generated for, as cdktf.json would name it. */
-export const LIBVIRT_PROVIDER_CONSTRAINT = "dmacvicar/libvirt@= 0.8.3";
-export const LIBVIRT_SCHEMA_PATH = LIBVIRT_BINDINGS["0.8.3"].schema;
-export const LIBVIRT_GEN_DIR = LIBVIRT_BINDINGS["0.8.3"].genDir;
-
-/** Writes the bindings of one provider version (0.8.3 unless told) into `outdir`, replacing what was there. */
-export async function generateLibvirtBindings(outdir: string, version: LibvirtBindingsVersion = "0.8.3"): Promise<void> {
-  const schema = bindingsSchema(version);
-  const code = new CodeMaker();
-  const generator = new TerraformProviderGenerator(code, schema);
-  const target = new ConstructsMakerProviderTarget(
-    new TerraformProviderConstraint(`dmacvicar/libvirt@= ${version}`),
-    Language.TYPESCRIPT,
-  );
-  generator.generate(target);
-  fs.rmSync(outdir, { recursive: true, force: true });
-  fs.mkdirSync(outdir, { recursive: true });
-  await generator.save(outdir);
-  markUnchecked(outdir);
-}
-
-interface Attr {
-  nested_type?: { attributes: Record<string, Attr>; nesting_mode: string };
-  [k: string]: unknown;
-}
-
-/** The schema document the bindings of `version` are generated from: the committed one, pruned by its keep list if it has one. */
-export function bindingsSchema(version: LibvirtBindingsVersion): Record<string, any> {
-  const entry: { schema: string; keep?: string } = LIBVIRT_BINDINGS[version];
-  const schema = JSON.parse(fs.readFileSync(entry.schema, "utf8"));
-  if (!entry.keep) return schema;
-  const keep = JSON.parse(fs.readFileSync(entry.keep, "utf8")) as Record<string, string[] | string>;
-  for (const provider of Object.values(schema.provider_schemas) as Array<{ resource_schemas: Record<string, { block: { attributes: Record<string, Attr> } }> }>) {
-    for (const [type, paths] of Object.entries(keep)) {
-      if (type === "//") continue;
-      const resource = provider.resource_schemas[type];
-      if (!resource) throw new Error(`${entry.keep}: no resource ${type}`);
-      resource.block.attributes = pruneForBindings(resource.block.attributes, paths as string[], `${entry.keep} ${type}`);
-    }
-  }
-  return schema;
-}
+/** The provider version the bindings are generated for; its schema is in schemas/. */
+export const LIBVIRT_BINDINGS_VERSION = "0.9.7";
+export const LIBVIRT_SCHEMA_PATH = path.join(ROOT, "schemas", `libvirt-${LIBVIRT_BINDINGS_VERSION}.provider-schema.json`);
+export const LIBVIRT_GEN_DIR = path.join(ROOT, "gen", "libvirt");
+const FQPN = "registry.terraform.io/dmacvicar/libvirt";
 
 /**
- * The pruning rule of the keep lists (scripts/libvirt-0.9-bindings-keep.json): every top-level
- * attribute stays; every scalar of a kept nested attribute stays; a nested attribute below the top
- * level stays only when its path is listed, or under a listed `<path>.*`. Throws on a listed path
- * that is not in the schema, so the list cannot rot.
+ * The resource attributes the library reads back, exposed as typed getters (each read makes one
+ * Terraform reference); `id` is exposed on every resource. Data sources expose every computed
+ * top-level attribute, which is what they are read for.
  */
-export function pruneForBindings(top: Record<string, Attr>, paths: readonly string[], where: string): Record<string, Attr> {
-  const exact = new Set(paths.filter((p) => !p.endsWith(".*")));
-  const subtrees = paths.filter((p) => p.endsWith(".*")).map((p) => p.slice(0, -2));
-  const found = new Set<string>();
-  const prune = (attrs: Record<string, Attr>, prefix: string, depth: number): Record<string, Attr> => {
-    const out: Record<string, Attr> = {};
-    for (const [name, attr] of Object.entries(attrs)) {
-      const p = prefix ? `${prefix}.${name}` : name;
-      if (!attr.nested_type) {
-        out[name] = attr;
-        continue;
+export const READ_BACK: Readonly<Record<string, readonly string[]>> = {
+  libvirt_cloudinit_disk: ["name", "path", "user_data"],
+  libvirt_combustion: ["name", "path"],
+  libvirt_domain: ["name", "uuid"],
+  libvirt_ignition: ["name", "path", "content"],
+  libvirt_network: ["name", "uuid"],
+  libvirt_pool: ["name", "uuid"],
+  libvirt_volume: ["name", "pool", "path", "key"],
+};
+
+/** Names a getter must not take: members of cdktf's TerraformResource / TerraformDataSource and Construct. */
+const RESERVED = new Set(["node", "fqn", "friendlyUniqueId", "terraformResourceType", "terraformGeneratorMetadata", "terraformMetaArguments", "count", "provider", "lifecycle", "forEach", "dependsOn", "connection", "provisioners", "args", "rawOverrides", "cdktfStack"]);
+
+type SchemaType = string | [string, SchemaType];
+
+interface Attribute {
+  type?: SchemaType;
+  nested_type?: { attributes: Record<string, Attribute>; nesting_mode: "single" | "list" | "set" | "map" };
+  description?: string;
+  required?: boolean;
+  optional?: boolean;
+  computed?: boolean;
+}
+
+interface Block {
+  attributes: Record<string, Attribute>;
+  description?: string;
+  block_types?: Record<string, unknown>;
+}
+
+interface ProviderSchemas {
+  provider: { block: Block };
+  resource_schemas: Record<string, { block: Block }>;
+  data_source_schemas: Record<string, { block: Block }>;
+}
+
+const HEADER = `// Generated by scripts/gen-libvirt.ts from schemas/libvirt-${LIBVIRT_BINDINGS_VERSION}.provider-schema.json; do not edit (npm run gen:libvirt).\n`;
+
+/** `nv_ram` -> `NvRam`. */
+function pascal(name: string): string {
+  return name
+    .split(/[_-]/)
+    .filter((p) => p !== "")
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join("");
+}
+
+/** `user_data` -> `userData`. */
+function camel(name: string): string {
+  const p = pascal(name);
+  return p[0].toLowerCase() + p.slice(1);
+}
+
+/** A JSDoc comment of `text` at `indent`, or nothing. */
+function doc(text: string | undefined, indent: string, extra: string[] = []): string {
+  const body = (text ?? "").trim();
+  const lines = [...(body ? body.split("\n") : []), ...(body && extra.length ? [""] : []), ...extra].map((l) => l.trimEnd().replace(/\*\//g, "*\\/"));
+  while (lines.length && lines[0] === "") lines.shift();
+  if (!lines.length) return "";
+  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
+  return `${indent}/**\n${lines.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)).join("\n")}\n${indent} */\n`;
+}
+
+function key(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** The TypeScript type of a schema type (`string`, `["list","string"]`, ...). */
+function scalarType(type: SchemaType | undefined, where: string): string {
+  if (typeof type === "string") {
+    switch (type) {
+      case "string":
+        return "string";
+      case "number":
+        return "number";
+      case "bool":
+        return "boolean | IResolvable";
+      case "dynamic":
+        return "unknown";
+    }
+    throw new Error(`${where}: schema type ${type} not handled`);
+  }
+  if (Array.isArray(type)) {
+    const [kind, inner] = type;
+    if (kind === "list" || kind === "set") return `readonly (${scalarType(inner, where)})[] | IResolvable`;
+    if (kind === "map") return `{ readonly [key: string]: ${scalarType(inner, where)} } | IResolvable`;
+  }
+  throw new Error(`${where}: schema type ${JSON.stringify(type)} not handled`);
+}
+
+/** Writes the interfaces of one schema block: `name` for its settable attributes, then one per nested attribute. */
+class TypesWriter {
+  private readonly out: string[] = [];
+  private readonly names = new Set<string>();
+  private usesResolvable = false;
+
+  constructor(private readonly source: string) {}
+
+  /** Interface `name` for the settable attributes of `attributes` (the dotted `where` for messages and docs). */
+  public block(name: string, attributes: Record<string, Attribute>, description: string | undefined, where: string): void {
+    if (this.names.has(name)) throw new Error(`${this.source}: two interfaces named ${name} (${where})`);
+    this.names.add(name);
+    const nested: Array<[string, Record<string, Attribute>, string | undefined, string]> = [];
+    const fields: string[] = [];
+    for (const attrName of Object.keys(attributes).sort()) {
+      const attr = attributes[attrName];
+      // Read-only attributes cannot be set: they are not arguments.
+      if (attr.computed && !attr.optional && !attr.required) continue;
+      const at = where ? `${where}.${attrName}` : attrName;
+      let type: string;
+      if (attr.nested_type) {
+        const child = `${name.replace(/Args$/, "")}${pascal(attrName)}`;
+        nested.push([child, attr.nested_type.attributes, attr.description, at]);
+        const mode = attr.nested_type.nesting_mode;
+        type = mode === "single" ? `${child} | IResolvable` : mode === "map" ? `{ readonly [key: string]: ${child} } | IResolvable` : `readonly ${child}[] | IResolvable`;
+      } else {
+        type = scalarType(attr.type, `${this.source} ${at}`);
       }
-      const whole = subtrees.some((s) => p === s || p.startsWith(`${s}.`));
-      if (exact.has(p) || subtrees.includes(p)) found.add(p);
-      if (whole) out[name] = attr;
-      else if (depth === 0 || exact.has(p)) out[name] = { ...attr, nested_type: { ...attr.nested_type, attributes: prune(attr.nested_type.attributes, p, depth + 1) } };
+      if (type.includes("IResolvable")) this.usesResolvable = true;
+      const flags = attr.required ? [] : attr.computed ? ["@default - computed by the provider"] : [];
+      fields.push(`${doc(attr.description, "  ", flags)}  readonly ${key(attrName)}${attr.required ? "" : "?"}: ${type};\n`);
     }
-    return out;
-  };
-  const pruned = prune(top, "", 0);
-  const missing = [...exact, ...subtrees].filter((p) => !found.has(p));
-  if (missing.length) throw new Error(`${where}: kept paths not in the schema (or under a pruned parent): ${missing.join(", ")}`);
-  return pruned;
-}
+    this.out.push(`${doc(description ?? (where ? `\`${where}\`` : undefined), "")}export interface ${name} {\n${fields.join("")}}\n`);
+    for (const [child, attrs, desc, at] of nested) this.block(child, attrs, desc ? `\`${at}\`: ${desc}` : `\`${at}\``, at);
+  }
 
-/**
- * The generator writes code for cdktf's own compiler settings, without the `override` modifiers
- * that this project's `noImplicitOverride` asks for (TS4114/TS4115, 30 places). The files are
- * generated and never edited by hand, so each gets a `@ts-nocheck` header instead of edits; their
- * types still reach the code that imports them.
- */
-function markUnchecked(dir: string): void {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) markUnchecked(file);
-    else if (entry.name.endsWith(".ts")) {
-      fs.writeFileSync(file, `${UNCHECKED_HEADER}${fs.readFileSync(file, "utf8")}`);
-    }
+  public text(): string {
+    const imports = this.usesResolvable ? `import type { IResolvable } from "../../../lib/cdktf";\n\n` : "";
+    return `${HEADER}${imports}${this.out.join("\n")}`;
   }
 }
 
-const UNCHECKED_HEADER =
-  "// @ts-nocheck -- generated by scripts/gen-libvirt.ts (@cdktf/provider-generator 0.21.0); do not edit\n";
+interface Generated {
+  /** Path under the output folder to file text. */
+  readonly files: Map<string, string>;
+}
 
-async function main(args: string[]): Promise<void> {
-  const isVersion = (a: string | undefined): a is LibvirtBindingsVersion => a !== undefined && a in LIBVIRT_BINDINGS;
-  const jobs: Array<[LibvirtBindingsVersion, string]> = isVersion(args[0])
-    ? [[args[0], path.resolve(args[1] ?? LIBVIRT_BINDINGS[args[0]].genDir)]]
-    : args[0] !== undefined
-      ? [["0.8.3", path.resolve(args[0])]]
-      : (Object.keys(LIBVIRT_BINDINGS) as LibvirtBindingsVersion[]).map((v) => [v, LIBVIRT_BINDINGS[v].genDir]);
-  for (const [version, outdir] of jobs) {
-    await generateLibvirtBindings(outdir, version);
-    console.log(`libvirt ${version} bindings written to ${path.relative(process.cwd(), outdir) || "."}`);
+function getter(attrName: string, attr: Attribute, where: string): string {
+  const name = camel(attrName);
+  if (RESERVED.has(name)) throw new Error(`${where}: getter ${name} would shadow a cdktf member`);
+  if (attr.nested_type) throw new Error(`${where}: ${attrName} is a nested attribute; only scalars are read back as getters`);
+  const t = attr.type;
+  const [returns, wrap] =
+    t === "string"
+      ? ["string", "Token.asString"]
+      : t === "number"
+        ? ["number", "Token.asNumber"]
+        : t === "bool"
+          ? ["IResolvable", ""]
+          : Array.isArray(t) && (t[0] === "list" || t[0] === "set") && t[1] === "string"
+            ? ["string[]", "Token.asList"]
+            : [undefined, undefined];
+  if (!returns) throw new Error(`${where}: ${attrName} has type ${JSON.stringify(t)}, which no getter reads`);
+  return `${doc(attr.description, "  ", [`A reference to \`${attrName}\`.`])}  public get ${name}(): ${returns} {\n    return ${wrap}(this.reference("${attrName}"));\n  }\n`;
+}
+
+function moduleName(type: string, data: boolean): string {
+  return `${data ? "data-" : ""}${type.replace(/^libvirt_/, "").replace(/_/g, "-")}`;
+}
+
+/** The generated files for a `terraform providers schema -json` document, by relative path. */
+export function generateFiles(schemaDoc: { provider_schemas: Record<string, ProviderSchemas> }): Generated {
+  const provider = schemaDoc.provider_schemas[FQPN];
+  if (!provider) throw new Error(`no ${FQPN} in the schema`);
+  const files = new Map<string, string>();
+  const modules: string[] = [];
+  const all: Array<[string, Block, "resource" | "data"]> = [
+    ...Object.keys(provider.resource_schemas)
+      .sort()
+      .map((t): [string, Block, "resource"] => [t, provider.resource_schemas[t].block, "resource"]),
+    ...Object.keys(provider.data_source_schemas)
+      .sort()
+      .map((t): [string, Block, "data"] => [t, provider.data_source_schemas[t].block, "data"]),
+  ];
+  for (const t of Object.keys(READ_BACK)) if (!provider.resource_schemas[t]) throw new Error(`READ_BACK names ${t}, which the schema lacks`);
+
+  for (const [type, block, kind] of all) {
+    if (block.block_types && Object.keys(block.block_types).length) throw new Error(`${type}: blocks are not handled (0.9 has nested attributes only)`);
+    const data = kind === "data";
+    const base = data ? `DataLibvirt${pascal(type.replace(/^libvirt_/, ""))}` : pascal(type.replace(/^libvirt_/, ""));
+    const argsName = `${base}Args`;
+    const mod = moduleName(type, data);
+    const types = new TypesWriter(type);
+    types.block(argsName, block.attributes, `The arguments of \`${data ? "data." : ""}${type}\` (dmacvicar/libvirt ${LIBVIRT_BINDINGS_VERSION}).${block.description ? `\n\n${block.description}` : ""}`, "");
+    files.set(`types/${mod}.ts`, types.text());
+
+    const reads = data
+      ? Object.keys(block.attributes)
+          .sort()
+          .filter((n) => block.attributes[n].computed && !block.attributes[n].nested_type && n !== "id")
+      : (READ_BACK[type] ?? []);
+    const getters = ["id", ...reads].map((n) => {
+      const attr = block.attributes[n];
+      if (!attr) throw new Error(`${type}: READ_BACK names ${n}, which the schema lacks`);
+      return getter(n, attr, type);
+    });
+    const baseClass = data ? "LibvirtDataSource" : "LibvirtResource";
+    const usesResolvable = getters.some((g) => g.includes("IResolvable"));
+    const cdktfTypes = ["Construct", ...(usesResolvable ? ["IResolvable"] : []), "TerraformMetaArguments"];
+    const usesToken = getters.some((g) => g.includes("Token."));
+    files.set(
+      `${mod}.ts`,
+      `${HEADER}import { ${[...(usesToken ? ["Token"] : []), ...cdktfTypes.map((t) => `type ${t}`)].join(", ")} } from "../../lib/cdktf";\n` +
+        `import { ${baseClass} } from "./resource";\n` +
+        `import type { ${argsName} } from "./types/${mod}";\n\n` +
+        `export type * from "./types/${mod}";\n\n` +
+        doc(
+          `\`${data ? "data." : ""}${type}\`: ${argsName} written as its attributes.${block.description ? `\n\n${block.description}` : ""}`,
+          "",
+        ) +
+        `export class ${base} extends ${baseClass}<${argsName}> {\n` +
+        `  public static readonly tfResourceType = "${type}";\n\n` +
+        `  public constructor(scope: Construct, id: string, args: ${argsName}, meta: TerraformMetaArguments = {}) {\n` +
+        `    super(scope, id, "${type}", args, meta);\n` +
+        `  }\n` +
+        (getters.length ? `\n${getters.join("\n")}` : "") +
+        `}\n`,
+    );
+    modules.push(mod);
+  }
+
+  const providerTypes = new TypesWriter("provider");
+  providerTypes.block("LibvirtProviderArgs", provider.provider.block.attributes, `The arguments of the libvirt provider (dmacvicar/libvirt ${LIBVIRT_BINDINGS_VERSION}).${provider.provider.block.description ? `\n\n${provider.provider.block.description}` : ""}`, "");
+  files.set("types/provider.ts", providerTypes.text());
+  files.set("provider.ts", `${HEADER}import type { Construct } from "../../lib/cdktf";\nimport { LibvirtProviderBase } from "./resource";\nimport type { LibvirtProviderArgs } from "./types/provider";\n\nexport type * from "./types/provider";\n\n/** The dmacvicar/libvirt provider (\`provider "libvirt"\`), pinned to ${LIBVIRT_BINDINGS_VERSION} by its generator metadata. */\nexport class LibvirtProvider extends LibvirtProviderBase<LibvirtProviderArgs> {\n  public static readonly tfResourceType = "libvirt";\n\n  public constructor(scope: Construct, id: string, args: LibvirtProviderArgs & { readonly alias?: string } = {}) {\n    super(scope, id, args);\n  }\n}\n`);
+  files.set("resource.ts", `${HEADER}${RESOURCE_BASE}`);
+  files.set("index.ts", `${HEADER}export * from "./provider";\nexport * from "./resource";\n${modules.map((m) => `export * from "./${m}";\n`).join("")}`);
+  return { files: new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
+/**
+ * The base classes every generated class extends: they keep the typed plain object and write it
+ * as the element's attributes. A copy is written, so Terraform's overrides (`addOverride`, merged
+ * into it by cdktf) never change the arguments object, which callers may share.
+ */
+const RESOURCE_BASE = `import { App, type Construct, type IResolvable, type IResolveContext, type TerraformMetaArguments, TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack, Token } from "../../lib/cdktf";
+
+/** The provider version the bindings were generated for. */
+export const LIBVIRT_BINDINGS_VERSION = "${LIBVIRT_BINDINGS_VERSION}";
+
+const GENERATOR = { providerName: "libvirt", providerVersion: LIBVIRT_BINDINGS_VERSION, providerVersionConstraint: "= ${LIBVIRT_BINDINGS_VERSION}" };
+
+/** A copy of plain objects and arrays, leaving everything else (tokens, other objects) as it is. */
+function plainCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plainCopy(v);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A reference to one attribute of a resource or data source (\`\${<address>.<attribute>}\`), resolved
+ * as cdktf's own references are (tfExpression.js Reference: braces suppressed inside an
+ * expression, a reference from another stack becomes a cross-stack reference), but without the
+ * full stack trace cdktf captures for each of its tokens (tokens/private/intrinsic.js), which is
+ * most of a large stack's synth time. One object per attribute and element, made when first read.
+ */
+class AttributeReference implements IResolvable {
+  public readonly creationStack: string[] = [];
+  private readonly crossStack = new Map<TerraformStack, string>();
+
+  constructor(
+    private readonly element: TerraformResource | TerraformDataSource,
+    private readonly attribute: string,
+  ) {}
+
+  public resolve(context: IResolveContext): string {
+    const e = this.element;
+    const identifier = \`\${e instanceof TerraformDataSource ? "data." : ""}\${e.terraformResourceType}.\${e.friendlyUniqueId}\${e.forEach ? ".*" : ""}.\${this.attribute}\`;
+    const origin = TerraformStack.of(e);
+    const here = TerraformStack.of(context.scope);
+    const braces = !context.suppressBraces;
+    context.suppressBraces = true;
+    if (context.preparing && origin !== here && !this.crossStack.has(here)) {
+      this.crossStack.set(here, App.of(origin).crossStackReference(origin, here, identifier));
+    }
+    const id = this.crossStack.get(here) ?? identifier;
+    return braces ? \`\\\${\${id}}\` : id;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/** The element's reference to \`attribute\`, made once. */
+function referenceOf(element: TerraformResource | TerraformDataSource, cache: Map<string, IResolvable>, attribute: string): IResolvable {
+  let ref = cache.get(attribute);
+  if (!ref) {
+    ref = new AttributeReference(element, attribute);
+    cache.set(attribute, ref);
+  }
+  return ref;
+}
+
+/** Attributes for cdktf's HCL renderer: each as an expression of any type, rendered from its JSON. */
+function hclAttributes(args: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (v !== undefined) out[k] = { value: plainCopy(v), isBlock: false, type: "any", storageClassType: "any" };
+  }
+  return out;
+}
+
+/** A libvirt resource: its arguments, as the provider's schema names them, are its attributes. */
+export abstract class LibvirtResource<A extends object> extends TerraformResource {
+  /** The arguments as given; written at synth, with any \`addOverride\` merged over them. */
+  public readonly args: A;
+  private references?: Map<string, IResolvable>;
+
+  protected constructor(scope: Construct, id: string, type: string, args: A, meta: TerraformMetaArguments) {
+    super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: GENERATOR, ...meta });
+    this.args = args;
+  }
+
+  /** A reference to \`attribute\` of this element (one object per attribute, however often it is read). */
+  protected reference(attribute: string): IResolvable {
+    this.references ??= new Map();
+    return referenceOf(this, this.references, attribute);
+  }
+
+  protected override synthesizeAttributes(): { [name: string]: any } {
+    return plainCopy(this.args) as { [name: string]: any };
+  }
+
+  protected override synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.args);
+  }
+}
+
+/** A libvirt data source: its arguments are its attributes. */
+export abstract class LibvirtDataSource<A extends object> extends TerraformDataSource {
+  /** The arguments as given; written at synth, with any \`addOverride\` merged over them. */
+  public readonly args: A;
+  private references?: Map<string, IResolvable>;
+
+  protected constructor(scope: Construct, id: string, type: string, args: A, meta: TerraformMetaArguments) {
+    super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: GENERATOR, ...meta });
+    this.args = args;
+  }
+
+  /** A reference to \`attribute\` of this element (one object per attribute, however often it is read). */
+  protected reference(attribute: string): IResolvable {
+    this.references ??= new Map();
+    return referenceOf(this, this.references, attribute);
+  }
+
+  protected override synthesizeAttributes(): { [name: string]: any } {
+    return plainCopy(this.args) as { [name: string]: any };
+  }
+
+  protected override synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.args);
+  }
+}
+
+/** The libvirt provider block: its arguments (and \`alias\`) are its attributes. */
+export abstract class LibvirtProviderBase<A extends object> extends TerraformProvider {
+  /** The arguments as given. */
+  public readonly args: A & { readonly alias?: string };
+
+  protected constructor(scope: Construct, id: string, args: A & { readonly alias?: string }) {
+    super(scope, id, { terraformResourceType: "libvirt", terraformGeneratorMetadata: GENERATOR, terraformProviderSource: "dmacvicar/libvirt" });
+    this.args = args;
+    this.alias = args.alias;
+  }
+
+  // \`alias\` is written by TerraformProvider itself, with its other meta attributes.
+  protected override synthesizeAttributes(): { [name: string]: any } {
+    const { alias: _alias, ...args } = this.args;
+    return plainCopy(args) as { [name: string]: any };
+  }
+
+  protected override synthesizeHclAttributes(): { [name: string]: any } {
+    const { alias: _alias, ...args } = this.args;
+    return hclAttributes(args);
+  }
+}
+`;
+
+/** Reads the committed schema and writes the bindings into `outdir`, replacing what was there. */
+export function generateLibvirtBindings(outdir: string = LIBVIRT_GEN_DIR, schemaPath: string = LIBVIRT_SCHEMA_PATH): void {
+  const { files } = generateFiles(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
+  fs.rmSync(outdir, { recursive: true, force: true });
+  for (const [rel, text] of files) {
+    const file = path.join(outdir, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
   }
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  const outdir = path.resolve(process.argv[2] ?? LIBVIRT_GEN_DIR);
+  generateLibvirtBindings(outdir);
+  console.log(`libvirt ${LIBVIRT_BINDINGS_VERSION} bindings written to ${path.relative(process.cwd(), outdir) || "."}`);
 }

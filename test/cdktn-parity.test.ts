@@ -5,7 +5,7 @@
  * Every difference must be one of EXPECTED_DIFFERENCES (the README lists the same), each listed
  * one must occur, and the Terraform addresses (resources, data sources, variables, outputs,
  * providers) must be equal, so a stack moves from cdktf to cdktn without replacing anything.
- * The cdktn stacks then pass the validators the cdktf ones do: the libvirt 0.8.3 provider schema
+ * The cdktn stacks then pass the validators the cdktf ones do: the libvirt 0.9.7 provider schema
  * and, for AWS, `terraform validate` with hashicorp/aws 5.100.0 from the mirror (the only AWS
  * provider here; see the README for what that cannot check about 6.x), tls and random resources
  * standing in as terraform_data as for the cdktf stacks.

@@ -9,7 +9,7 @@ import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3OS_FORMAT } from "../lib/k3os/format";
 import { K3os } from "../lib/os/k3os";
-import { LibvirtPlatform, LibvirtProviderVersion } from "../lib/platform/libvirt";
+import { LibvirtPlatform } from "../lib/platform/libvirt";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
@@ -115,13 +115,9 @@ describe("Cluster nodes", () => {
     expect(Object.keys(s.json.output).some((k) => k.includes("token"))).toBe(false);
   });
 
-  for (const provider of [LibvirtProviderVersion.V0_9_7, LibvirtProviderVersion.V0_8_3]) {
-    it(`passes the libvirt ${provider} schema check on provider ${provider}`, () => {
-      const json = synth(props({ platform: LibvirtPlatform.local({ provider }) })).json;
-      expect(checkLibvirtResources(json, { version: provider })).toEqual([]);
-      expect(checkLibvirtResources(json)).toEqual([]);
-    });
-  }
+  it("passes the libvirt schema check", () => {
+    expect(checkLibvirtResources(synth(props({ platform: LibvirtPlatform.local() })).json)).toEqual([]);
+  });
 });
 
 describe("Cluster escape hatches", () => {
@@ -280,39 +276,37 @@ describe("Cluster refuses platform options on the wrong platform", () => {
   });
 });
 
-for (const provider of [LibvirtProviderVersion.V0_9_7, LibvirtProviderVersion.V0_8_3]) {
-  describe(`Cluster on libvirt ${provider} with shared worker configs`, () => {
-    const shared = () => props({ platform: LibvirtPlatform.local({ provider, shareWorkerConfigs: true }) });
+describe("Cluster on libvirt with shared worker configs", () => {
+  const shared = () => props({ platform: LibvirtPlatform.local({ shareWorkerConfigs: true }) });
 
-    it("writes one libvirt_ignition per pool, and one per controller", () => {
-      const s = synth(shared());
-      const names = Object.values(s.json.resource.libvirt_ignition).map((r) => r.name).sort();
-      expect(names).toEqual(["demo-controller-0.ign", "demo-controller-1.ign", "demo-controller-2.ign", "demo-general.ign"]);
-      const domains = Object.values(s.json.resource.libvirt_domain).filter((d) => String(d.name).startsWith("demo-general-"));
-      // Every worker of the pool reads the one config: 0.8.3 through coreos_ignition, 0.9 through its fw_cfg file.
-      const reads = domains.map((d) => JSON.stringify(provider === LibvirtProviderVersion.V0_8_3 ? d.coreos_ignition : d.sys_info));
-      expect(reads).toHaveLength(3);
-      expect(new Set(reads).size).toBe(1);
-    });
-
-    it("leaves host and node names to DHCP in the shared config", () => {
-      const s = synth(shared());
-      const pool = String(Object.values(s.json.resource.libvirt_ignition).find((r) => r.name === "demo-general.ign")!.content);
-      expect(pool).not.toContain("/etc/hostname");
-      expect(pool).not.toContain("node-name");
-      expect(ignitionOf(s, "demo-controller-0")).toContain("/etc/hostname");
-    });
-
-    it("still replaces a worker when its pool's config changes: its disk name hashes the shared config", () => {
-      const s = synth(shared());
-      const [key] = Object.entries(s.json.resource.libvirt_ignition).find(([, r]) => r.name === "demo-general.ign")!;
-      const disk = Object.values(s.json.resource.libvirt_volume).map((v) => String(v.name)).find((n) => n.startsWith("demo-general-0-"));
-      // The token holds apply-time values, so Terraform computes the hash from the stored content.
-      expect(disk).toContain(`libvirt_ignition.${key}.content`);
-    });
-
-    it("passes the libvirt schema check", () => {
-      expect(checkLibvirtResources(synth(shared()).json, { version: provider })).toEqual([]);
-    });
+  it("writes one libvirt_ignition per pool, and one per controller", () => {
+    const s = synth(shared());
+    const names = Object.values(s.json.resource.libvirt_ignition).map((r) => r.name).sort();
+    expect(names).toEqual(["demo-controller-0.ign", "demo-controller-1.ign", "demo-controller-2.ign", "demo-general.ign"]);
+    const domains = Object.values(s.json.resource.libvirt_domain).filter((d) => String(d.name).startsWith("demo-general-"));
+    // Every worker of the pool reads the one config, through its fw_cfg file.
+    const reads = domains.map((d) => JSON.stringify(d.sys_info));
+    expect(reads).toHaveLength(3);
+    expect(new Set(reads).size).toBe(1);
   });
-}
+
+  it("leaves host and node names to DHCP in the shared config", () => {
+    const s = synth(shared());
+    const pool = String(Object.values(s.json.resource.libvirt_ignition).find((r) => r.name === "demo-general.ign")!.content);
+    expect(pool).not.toContain("/etc/hostname");
+    expect(pool).not.toContain("node-name");
+    expect(ignitionOf(s, "demo-controller-0")).toContain("/etc/hostname");
+  });
+
+  it("still replaces a worker when its pool's config changes: its disk name hashes the shared config", () => {
+    const s = synth(shared());
+    const [key] = Object.entries(s.json.resource.libvirt_ignition).find(([, r]) => r.name === "demo-general.ign")!;
+    const disk = Object.values(s.json.resource.libvirt_volume).map((v) => String(v.name)).find((n) => n.startsWith("demo-general-0-"));
+    // The token holds apply-time values, so Terraform computes the hash from the stored content.
+    expect(disk).toContain(`libvirt_ignition.${key}.content`);
+  });
+
+  it("passes the libvirt schema check", () => {
+    expect(checkLibvirtResources(synth(shared()).json)).toEqual([]);
+  });
+});

@@ -20,7 +20,6 @@ import { K3osAwsStack } from "../examples/k3os-aws/stack";
 import { K3osLibvirtStack } from "../examples/k3os-libvirt/stack";
 import { KairosAwsStack } from "../examples/kairos-aws/stack";
 import { KairosLibvirtStack } from "../examples/kairos-libvirt/stack";
-import { LibvirtProviderVersion } from "../lib/platform/libvirt";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 import { need } from "./helpers/external";
 
@@ -52,39 +51,36 @@ const awsExamples: Record<string, () => Built> = {
   },
 };
 
-// Each libvirt example is built for both provider versions (test below).
-const libvirtExamples: Record<string, (libvirtProvider: LibvirtProviderVersion) => Built> = {
-  "fcos-libvirt": (libvirtProvider) => {
-    const stack = new FcosLibvirtStack(Testing.app(), "fcos-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
+const libvirtExamples: Record<string, () => Built> = {
+  "fcos-libvirt": () => {
+    const stack = new FcosLibvirtStack(Testing.app(), "fcos-libvirt", { token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
   },
-  "flatcar-libvirt": (libvirtProvider) => {
-    const stack = new FlatcarLibvirtStack(Testing.app(), "flatcar-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
+  "flatcar-libvirt": () => {
+    const stack = new FlatcarLibvirtStack(Testing.app(), "flatcar-libvirt", { token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
   },
-  "k3os-libvirt": (libvirtProvider) => {
-    const stack = new K3osLibvirtStack(Testing.app(), "k3os-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
+  "k3os-libvirt": () => {
+    const stack = new K3osLibvirtStack(Testing.app(), "k3os-libvirt", { token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
   },
-  "kairos-libvirt": (libvirtProvider) => {
-    const stack = new KairosLibvirtStack(Testing.app(), "kairos-libvirt", { token: ClusterToken.fromVariable(), libvirtProvider });
+  "kairos-libvirt": () => {
+    const stack = new KairosLibvirtStack(Testing.app(), "kairos-libvirt", { token: ClusterToken.fromVariable() });
     return { stack, cluster: stack.cluster };
   },
-  "flatcar-containers": (libvirtProvider) => {
-    const stack = new FlatcarContainersStack(Testing.app(), "flatcar-containers", { libvirtProvider });
+  "flatcar-containers": () => {
+    const stack = new FlatcarContainersStack(Testing.app(), "flatcar-containers", {});
     return { stack, cluster: stack.cluster };
   },
 };
 
-const builds: Array<[string, () => Built, LibvirtProviderVersion?]> = [
-  ...Object.entries(awsExamples).map(([name, build]): [string, () => Built] => [name, build]),
-  ...Object.entries(libvirtExamples).flatMap(([name, build]) =>
-    [LibvirtProviderVersion.V0_9_7, LibvirtProviderVersion.V0_8_3].map((version): [string, () => Built, LibvirtProviderVersion] => [name, () => build(version), version]),
-  ),
+const builds: Array<[string, () => Built, boolean]> = [
+  ...Object.entries(awsExamples).map(([name, build]): [string, () => Built, boolean] => [name, build, false]),
+  ...Object.entries(libvirtExamples).map(([name, build]): [string, () => Built, boolean] => [name, build, true]),
 ];
 
-for (const [name, build, libvirtVersion] of builds) {
-  describe(`examples/${name}${libvirtVersion ? ` on libvirt ${libvirtVersion}` : ""}`, () => {
+for (const [name, build, libvirt] of builds) {
+  describe(`examples/${name}`, () => {
     const { stack, cluster } = build();
     const text = Testing.synth(stack, true);
     const json = JSON.parse(text) as object;
@@ -93,10 +89,10 @@ for (const [name, build, libvirtVersion] of builds) {
       expect(Testing.synth(build().stack, true)).toBe(text);
     });
 
-    if (libvirtVersion) {
-      it(`pins the libvirt provider ${libvirtVersion} and passes its schema check`, () => {
-        expect((json as { terraform: { required_providers: Record<string, unknown> } }).terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: `= ${libvirtVersion}` });
-        expect(checkLibvirtResources(json, { version: libvirtVersion })).toEqual([]);
+    if (libvirt) {
+      it("pins the libvirt provider 0.9.7 and passes its schema check", () => {
+        expect((json as { terraform: { required_providers: Record<string, unknown> } }).terraform.required_providers.libvirt).toEqual({ source: "dmacvicar/libvirt", version: "= 0.9.7" });
+        expect(checkLibvirtResources(json)).toEqual([]);
       });
     }
 
@@ -113,7 +109,7 @@ for (const [name, build, libvirtVersion] of builds) {
 
 describe("examples/flatcar-containers", () => {
   it("runs its services as enabled units on the host, without k3s", () => {
-    const { cluster } = libvirtExamples["flatcar-containers"](LibvirtProviderVersion.V0_9_7);
+    const { cluster } = libvirtExamples["flatcar-containers"]();
     Testing.synth(cluster.node.scope as FlatcarContainersStack);
     const config = cluster.renderedConfigs.get("web-controller-0")!.content;
     expect(config).toContain('"name":"web.service","enabled":true');

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WorkerPlacement } from "../lib/platform/aws";
-import { LibvirtProviderVersion } from "../lib/platform/libvirt";
 import { bootNode, FirstBootTree, ignitionProgramTool, installMatchers, rootPrivilegeTool, StubKind, SynthResult, synthStack } from "../lib/testing";
 import { oversize } from "./fixtures/aws/scenarios";
 import { need } from "./helpers/external";
@@ -12,7 +11,6 @@ installMatchers(expect);
 // as root. These tests need both: in CI they fail without them, elsewhere they skip.
 
 const fl = synthStack(flatcarLibvirt().stack);
-const fl08 = synthStack(flatcarLibvirt(LibvirtProviderVersion.V0_8_3).stack);
 const fa = synthStack(flatcarAws(WorkerPlacement.INSTANCES).stack);
 const REMOTE = { [SYSEXT_URL]: SYSEXT_BYTES };
 
@@ -90,8 +88,8 @@ describe("bootNode on Flatcar and AWS", () => {
 });
 
 describe("every Flatcar node of the kit's clusters", () => {
-  // libvirt on both provider versions (0.9.7 the default, 0.8.3), and AWS.
-  const stacks = { "libvirt 0.9.7": fl, "libvirt 0.8.3": fl08, aws: fa };
+  // libvirt and AWS.
+  const stacks = { libvirt: fl, aws: fa };
   const all = Object.entries(stacks).flatMap(([platform, s]) => s.nodes().map((n) => [platform as keyof typeof stacks, n.name] as const));
   it.for(all)("%s %s boots with its host name, k3s config and core's key", async ([platform, name], ctx) => {
     ready(ctx);

@@ -15,7 +15,7 @@ import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3os } from "../lib/os/k3os";
 import { AwsPlatform, SecretsInUserData, WorkerPlacement } from "../lib/platform/aws";
-import { LibvirtPlatform, LibvirtProviderVersion } from "../lib/platform/libvirt";
+import { LibvirtPlatform } from "../lib/platform/libvirt";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 
 /** A well-formed ssh-ed25519 public key line (nobody's key). */
@@ -57,12 +57,12 @@ function stackFor(aws: boolean): TerraformStack {
 const flatcarOs = () =>
   Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: SYSEXT_SHA256 } }) });
 
-/** Flatcar on libvirt (provider 0.9.7 unless told): 3 controllers, pool "general" of 2, the CA file on the pool. */
-export function flatcarLibvirt(provider = LibvirtProviderVersion.V0_9_7): KitCluster {
+/** Flatcar on libvirt: 3 controllers, pool "general" of 2, the CA file on the pool. */
+export function flatcarLibvirt(): KitCluster {
   const stack = stackFor(false);
   const cluster = new Cluster(stack, "demo", {
     os: flatcarOs(),
-    platform: LibvirtPlatform.local({ provider }),
+    platform: LibvirtPlatform.local(),
     controllers: { count: 3 },
     pools: [{ name: "general", count: 2 }],
     kubernetes: { k3sVersion: "v1.36.4+k3s1", certificates: K3S_CAS },
@@ -94,12 +94,12 @@ export function flatcarAws(placement?: WorkerPlacement): KitCluster {
   return { stack, cluster };
 }
 
-/** k3OS on libvirt (config ISO; provider 0.9.7 unless told): 1 controller, pool "general" of 2. */
-export function k3osLibvirt(provider = LibvirtProviderVersion.V0_9_7): KitCluster {
+/** k3OS on libvirt (config ISO): 1 controller, pool "general" of 2. */
+export function k3osLibvirt(): KitCluster {
   const stack = stackFor(false);
   const cluster = new Cluster(stack, "demo", {
     os: K3os.release("v0.22.2-k3s2r0"),
-    platform: LibvirtPlatform.local({ provider }),
+    platform: LibvirtPlatform.local(),
     controllers: { count: 1 },
     pools: [{ name: "general", count: 2 }],
     kubernetes: { k3sVersion: "v1.22.2+k3s2", certificates: K3S_CAS },

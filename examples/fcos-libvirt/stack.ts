@@ -1,14 +1,14 @@
 /**
  * Fedora CoreOS with k3s on the local libvirt: one controller and a pool of two workers on a NAT
  * network, each with a fixed address and a resolvable name. `cdktf deploy` needs libvirtd on the
- * host, the dmacvicar/libvirt 0.9.7 provider (0.8.3 with `libvirtProvider: LibvirtProviderVersion.V0_8_3`), and the decompressed Fedora CoreOS qemu image
+ * host, the dmacvicar/libvirt 0.9.7 provider, and the decompressed Fedora CoreOS qemu image
  * (`coreos-installer download -s stable -p qemu -f qcow2.xz --decompress`; set FCOS_QEMU_IMAGE).
  */
 import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
 import { FcosStream, FedoraCoreOs, K3sFcosInstall } from "../../lib/os/fcos";
-import { LibvirtPlatform, type LibvirtProviderVersion } from "../../lib/platform/libvirt";
+import { LibvirtPlatform } from "../../lib/platform/libvirt";
 import { EXAMPLE_FCOS_QEMU_IMAGE, EXAMPLE_K3S_BINARY_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FcosLibvirtStackProps {
@@ -16,8 +16,6 @@ export interface FcosLibvirtStackProps {
   readonly token?: ClusterToken;
   /** libvirt connection URI. @default "qemu:///system" */
   readonly uri?: string;
-  /** The dmacvicar/libvirt provider version to write for. @default LibvirtProviderVersion.V0_9_7 */
-  readonly libvirtProvider?: LibvirtProviderVersion;
 }
 
 export class FcosLibvirtStack extends TerraformStack {
@@ -31,7 +29,7 @@ export class FcosLibvirtStack extends TerraformStack {
         k3sInstall: K3sFcosInstall.binary({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_BINARY_SHA256 } }),
         qemuImages: { amd64: EXAMPLE_FCOS_QEMU_IMAGE },
       }),
-      platform: LibvirtPlatform.local({ provider: props.libvirtProvider, uri: props.uri, cidr: "10.17.6.0/24", domain: "fcos.internal" }),
+      platform: LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.6.0/24", domain: "fcos.internal" }),
       controllers: { count: 1, size: "2x4096", diskGib: 20 },
       pools: [{ name: "general", count: 2, size: "2x2048", diskGib: 20, labels: { "example.org/tier": "general" } }],
       kubernetes: { k3sVersion: EXAMPLE_K3S_VERSION, token: props.token },

@@ -7,12 +7,10 @@ import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster } from "../../lib/cluster";
 import { addContainerService, Flatcar, FlatcarChannel, FlatcarUpdates, RebootStrategy } from "../../lib/os/flatcar";
-import { LibvirtPlatform, type LibvirtProviderVersion } from "../../lib/platform/libvirt";
+import { LibvirtPlatform } from "../../lib/platform/libvirt";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarContainersStackProps {
-  /** The dmacvicar/libvirt provider version to write for. @default LibvirtProviderVersion.V0_9_7 */
-  readonly libvirtProvider?: LibvirtProviderVersion;
 }
 
 export class FlatcarContainersStack extends TerraformStack {
@@ -27,7 +25,7 @@ export class FlatcarContainersStack extends TerraformStack {
         controllerUpdates: FlatcarUpdates.automatic({ strategy: RebootStrategy.REBOOT, window: { time: "04:00", length: "1h" } }),
         timezone: "Europe/Berlin",
       }),
-      platform: LibvirtPlatform.local({ provider: props.libvirtProvider, cidr: "10.17.9.0/24" }),
+      platform: LibvirtPlatform.local({ cidr: "10.17.9.0/24" }),
       controllers: { count: 1, size: "2x2048" },
       sshKeys: [EXAMPLE_SSH_KEY],
     });

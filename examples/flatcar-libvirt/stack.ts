@@ -1,14 +1,14 @@
 /**
  * Flatcar with k3s on the local libvirt: one controller and a pool of two workers on a NAT network,
  * each with a fixed address and a resolvable name. `cdktf deploy` needs libvirtd on the host and
- * the dmacvicar/libvirt 0.9.7 provider (0.8.3 with `libvirtProvider: LibvirtProviderVersion.V0_8_3`).
+ * the dmacvicar/libvirt 0.9.7 provider.
  */
 import type { Construct } from "constructs";
 import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3sFlatcarInstall } from "../../lib/os/flatcar";
 import { Flatcar, FlatcarChannel } from "../../lib/os/flatcar";
-import { LibvirtPlatform, type LibvirtProviderVersion } from "../../lib/platform/libvirt";
+import { LibvirtPlatform } from "../../lib/platform/libvirt";
 import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarLibvirtStackProps {
@@ -16,8 +16,6 @@ export interface FlatcarLibvirtStackProps {
   readonly token?: ClusterToken;
   /** libvirt connection URI. @default "qemu:///system" */
   readonly uri?: string;
-  /** The dmacvicar/libvirt provider version to write for. @default LibvirtProviderVersion.V0_9_7 */
-  readonly libvirtProvider?: LibvirtProviderVersion;
 }
 
 export class FlatcarLibvirtStack extends TerraformStack {
@@ -30,7 +28,7 @@ export class FlatcarLibvirtStack extends TerraformStack {
       os: Flatcar.channel(FlatcarChannel.STABLE, {
         k3sInstall: K3sFlatcarInstall.sysext({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_SYSEXT_SHA256 } }),
       }),
-      platform: LibvirtPlatform.local({ provider: props.libvirtProvider, uri: props.uri, cidr: "10.17.3.0/24", domain: "lab.internal" }),
+      platform: LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.3.0/24", domain: "lab.internal" }),
       controllers: { count: 1, size: "2x4096", diskGib: 20 },
       pools: [{ name: "general", count: 2, size: "2x2048", diskGib: 20, labels: { "example.org/tier": "general" } }],
       kubernetes: { k3sVersion: EXAMPLE_K3S_VERSION, token: props.token },

@@ -7,7 +7,7 @@ import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
 import { K3OS_FORMAT } from "../../lib/k3os/format";
 import { K3os } from "../../lib/os/k3os";
-import { LibvirtPlatform, type LibvirtProviderVersion } from "../../lib/platform/libvirt";
+import { LibvirtPlatform } from "../../lib/platform/libvirt";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface K3osLibvirtStackProps {
@@ -15,8 +15,6 @@ export interface K3osLibvirtStackProps {
   readonly token?: ClusterToken;
   /** libvirt connection URI. @default "qemu:///system" */
   readonly uri?: string;
-  /** The dmacvicar/libvirt provider version to write for. @default LibvirtProviderVersion.V0_9_7 */
-  readonly libvirtProvider?: LibvirtProviderVersion;
 }
 
 export class K3osLibvirtStack extends TerraformStack {
@@ -28,7 +26,7 @@ export class K3osLibvirtStack extends TerraformStack {
     this.cluster = new Cluster(this, "k3os", {
       // The last k3OS release; it bundles k3s v1.22.2+k3s2, which the cluster runs.
       os: K3os.release("v0.22.2-k3s2r0"),
-      platform: LibvirtPlatform.local({ provider: props.libvirtProvider, uri: props.uri, cidr: "10.17.4.0/24", domain: "k3os.internal" }),
+      platform: LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.4.0/24", domain: "k3os.internal" }),
       controllers: { count: 1, size: "2x4096", diskGib: 20 },
       pools: [{ name: "agents", count: 2, size: "2x2048", diskGib: 20 }],
       kubernetes: { token: props.token },

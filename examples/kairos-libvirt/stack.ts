@@ -8,7 +8,7 @@ import { TerraformStack } from "../../lib/cdktf";
 import { Cluster, ClusterToken } from "../../lib/cluster";
 import { KAIROS_FORMAT, KairosStage } from "../../lib/kairos";
 import { Kairos, KairosFlavor } from "../../lib/os/kairos";
-import { LibvirtPlatform, type LibvirtProviderVersion } from "../../lib/platform/libvirt";
+import { LibvirtPlatform } from "../../lib/platform/libvirt";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface KairosLibvirtStackProps {
@@ -16,8 +16,6 @@ export interface KairosLibvirtStackProps {
   readonly token?: ClusterToken;
   /** libvirt connection URI. @default "qemu:///system" */
   readonly uri?: string;
-  /** The dmacvicar/libvirt provider version to write for. @default LibvirtProviderVersion.V0_9_7 */
-  readonly libvirtProvider?: LibvirtProviderVersion;
 }
 
 export class KairosLibvirtStack extends TerraformStack {
@@ -28,7 +26,7 @@ export class KairosLibvirtStack extends TerraformStack {
     warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY });
     this.cluster = new Cluster(this, "kairos", {
       os: Kairos.release("v4.2.0", { flavor: KairosFlavor.hadron("v0.5.1"), k3sVersion: "v1.36.3+k3s1" }),
-      platform: LibvirtPlatform.local({ provider: props.libvirtProvider, uri: props.uri, cidr: "10.17.5.0/24", domain: "kairos.internal" }),
+      platform: LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.5.0/24", domain: "kairos.internal" }),
       controllers: { count: 1, size: "2x4096", diskGib: 20 },
       pools: [{ name: "agents", count: 2, size: "2x2048", diskGib: 20 }],
       kubernetes: { token: props.token },

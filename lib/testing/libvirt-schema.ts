@@ -1,10 +1,10 @@
 /**
- * Checks synthesized Terraform JSON against a dmacvicar/libvirt provider schema, 0.8.3
- * (schemas/libvirt-0.8.3.provider-schema.json) or 0.9.7 (schemas/libvirt-0.9.7.provider-schema.json,
- * derived by scripts/derive-libvirt-0.9-schema.ts), both in the `terraform providers schema -json`
- * format: every `libvirt_*` resource and data source, attribute by attribute, block by block
- * (0.8.3, SDKv2) and nested attribute by nested attribute (0.9, Plugin Framework: `nested_type`
- * with nesting mode single, list, set or map).
+ * Checks synthesized Terraform JSON against the dmacvicar/libvirt 0.9.7 provider schema
+ * (schemas/libvirt-0.9.7.provider-schema.json, derived by scripts/derive-libvirt-0.9-schema.ts), in
+ * the `terraform providers schema -json` format: every `libvirt_*` resource and data source,
+ * attribute by attribute and nested attribute by nested attribute (Plugin Framework: `nested_type`
+ * with nesting mode single, list, set or map). The checker also reads SDKv2 blocks, for the schemas
+ * of other providers (checkProviderResources).
  * No cdktf here: it reads plain JSON, for example `JSON.parse(Testing.synth(stack))`.
  */
 import * as fs from "node:fs";
@@ -48,61 +48,39 @@ export interface ProviderSchema {
 /** Terraform meta-arguments allowed on any resource or data source, not in the provider schema. */
 const META_ARGUMENTS = new Set(["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection", "//"]);
 
-/** The dmacvicar/libvirt versions with a schema in schemas/. */
-export type LibvirtProviderVersion = "0.8.3" | "0.9.7";
-export const LIBVIRT_PROVIDER_VERSIONS: readonly LibvirtProviderVersion[] = ["0.8.3", "0.9.7"];
+/** The dmacvicar/libvirt version whose schema is in schemas/ (the version the platform pins). */
+export const LIBVIRT_SCHEMA_VERSION = "0.9.7";
 
 const FQPN = "registry.terraform.io/dmacvicar/libvirt";
 
-const cached = new Map<LibvirtProviderVersion, ProviderSchema>();
-/** A dmacvicar/libvirt schema (0.8.3 unless told), from the package's schemas/ folder. */
-export function libvirtProviderSchema(version: LibvirtProviderVersion = "0.8.3"): ProviderSchema {
-  let schema = cached.get(version);
+let cached: ProviderSchema | undefined;
+/** The dmacvicar/libvirt 0.9.7 schema, from the package's schemas/ folder. */
+export function libvirtProviderSchema(): ProviderSchema {
+  let schema = cached;
   if (!schema) {
-    if (!LIBVIRT_PROVIDER_VERSIONS.includes(version)) throw new Error(`no libvirt provider schema for version ${version}; known: ${LIBVIRT_PROVIDER_VERSIONS.join(", ")}`);
-    const name = `libvirt-${version}.provider-schema.json`;
+    const name = `libvirt-${LIBVIRT_SCHEMA_VERSION}.provider-schema.json`;
     // lib/testing (sources) and dist/lib/testing (build) sit two or three levels below the package root.
     const file = [path.join(__dirname, "..", "..", "schemas", name), path.join(__dirname, "..", "..", "..", "schemas", name)].find((f) => fs.existsSync(f));
     if (!file) throw new Error(`schemas/${name} not found beside the package`);
     const doc = JSON.parse(fs.readFileSync(file, "utf8"));
     schema = doc.provider_schemas[FQPN] as ProviderSchema;
-    cached.set(version, schema);
+    cached = schema;
   }
   return schema;
 }
 
-export interface CheckLibvirtOptions {
-  /**
-   * The provider version whose schema applies.
-   * @default - the version the JSON pins (`required_providers.libvirt.version`, `= 0.9.7`), else "0.8.3"
-   */
-  readonly version?: LibvirtProviderVersion | `${LibvirtProviderVersion}`;
-}
-
-/** The libvirt provider version a synthesized stack pins exactly (`= <version>`), if it pins a known one. */
-export function pinnedLibvirtVersion(synthJson: object): LibvirtProviderVersion | undefined {
-  const pin = (synthJson as { terraform?: { required_providers?: { libvirt?: { version?: unknown } } } }).terraform?.required_providers?.libvirt?.version;
-  return LIBVIRT_PROVIDER_VERSIONS.find((v) => pin === `= ${v}` || pin === v);
-}
-
 /**
- * Returns one message per problem (empty when everything conforms): unknown attribute or block
- * (for 0.9, one that 0.8.3 had says so), missing required attribute, read-only attribute set,
- * wrong type (string, number, bool, list, set, map, object; a `${...}` Terraform expression string
- * stands for any type), an object where a list of nested objects belongs, too many or too few
- * blocks.
+ * Returns one message per problem (empty when everything conforms): a stack that pins another
+ * libvirt provider version than the schema's, unknown attribute, missing required attribute,
+ * read-only attribute set, wrong type (string, number, bool, list, set, map, object; a `${...}`
+ * Terraform expression string stands for any type), an object where a list of nested objects
+ * belongs.
  */
-export function checkLibvirtResources(synthJson: object, options: CheckLibvirtOptions = {}): string[] {
-  const version = (options.version ?? pinnedLibvirtVersion(synthJson) ?? "0.8.3") as LibvirtProviderVersion;
-  const schema = libvirtProviderSchema(version);
-  const formerly = version === "0.8.3" ? undefined : { schema: libvirtProviderSchema("0.8.3"), version: "0.8.3" };
-  return [...checkProviderConfig(synthJson, schema, "libvirt"), ...checkProviderResources(synthJson, schema, "libvirt_", { formerly })];
-}
-
-/** Options of {@link checkProviderResources}. */
-export interface CheckResourcesOptions {
-  /** An earlier version's schema: an unknown top-level attribute it had is named as such. */
-  readonly formerly?: { readonly schema: ProviderSchema; readonly version: string };
+export function checkLibvirtResources(synthJson: object): string[] {
+  const pin = (synthJson as { terraform?: { required_providers?: { libvirt?: { version?: unknown } } } }).terraform?.required_providers?.libvirt?.version;
+  const pinned = pin === undefined || pin === LIBVIRT_SCHEMA_VERSION || pin === `= ${LIBVIRT_SCHEMA_VERSION}` ? [] : [`terraform.required_providers.libvirt.version: pins ${JSON.stringify(pin)}, but the schema checked is ${LIBVIRT_SCHEMA_VERSION}'s`];
+  const schema = libvirtProviderSchema();
+  return [...pinned, ...checkProviderConfig(synthJson, schema, "libvirt"), ...checkProviderResources(synthJson, schema, "libvirt_")];
 }
 
 /** Checks the `provider.<name>` blocks (every alias) against the provider's own schema. */
@@ -126,14 +104,14 @@ export function checkProviderConfig(synthJson: object, schema: ProviderSchema, n
  * The same check for any provider schema: every resource and data source whose type starts with
  * `typePrefix`.
  */
-export function checkProviderResources(synthJson: object, schema: ProviderSchema, typePrefix: string, options: CheckResourcesOptions = {}): string[] {
+export function checkProviderResources(synthJson: object, schema: ProviderSchema, typePrefix: string): string[] {
   const problems: string[] = [];
   const doc = synthJson as Record<string, unknown>;
-  const kinds: Array<["resource" | "data", Record<string, { block: SchemaBlock }>, Record<string, { block: SchemaBlock }>]> = [
-    ["resource", schema.resource_schemas, options.formerly?.schema.resource_schemas ?? {}],
-    ["data", schema.data_source_schemas ?? {}, options.formerly?.schema.data_source_schemas ?? {}],
+  const kinds: Array<["resource" | "data", Record<string, { block: SchemaBlock }>]> = [
+    ["resource", schema.resource_schemas],
+    ["data", schema.data_source_schemas ?? {}],
   ];
-  for (const [kind, schemas, former] of kinds) {
+  for (const [kind, schemas] of kinds) {
     const section = doc[kind];
     if (!isObject(section)) continue;
     for (const [type, instances] of Object.entries(section)) {
@@ -150,8 +128,7 @@ export function checkProviderResources(synthJson: object, schema: ProviderSchema
           problems.push(`${where}: expected an object`);
           continue;
         }
-        const formerly = former[type] && options.formerly ? { block: former[type].block, version: options.formerly.version } : undefined;
-        checkBlock(where, body, typeSchema.block, problems, true, formerly);
+        checkBlock(where, body, typeSchema.block, problems, true);
       }
     }
   }
@@ -164,7 +141,6 @@ function checkBlock(
   block: SchemaBlock,
   problems: string[],
   topLevel: boolean,
-  formerly?: { block: SchemaBlock; version: string },
   inNestedAttribute = false,
 ): void {
   const attributes = block.attributes ?? {};
@@ -191,8 +167,7 @@ function checkBlock(
       checkNestedBlock(`${where}.${key}`, value, nested, problems);
       continue;
     }
-    const former = formerly && (formerly.block.attributes?.[key] ?? formerly.block.block_types?.[key]);
-    problems.push(`${where}.${key}: unknown attribute or block${former ? ` (a ${formerly!.version} ${formerly!.block.attributes?.[key] ? "attribute" : "block"}, gone in this version)` : ""}`);
+    problems.push(`${where}.${key}: unknown attribute or block`);
   }
   for (const [key, attr] of Object.entries(attributes)) {
     if (attr.required && (body[key] === undefined || body[key] === null)) {
@@ -216,7 +191,7 @@ function checkNestedAttribute(where: string, value: unknown, nested: NestedType,
   const one = (at: string, item: unknown): void => {
     if (isExpression(item) || item === null) return;
     if (!isObject(item)) problems.push(`${at}: expected an object, got ${describe(item)}`);
-    else checkBlock(at, item, inner, problems, false, undefined, true);
+    else checkBlock(at, item, inner, problems, false, true);
   };
   if (nested.nesting_mode === "single") {
     one(where, value);

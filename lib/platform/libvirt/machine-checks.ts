@@ -1,13 +1,13 @@
 /**
- * What every libvirt machine settles before it makes resources, on either provider version: its
- * defaults (domain name, replacement policy, size) and the checks of size and firmware.
+ * What a libvirt machine settles before it makes resources: its defaults (domain name, replacement
+ * policy, size) and the checks of size and firmware.
  */
 import { MicroOsError } from "../../core/errors";
 import { Architecture, NodeRole } from "../../core/node";
 import { ReplacementPolicy } from "../platform";
 import { type LibvirtBootProfile, LibvirtFirmware, type LibvirtImageSource } from "./profile";
 
-/** The props both machine classes share, as far as their defaults and checks read them. */
+/** The machine's props, as far as its defaults and checks read them. */
 export interface MachineBasicsProps {
   readonly name: string;
   readonly domainName?: string;
@@ -35,7 +35,7 @@ export interface MachineBasics {
  * The machine's defaults (domain name = node name, KEEP for controllers and REPLACE for others,
  * 2 vCPUs, 2048 MiB, 20 GiB), refusing CPUs that are not a positive whole number, memory or disk
  * below the OS's minimums, an arm64 or UEFI-only machine without UEFI firmware, and an installer
- * ISO on arm64 (`isoBus` says why: the bus the provider version attaches ISOs on).
+ * ISO on arm64 (`isoBus` says why: the bus ISOs are attached on).
  */
 export function machineBasics(at: string, props: MachineBasicsProps, image: LibvirtImageSource, isoBus: string): MachineBasics {
   const { profile } = props;

@@ -1,22 +1,26 @@
 /**
- * One libvirt machine: its disk, its provisioning config delivery, and its domain.
+ * One libvirt machine: its disk, its config delivery, and its domain.
+ *
+ * Provider 0.9's `libvirt_ignition` and `libvirt_cloudinit_disk` only write a file on the machine
+ * running Terraform and expose its `path` (provider docs/resources/ignition.md, cloudinit_disk.md),
+ * so the machine uploads that file into a volume of the pool (`create.content.url = <path>`) and
+ * the domain reads the volume: a `qemu+ssh://` host finds the config on its own disk.
  */
 import { createHash } from "node:crypto";
-import { Construct, Fn, lazyString, terraformLiteral } from "../../cdktf";
+import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { isDeferred } from "../../core/deferred";
 import { Architecture, NodeRole } from "../../core/node";
 import { type ConfigLocation, type MachineInfo, type NodeConfigSource, ReplacementPolicy, terraformAddress } from "../platform";
+import { CloudinitDisk } from "../../../gen/libvirt/cloudinit-disk";
+import { Domain, type DomainDevicesDisks, type DomainOs } from "../../../gen/libvirt/domain";
+import { Ignition } from "../../../gen/libvirt/ignition";
+import { Volume } from "../../../gen/libvirt/volume";
+import type { LibvirtImage } from "./image";
+import { machineBasics } from "./machine-checks";
+import type { LibvirtNetwork } from "./network";
+import type { LibvirtBootProfile } from "./profile";
 
 export { ReplacementPolicy };
-import { CloudinitDisk } from "../../../gen/libvirt/providers/libvirt/cloudinit-disk";
-import { Domain, type DomainConfig } from "../../../gen/libvirt/providers/libvirt/domain";
-import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
-import { Volume } from "../../../gen/libvirt/providers/libvirt/volume";
-import type { LibvirtImage } from "./image";
-import type { LibvirtNetwork } from "./network";
-import { machineBasics } from "./machine-checks";
-import type { LibvirtBootProfile } from "./profile";
-import { LibvirtProviderVersion } from "./provider";
 
 /** Props of {@link LibvirtMachine}. */
 export interface LibvirtMachineProps {
@@ -28,7 +32,7 @@ export interface LibvirtMachineProps {
   readonly role?: NodeRole;
   /** The image the machine boots. */
   readonly image: LibvirtImage;
-  /** Storage pool for the machine's volumes. */
+  /** Storage pool for the machine's volumes (a reference to the pool's name). */
   readonly pool: string;
   readonly network: LibvirtNetwork;
   /** How the node boots: image, firmware, config delivery, admin user, minimums (from its OS). */
@@ -51,22 +55,48 @@ export interface LibvirtMachineProps {
   /** UEFI variables template on the host. @default - libvirt's default for the firmware */
   readonly uefiVarsTemplate?: string;
   /**
-   * A fw_cfg config resource the nodes of a pool share, with the hash of its content for disk names.
+   * A fw_cfg config the nodes of a pool share (its `libvirt_ignition` and the volume it is
+   * uploaded into), with the hash of its content for disk names.
    * @default - the machine makes its own from `config`
    */
   readonly sharedIgnition?: SharedIgnition;
 }
 
+/** A fw_cfg config the nodes of a pool share. */
+export interface SharedIgnition {
+  readonly resource: Ignition;
+  /** The volume the config file is uploaded into; the domains' fw_cfg entries read its path. */
+  readonly volume: Volume;
+  /** Short hash of the config and image, for disk names. */
+  readonly hash: string;
+}
+
 const GIB = 1024 ** 3;
 
 /**
- * A machine: a disk volume (id `Disk`), its config delivery as its boot profile says (`Ignition`
- * through fw_cfg, or a NoCloud `CloudInit` disk), and the domain (id `Resource`) with a serial
- * console and a fixed address and MAC on the network.
+ * Uploads a config file written by `libvirt_ignition` or `libvirt_cloudinit_disk` (its `path`)
+ * into a raw volume of the pool. A volume cannot be updated in place (provider 0.9.7
+ * volume_resource.go, Update: "Storage volumes cannot be updated"), so under REPLACE the name
+ * carries the config's hash and a new config is a new volume; under KEEP the name is fixed and a
+ * new file is ignored (`create`).
+ */
+export function uploadedConfig(scope: Construct, id: string, props: { name: string; pool: string; path: string; keep: boolean }): Volume {
+  return new Volume(
+    scope,
+    id,
+    { name: props.name, pool: props.pool, target: { format: { type: "raw" } }, create: { content: { url: props.path } } },
+    props.keep ? { lifecycle: { ignoreChanges: ["create"] } } : {},
+  );
+}
+
+/**
+ * A machine: a disk volume (id `Disk`: an overlay on the base image with a backing store, or an
+ * empty disk for installers), its config delivery as its boot profile says (`Ignition` uploaded
+ * into `ConfigVolume` and read through a `sys_info` fw_cfg entry, or a NoCloud `CloudInit` disk
+ * uploaded into `ConfigVolume` and attached as a CD-ROM), and the domain (id `Resource`) with a
+ * serial console and a fixed MAC, whose DHCP host entry in the network gives the fixed address.
  */
 export class LibvirtMachine extends Construct implements MachineInfo {
-  /** The provider version the machine's resources are written for. */
-  public readonly provider = LibvirtProviderVersion.V0_8_3;
   public readonly name: string;
   public readonly domain: Domain;
   public readonly disk: Volume;
@@ -75,10 +105,12 @@ export class LibvirtMachine extends Construct implements MachineInfo {
   /** `ssh <admin user>@<ip>`, the user from the OS's boot profile. */
   public readonly sshCommand: string;
   public readonly replacement: ReplacementPolicy;
-  /** The config volume the domain reads through fw_cfg, where the profile delivers it so. */
+  /** The Ignition file, where the profile delivers the config through fw_cfg. */
   public readonly ignition?: Ignition;
-  /** The NoCloud config disk, where the profile delivers the config so. */
+  /** The NoCloud config ISO file, where the profile delivers the config so. */
   public readonly cloudInit?: CloudinitDisk;
+  /** The volume the config file is uploaded into (the fw_cfg file, or the config CD-ROM). */
+  public readonly configVolume: Volume;
   public readonly configLocation: ConfigLocation;
 
   constructor(scope: Construct, id: string, props: LibvirtMachineProps) {
@@ -86,97 +118,138 @@ export class LibvirtMachine extends Construct implements MachineInfo {
     const at = this.node.path;
     const { image, config, profile } = props;
     this.name = props.name;
-    // provider 0.8.3 attaches ISOs and the cloud-init disk on IDE (libvirt/domain.go, setDisks and
-    // newDiskForCloudInit), which QEMU's arm64 `virt` machine does not have.
-    const { domainName, replacement, keep, vcpu, memoryMib, diskGib } = machineBasics(at, props, image.source, "the libvirt 0.8.3 provider attaches ISOs on IDE");
+    // This platform attaches ISOs as SATA CD-ROMs, which QEMU's arm64 `virt` machine does not have.
+    const { domainName, replacement, keep, vcpu, memoryMib, diskGib } = machineBasics(at, props, image.source, "the platform attaches ISOs as SATA CD-ROMs");
     this.replacement = replacement;
     const arch = profile.architecture;
 
     this.address = props.network.addressOf(props.name);
+    const fwCfg = profile.delivery.kind === "fw-cfg" ? profile.delivery : undefined;
 
     // The config resource comes first: a config holding apply-time values is hashed from its attribute.
     const content = lazyString(() => terraformLiteral(config.render().content));
-    let configRef: string;
-    if (profile.delivery.kind === "fw-cfg" && props.sharedIgnition) {
+    if (fwCfg && props.sharedIgnition) {
       this.ignition = props.sharedIgnition.resource;
-      configRef = this.ignition.content;
-    } else if (profile.delivery.kind === "fw-cfg") {
-      this.ignition = new Ignition(this, "Ignition", { name: `${domainName}.ign`, pool: props.pool, content });
-      configRef = this.ignition.content;
+    } else if (fwCfg) {
+      this.ignition = new Ignition(this, "Ignition", { name: `${domainName}.ign`, content });
     } else {
       this.cloudInit = new CloudinitDisk(this, "CloudInit", {
         name: `${domainName}-config.iso`,
-        pool: props.pool,
-        userData: content,
+        user_data: content,
         // NoCloud meta-data keys (cloud-init docs, datasource NoCloud).
-        metaData: `instance-id: ${domainName}\nlocal-hostname: ${props.name}\n`,
+        meta_data: `instance-id: ${domainName}\nlocal-hostname: ${props.name}\n`,
       });
-      configRef = this.cloudInit.userData;
+    }
+    // Read only when the config holds apply-time values, after the tree is built.
+    const configAttribute = () => (this.ignition ? `${terraformAddress(this.ignition)}.content` : `${terraformAddress(this.cloudInit!)}.user_data`);
+
+    // REPLACE: the disk's and the config volume's names carry a hash of the config and the image,
+    // so a new config or release is a new disk (a changed config file alone would not recreate the
+    // machine, dmacvicar/terraform-provider-libvirt#854), and the domain is replaced with it. The
+    // image URL is part of the hash: an installed worker on a new release must reinstall.
+    const hash = props.sharedIgnition ? props.sharedIgnition.hash : configHash(config, image.url, configAttribute);
+    const suffix = keep ? "" : `-${hash}`;
+
+    if (props.sharedIgnition && fwCfg) {
+      this.configVolume = props.sharedIgnition.volume;
+    } else if (this.ignition) {
+      this.configVolume = uploadedConfig(this, "ConfigVolume", { name: `${domainName}${suffix}.ign`, pool: props.pool, path: this.ignition.path, keep });
+    } else {
+      this.configVolume = uploadedConfig(this, "ConfigVolume", { name: `${domainName}-config${suffix}.iso`, pool: props.pool, path: this.cloudInit!.path, keep });
     }
 
-    // REPLACE: the disk name carries a hash of the config, so a new config is a new disk, which
-    // replaces the domain (flatcar/flatcar-terraform does this for #854).
-    // The image URL is part of the hash: an installed worker on a new release must reinstall, since
-    // its old disk would otherwise boot the new kernel over the old system.
-    const hash = props.sharedIgnition ? props.sharedIgnition.hash : configHash(config, image.url, configRef);
-    const diskName = keep ? `${domainName}.qcow2` : `${domainName}-${hash}.qcow2`;
-
-    this.disk = new Volume(this, "Disk", {
-      name: diskName,
-      pool: props.pool,
-      format: "qcow2",
-      size: diskGib * GIB,
-      ...(image.source.kind === "disk" ? { baseVolumeId: image.volume.id } : {}),
+    const overlay = image.source.kind === "disk";
+    this.disk = new Volume(
+      this,
+      "Disk",
+      {
+        name: `${domainName}${suffix}.qcow2`,
+        pool: props.pool,
+        capacity: diskGib * GIB,
+        target: { format: { type: "qcow2" } },
+        // A copy-on-write overlay on the base image (provider examples/alpine_cloudinit.tf, backing_store).
+        ...(overlay ? { backing_store: { path: image.volume.path, format: { type: "qcow2" } } } : {}),
+      },
       // KEEP: a new base image must not recreate a controller's disk.
-      ...(keep && image.source.kind === "disk" ? { lifecycle: { ignoreChanges: ["base_volume_id"] } } : {}),
-    });
+      keep && overlay ? { lifecycle: { ignoreChanges: ["backing_store"] } } : {},
+    );
 
-    const common: DomainConfig = {
-      name: domainName,
-      vcpu,
-      memory: memoryMib,
-      networkInterface: [
-        {
-          networkId: props.network.networkId,
-          hostname: props.name,
-          addresses: [this.address],
-          mac: props.network.macOf(props.name),
-          waitForLease: false,
-        },
-      ],
-      // A serial console on the first port (`virsh console <domain>`).
-      console: [{ type: "pty", targetPort: "0", targetType: "serial" }],
-      ...(arch === Architecture.ARM64 ? { arch: "aarch64", machine: "virt", cpu: { mode: "host-passthrough" } } : {}),
-      ...(props.uefiFirmware ? { firmware: props.uefiFirmware } : {}),
-      ...(props.uefiFirmware && props.uefiVarsTemplate ? { nvram: { template: props.uefiVarsTemplate } } : {}),
-    };
-    const boot =
-      image.source.kind === "installer"
+    // CD-ROMs on SATA, as the provider's own example attaches its cloud-init ISO (examples/alpine_cloudinit.tf).
+    const cdrom = (volume: Volume, dev: string): DomainDevicesDisks => ({
+      device: "cdrom",
+      source: { volume: { pool: props.pool, volume: volume.name } },
+      target: { dev, bus: "sata" },
+    });
+    const disks: DomainDevicesDisks[] = [
+      // The disk's name is a reference, so the domain is created after its disk.
+      { source: { volume: { pool: props.pool, volume: this.disk.name } }, target: { dev: "vda", bus: "virtio" }, driver: { type: "qcow2" } },
+    ];
+    if (image.source.kind !== "disk") disks.push(cdrom(image.volume, "sda"));
+    if (this.cloudInit) disks.push(cdrom(this.configVolume, image.source.kind === "disk" ? "sda" : "sdb"));
+
+    // A KVM guest of the host's architecture (the provider's examples: type "kvm", os type "hvm",
+    // type_arch/type_machine, which 0.9.2+ requires in place of arch/machine).
+    const os: DomainOs = {
+      type: "hvm",
+      type_arch: arch === Architecture.ARM64 ? "aarch64" : "x86_64",
+      type_machine: arch === Architecture.ARM64 ? "virt" : "q35",
+      ...(image.source.kind === "installer"
         ? {
-            // vda: the install target, then the installer ISO as a CD-ROM.
-            // The provider sorts kernel arguments (libvirt/domain.go, setCmdlineArgs).
-            disk: [{ volumeId: this.disk.id }, { file: image.isoPath }],
-            kernel: image.kernel!.id,
-            initrd: image.initrd!.id,
-            cmdline: (profile.kernelArgs ?? []).map(([k, v]) => ({ [k]: v })),
+            // Direct kernel boot of the installer with the profile's arguments, in the profile's order.
+            kernel: image.kernel!.path,
+            initrd: image.initrd!.path,
+            cmdline: (profile.kernelArgs ?? []).map(([k, v]) => `${k}=${v}`).join(" "),
           }
         : image.source.kind === "iso"
-          ? {
-              // vda first: while it is empty the firmware falls through to the ISO, which installs
-              // to it; once installed, the machine boots its disk (libvirt domain XML, `<boot dev>` order).
-              disk: [{ volumeId: this.disk.id }, { file: image.isoPath }],
-              bootDevice: [{ dev: ["hd", "cdrom"] }],
-            }
-          : { disk: [{ volumeId: this.disk.id }] };
-    const delivery =
-      profile.delivery.kind === "fw-cfg"
-        ? // QEMU fw_cfg under `fw_cfg_name`; the provider's default is Fedora CoreOS's key, so the
-          // profile's key is always given.
-          { coreosIgnition: this.ignition!.id, fwCfgName: profile.delivery.key }
-        : { cloudinit: this.cloudInit!.id };
-    const ignored = profile.delivery.kind === "fw-cfg" ? ["coreos_ignition"] : ["cloudinit"];
-    if (image.source.kind === "installer") ignored.push("kernel", "initrd", "cmdline");
-    this.domain = new Domain(this, "Resource", { ...common, ...boot, ...delivery, ...(keep ? { lifecycle: { ignoreChanges: ignored } } : {}) });
+          ? // vda first: while it is empty the firmware falls through to the ISO, which installs to
+            // it; once installed, the machine boots its disk (libvirt domain XML, `<boot dev>` order).
+            { boot_devices: [{ dev: "hd" }, { dev: "cdrom" }] }
+          : { boot_devices: [{ dev: "hd" }] }),
+      // UEFI as libvirt's domain XML writes it, `<loader readonly='yes' type='pflash'>` (the provider's
+      // examples/resources/libvirt_domain/resource.tf, "VM with UEFI firmware").
+      ...(props.uefiFirmware ? { loader: props.uefiFirmware, loader_readonly: "yes", loader_type: "pflash" } : {}),
+      // libvirt's own NVRAM file name for a domain (`<nvram>` under /var/lib/libvirt/qemu/nvram).
+      ...(props.uefiFirmware && props.uefiVarsTemplate ? { nv_ram: { nv_ram: `/var/lib/libvirt/qemu/nvram/${domainName}_VARS.fd`, template: props.uefiVarsTemplate } } : {}),
+    };
+
+    // KEEP: nothing that a new config or release changes reaches the domain.
+    const ignored: string[] = [];
+    if (fwCfg) ignored.push("sys_info");
+    if (image.source.kind === "installer") ignored.push("os.kernel", "os.initrd", "os.cmdline");
+    if (image.source.kind !== "disk") ignored.push("devices.disks");
+
+    this.domain = new Domain(
+      this,
+      "Resource",
+      {
+        name: domainName,
+        type: "kvm",
+        vcpu,
+        memory: memoryMib,
+        memory_unit: "MiB",
+        running: true,
+        os,
+        // ACPI on: Flatcar needs it for fw_cfg (flatcar docs deploy/virt-options/libvirt.md), and a
+        // guest shuts down cleanly on the provider's update and destroy.
+        features: { acpi: true },
+        ...(arch === Architecture.ARM64 ? { cpu: { mode: "host-passthrough" } } : {}),
+        // The fw_cfg entry reads the uploaded volume's path on the hypervisor. `value` is required
+        // even when `file` is set (flatcar/Flatcar#1996; provider issue #1202).
+        ...(fwCfg ? { sys_info: [{ fw_cfg: { entry: [{ name: fwCfg.key, file: this.configVolume.path, value: "" }] } }] } : {}),
+        devices: {
+          disks,
+          interfaces: [{ source: { network: { network: props.network.networkName } }, model: { type: "virtio" }, mac: { address: props.network.macOf(props.name) } }],
+          // A serial console on the first port (`virsh console <domain>`).
+          consoles: [{ target: { type: "serial", port: 0 } }],
+        },
+      },
+      {
+        // REPLACE: a new disk replaces the domain. The reference is written as a plain address:
+        // Terraform's JSON syntax refuses `${...}` in replace_triggered_by ("Invalid character"),
+        // which is what cdktf writes for a resource given here.
+        lifecycle: keep ? (ignored.length ? { ignoreChanges: ignored } : undefined) : { replaceTriggeredBy: [terraformAddress(this.disk)] },
+      },
+    );
     this.sshCommand = `ssh ${profile.adminUser}@${this.address}`;
     this.configLocation = this.ignition
       ? { resource: terraformAddress(this.ignition), attribute: "content", encoding: "text" }
@@ -184,23 +257,23 @@ export class LibvirtMachine extends Construct implements MachineInfo {
   }
 }
 
-/** A fw_cfg config the nodes of a pool share. */
-export interface SharedIgnition {
-  readonly resource: Ignition;
-  /** Short hash of the config and image, for disk names. */
-  readonly hash: string;
-}
-
 /**
  * The short hash of a machine's config and image for its disk name: computed here when the final
- * config is known at synth, by Terraform (`sha256` of the config attribute) when it holds
- * apply-time values.
+ * config is known at synth, by Terraform when it holds apply-time values: `substr(sha256(join("\n",
+ * [<image URL>, <config attribute>])), 0, 8)`, where `configAttribute` gives the address of the
+ * attribute that stores the config (asked for at synth). The expression is written as text, not
+ * with cdktf's Fn (whose every call captures a stack trace): it names a resource of the same stack.
  */
-export function configHash(config: NodeConfigSource, imageUrl: string, configRef: string): string {
+export function configHash(config: NodeConfigSource, imageUrl: string, configAttribute: () => string): string {
   return lazyString(() => {
     const content = config.render().content;
-    return isDeferred(content) ? Fn.substr(Fn.sha256(Fn.join("\n", [imageUrl, configRef])), 0, 8) : libvirtDiskHash(content, imageUrl);
+    return isDeferred(content) ? `\${substr(sha256(join("\\n", [${hclQuoted(imageUrl)}, ${configAttribute()}])), 0, 8)}` : libvirtDiskHash(content, imageUrl);
   });
+}
+
+/** `text` as an HCL quoted string (HCL native syntax, "Template Literals": escapes and literal `${`, `%{`). */
+function hclQuoted(text: string): string {
+  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t").replace(/\$\{/g, () => "$${").replace(/%\{/g, "%%{")}"`;
 }
 
 /** First 8 hex characters of the SHA-256 of `<image URL>\n<config>`, for a config known at synth time. */

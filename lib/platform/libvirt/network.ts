@@ -1,14 +1,11 @@
 /**
- * A libvirt NAT network with a fixed address plan: DHCP, a DNS domain, and a static host entry
- * (address and name) per node.
+ * A libvirt NAT network with a fixed address plan: a DNS domain, and a DHCP and a DNS host entry
+ * (MAC, address and name) per node.
  */
 import { Construct, TerraformStack } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { isDnsLabel } from "../../core/node";
-import { Network } from "../../../gen/libvirt/providers/libvirt/network";
-import type { Network as Network09 } from "../../../gen/libvirt-0.9/providers/libvirt/network";
-import { DEFAULT_LIBVIRT_PROVIDER_VERSION, LibvirtProviderVersion } from "./provider";
-import { network09 } from "./v09/network";
+import { Network } from "../../../gen/libvirt/network";
 import {
   type AddressRegions,
   type Ipv4Network,
@@ -115,33 +112,30 @@ export interface LibvirtNetworkProps {
   readonly avoidCidrs?: readonly string[];
   /** Start the network when the host boots. @default true */
   readonly autostart?: boolean;
-  /**
-   * The provider version whose `libvirt_network` is written; the address plan is the same on both.
-   * @default LibvirtProviderVersion.V0_9_7
-   */
-  readonly provider?: LibvirtProviderVersion;
 }
 
 /**
- * A NAT network (`libvirt_network`, id `Resource`). Refuses a malformed CIDR, one that overlaps
+ * A NAT network (`libvirt_network`, id `Resource`): NAT forwarding, the host bridge on the
+ * block's first address, one DHCP host entry (MAC, address, name) and one DNS host entry per node,
+ * and a domain answered locally only (libvirt network XML: `<forward mode='nat'>`, `<ip address
+ * prefix><dhcp><host mac ip name/>`, `<dns><host ip><hostname>`, `<domain name localOnly='yes'>`).
+ * Without a DHCP range libvirt serves the listed hosts only: with hosts and no `<range>` it writes
+ * dnsmasq's `dhcp-range=<bridge address>,static` (libvirt src/network/bridge_driver.c,
+ * networkDnsmasqConfContents), so no address outside the plan is ever leased. Refuses a malformed CIDR, one that overlaps
  * `avoidCidrs` or another LibvirtNetwork in the same stack, duplicate host names, more hosts than
  * a region holds, and two hosts that would share an address. Each host's MAC derives from its
  * address ({@link LibvirtNetwork.macOf}), so MACs are unique in the network.
  */
 export class LibvirtNetwork extends Construct {
-  /** The generated resource: provider 0.8.3's or 0.9.7's `libvirt_network`, as {@link provider} says. */
-  public readonly resource: Network | Network09;
-  /** The provider version the resource is written for. */
-  public readonly provider: LibvirtProviderVersion;
+  /** The `libvirt_network`. */
+  public readonly resource: Network;
   /** Canonical CIDR. */
   public readonly cidr: string;
   /** DNS domain. */
   public readonly domain: string;
   /** The host bridge's address, which is the nodes' gateway and DNS server. */
   public readonly gateway: string;
-  /** `libvirt_network` id, for 0.8.3's `network_interface.network_id`. */
-  public readonly networkId: string;
-  /** `libvirt_network` name (a reference), for 0.9's `devices.interfaces[].source.network.network`. */
+  /** `libvirt_network` name (a reference), for a domain's `devices.interfaces[].source.network.network`. */
   public readonly networkName: string;
   /** The sequential region (controllers) and the by-name region (workers) of the plan. */
   public readonly regions: { readonly sequential: LibvirtAddressRange; readonly byName: LibvirtAddressRange };
@@ -173,35 +167,17 @@ export class LibvirtNetwork extends Construct {
     this.regions = { sequential: range(regions.sequential), byName: range(regions.byName) };
     this.assign(at, props.hosts, regions);
 
-    this.provider = props.provider ?? DEFAULT_LIBVIRT_PROVIDER_VERSION;
-    const autostart = props.autostart ?? true;
-    if (this.provider === LibvirtProviderVersion.V0_8_3) {
-      this.resource = new Network(this, "Resource", {
-        name: props.name,
-        // NAT: guests reach out through the host, which masquerades (libvirt "Virtual Networking", NAT mode).
-        mode: "nat",
-        domain: this.domain,
-        addresses: [this.cidr],
-        autostart,
-        dhcp: { enabled: true },
-        dns: {
-          enabled: true,
-          // Names in the domain are answered here only, never forwarded upstream.
-          localOnly: true,
-          hosts: [...this.addresses].map(([hostname, ip]) => ({ hostname, ip })),
-        },
-      });
-    } else {
-      this.resource = network09(this, {
-        name: props.name,
-        domain: this.domain,
-        gateway: this.gateway,
-        prefixLength: this.parsed.prefixLength,
-        autostart,
-        hosts: [...this.addresses].map(([name, address]) => ({ name, address, mac: macOfAddress(address) })),
-      });
-    }
-    this.networkId = this.resource.id;
+    const hosts = [...this.addresses].map(([name, address]) => ({ name, address, mac: macOfAddress(address) }));
+    this.resource = new Network(this, "Resource", {
+      name: props.name,
+      autostart: props.autostart ?? true,
+      // NAT: guests reach out through the host, which masquerades (libvirt "Virtual Networking", NAT mode).
+      forward: { mode: "nat" },
+      // Names in the domain are answered here only, never forwarded upstream.
+      domain: { name: this.domain, local_only: "yes" },
+      ips: [{ address: this.gateway, prefix: this.parsed.prefixLength, dhcp: { hosts: hosts.map((h) => ({ mac: h.mac, ip: h.address, name: h.name })) } }],
+      dns: { host: hosts.map((h) => ({ ip: h.address, hostnames: [{ hostname: h.name }] })) },
+    });
     this.networkName = this.resource.name;
   }
 

@@ -1,29 +1,22 @@
 /**
  * The libvirt platform for the Cluster: `LibvirtPlatform.local(props)`.
  */
-import { Ignition } from "../../../gen/libvirt/providers/libvirt/ignition";
-import { Pool } from "../../../gen/libvirt/providers/libvirt/pool";
-import { Ignition as Ignition09 } from "../../../gen/libvirt-0.9/providers/libvirt/ignition";
-import { Pool as Pool09 } from "../../../gen/libvirt-0.9/providers/libvirt/pool";
+import { Ignition } from "../../../gen/libvirt/ignition";
+import { Pool } from "../../../gen/libvirt/pool";
 import { Construct, lazyString, terraformLiteral } from "../../cdktf";
 import { MicroOsError } from "../../core/errors";
 import { cpuMemoryOf, type SizeInput } from "../../core/size";
 import { NodeRole, type NodeSpec } from "../../core/node";
-import type { BindOptions, IPlatform, MachineRequest, NodeConfigSource, PlatformBinding } from "../platform";
+import { type BindOptions, type IPlatform, type MachineRequest, type NodeConfigSource, type PlatformBinding, terraformAddress } from "../platform";
 import { LibvirtImage } from "./image";
-import { LibvirtMachine, ReplacementPolicy, type SharedIgnition, configHash } from "./machine";
+import { LibvirtMachine, ReplacementPolicy, type SharedIgnition, configHash, uploadedConfig } from "./machine";
 import { AddressPlacement, LibvirtNetwork } from "./network";
 import { type LibvirtBootProfile, type LibvirtImageSource, LIBVIRT_BOOT_PROFILE } from "./profile";
 import { checkProps } from "../../core/props";
 import { LIBVIRT_LOCAL_PROPS, type LibvirtLocalProps } from "./props";
-import { DEFAULT_LIBVIRT_PROVIDER_VERSION, LIBVIRT_LOCAL_URI, LibvirtProviderVersion, checkLibvirtProviderVersion, ensureLibvirtProvider } from "./provider";
-import { LibvirtImage09 } from "./v09/image";
-import { LibvirtMachine09, type SharedIgnition09, uploadedConfig } from "./v09/machine";
+import { LIBVIRT_LOCAL_URI, ensureLibvirtProvider } from "./provider";
 
 export type { LibvirtLocalProps } from "./props";
-
-/** A machine of either provider version; `provider` tells them apart. */
-export type AnyLibvirtMachine = LibvirtMachine | LibvirtMachine09;
 
 /** A libvirt size: `MachineSize.cpuMemory(vcpu, memoryMib)` or `<vcpu>x<memoryMiB>`, for example `2x4096`. */
 export function parseLibvirtSize(at: string, field: string, size: SizeInput): { vcpu: number; memoryMib: number } {
@@ -31,31 +24,23 @@ export function parseLibvirtSize(at: string, field: string, size: SizeInput): { 
 }
 
 /** libvirt on one host: a NAT network and a storage pool per cluster, one domain per node. */
-export class LibvirtPlatform<M extends AnyLibvirtMachine = AnyLibvirtMachine> implements IPlatform<LibvirtCluster<M>> {
+export class LibvirtPlatform implements IPlatform<LibvirtCluster> {
   /**
    * The host's system libvirt (`qemu:///system` unless `uri` says otherwise), through the
-   * dmacvicar/libvirt provider 0.9.7 unless `provider` says 0.8.3.
+   * dmacvicar/libvirt provider, pinned to LIBVIRT_PROVIDER_VERSION (0.9.7).
    */
-  public static local(props: LibvirtLocalProps & { readonly provider: LibvirtProviderVersion.V0_8_3 }): LibvirtPlatform<LibvirtMachine>;
-  public static local(props?: LibvirtLocalProps & { readonly provider?: LibvirtProviderVersion.V0_9_7 }): LibvirtPlatform<LibvirtMachine09>;
-  public static local(props?: LibvirtLocalProps): LibvirtPlatform;
   public static local(props: LibvirtLocalProps = {}): LibvirtPlatform {
     checkProps("LibvirtPlatform.local", "", props, LIBVIRT_LOCAL_PROPS);
-    if (props.provider !== undefined) checkLibvirtProviderVersion("LibvirtPlatform.local", props.provider);
     return new LibvirtPlatform(props);
   }
 
   public readonly name = "libvirt";
   public readonly profileKey = LIBVIRT_BOOT_PROFILE;
-  /** The provider version the platform writes resources for. */
-  public readonly provider: LibvirtProviderVersion;
 
-  private constructor(private readonly props: LibvirtLocalProps) {
-    this.provider = props.provider ?? DEFAULT_LIBVIRT_PROVIDER_VERSION;
-  }
+  private constructor(private readonly props: LibvirtLocalProps) {}
 
-  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): LibvirtCluster<M> {
-    return new LibvirtCluster<M>(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): LibvirtCluster {
+    return new LibvirtCluster(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
   }
 }
 
@@ -73,19 +58,17 @@ export interface LibvirtClusterProps extends LibvirtLocalProps {
  * A cluster's libvirt resources: provider (when the stack has none), network (`Network`), pool
  * (`Pool`), images (`Image<n>` by image), and machines (`Machine-<node name>`). Outputs are the Cluster's.
  */
-export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> extends Construct implements PlatformBinding<M> {
-  /** The provider version the resources are written for. */
-  public readonly provider: LibvirtProviderVersion;
+export class LibvirtCluster extends Construct implements PlatformBinding<LibvirtMachine> {
   public readonly poolsShareConfig: boolean;
   public readonly network: LibvirtNetwork;
-  /** The storage pool (`libvirt_pool`, id `Pool`) of the provider version. */
-  public readonly pool: Pool | Pool09;
+  /** The storage pool (`libvirt_pool`, id `Pool`). */
+  public readonly pool: Pool;
   public readonly apiEndpoint: string;
   public readonly apiTlsSans: readonly string[];
   private readonly props: LibvirtClusterProps;
   private readonly specs = new Map<string, NodeSpec>();
-  private readonly images = new Map<string, LibvirtImage | LibvirtImage09>();
-  private readonly machines = new Map<string, M>();
+  private readonly images = new Map<string, LibvirtImage>();
+  private readonly machines = new Map<string, LibvirtMachine>();
   private built = false;
 
   constructor(scope: Construct, id: string, props: LibvirtClusterProps) {
@@ -101,7 +84,7 @@ export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> ext
     for (const field of ["apiCidrs", "sshCidrs"] as const) {
       const cidrs = props.bindOptions?.[field] ?? [];
       if (cidrs.length > 0) {
-        // The NAT network is reachable from the host only; libvirt 0.8.3 has no firewall rules to narrow it.
+        // The NAT network is reachable from the host only; the platform writes no firewall rules to narrow it.
         throw new MicroOsError(at, `access.${field}`, "libvirt's NAT network has no firewall to limit who reaches the nodes", "leave it empty on libvirt (only the host reaches the network)");
       }
     }
@@ -110,8 +93,7 @@ export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> ext
     if (controllers.length === 0) {
       throw new MicroOsError(at, "nodes", "no controller among the nodes", "list at least one node with role CONTROLLER");
     }
-    this.provider = props.provider ?? DEFAULT_LIBVIRT_PROVIDER_VERSION;
-    ensureLibvirtProvider(this, props.uri ?? LIBVIRT_LOCAL_URI, this.provider);
+    ensureLibvirtProvider(this, props.uri ?? LIBVIRT_LOCAL_URI);
 
     // Controllers first, so their addresses stay put when worker pools change.
     const ordered = [...controllers, ...props.nodes.filter((n) => n.role !== NodeRole.CONTROLLER)];
@@ -132,12 +114,9 @@ export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> ext
       })),
       firstHostOffset: props.firstHostOffset,
       avoidCidrs: props.avoidCidrs ?? props.bindOptions?.reservedCidrs ?? [],
-      provider: this.provider,
     });
     const poolName = props.poolName ?? props.clusterName;
-    // The same `libvirt_pool` arguments on both versions.
-    const poolConfig = { name: poolName, type: "dir", target: { path: props.poolPath ?? `/var/lib/libvirt/images/${poolName}` } };
-    this.pool = this.provider === LibvirtProviderVersion.V0_8_3 ? new Pool(this, "Pool", poolConfig) : new Pool09(this, "Pool", poolConfig);
+    this.pool = new Pool(this, "Pool", { name: poolName, type: "dir", target: { path: props.poolPath ?? `/var/lib/libvirt/images/${poolName}` } });
     this.apiEndpoint = this.network.addressOf(controllers[0].name);
     this.apiTlsSans = [this.network.fqdnOf(controllers[0].name)];
   }
@@ -150,13 +129,13 @@ export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> ext
   }
 
   /** The machine built for a node, after {@link addMachines}. */
-  public machine(nodeName: string): M {
+  public machine(nodeName: string): LibvirtMachine {
     const m = this.machines.get(nodeName);
     if (!m) throw new MicroOsError(this.node.path, "nodeName", `no machine named \`${nodeName}\``, "call addMachines with a request for it first");
     return m;
   }
 
-  public addMachines(requests: readonly MachineRequest[]): readonly M[] {
+  public addMachines(requests: readonly MachineRequest[]): readonly LibvirtMachine[] {
     const at = this.node.path;
     if (this.built) {
       throw new MicroOsError(at, "addMachines", "called twice", "pass every machine request in one call");
@@ -174,8 +153,10 @@ export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> ext
       }
     }
     // One fw_cfg config resource per config the cluster shares between the nodes of a pool.
-    const shared = new Map<NodeConfigSource, SharedIgnition | SharedIgnition09>();
+    const shared = new Map<NodeConfigSource, SharedIgnition>();
     const workerReplacement = this.props.workerReplacement ?? ReplacementPolicy.REPLACE;
+    // One reference to the pool's name for every machine.
+    const poolName = this.pool.name;
     return requests.map((request) => {
       const spec = request.spec;
       if (request.spot) {
@@ -191,12 +172,12 @@ export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> ext
         sharedIgnition = this.sharedIgnition(spec.pool, request.config, image.url, workerReplacement);
         shared.set(request.config, sharedIgnition);
       }
-      const common = {
+      const machine = new LibvirtMachine(this, `Machine-${spec.name}`, {
         name: spec.name,
         // Domain names are unique per host: prefix the cluster unless the node name carries it.
         domainName: spec.name.startsWith(`${this.props.clusterName}-`) ? spec.name : `${this.props.clusterName}-${spec.name}`,
         role: spec.role,
-        pool: this.pool.name,
+        pool: poolName,
         network: this.network,
         profile,
         config: request.config,
@@ -206,45 +187,34 @@ export class LibvirtCluster<M extends AnyLibvirtMachine = AnyLibvirtMachine> ext
         replacement: spec.role === NodeRole.CONTROLLER ? (this.props.controllerReplacement ?? ReplacementPolicy.KEEP) : workerReplacement,
         uefiFirmware: this.props.uefiFirmware,
         uefiVarsTemplate: this.props.uefiVarsTemplate,
-      };
-      const id = `Machine-${spec.name}`;
-      const machine = (
-        image instanceof LibvirtImage09
-          ? new LibvirtMachine09(this, id, { ...common, image, sharedIgnition: sharedIgnition as SharedIgnition09 | undefined })
-          : new LibvirtMachine(this, id, { ...common, image, sharedIgnition: sharedIgnition as SharedIgnition | undefined })
-      ) as M;
+        image,
+        sharedIgnition,
+      });
       this.machines.set(spec.name, machine);
       return machine;
     });
   }
 
   /**
-   * The config one pool's workers share: 0.8.3 writes it into the pool (`libvirt_ignition`); 0.9
-   * writes the file and uploads it into a volume the domains read, named with the config's hash
-   * under REPLACE (see uploadedConfig).
+   * The config one pool's workers share: `libvirt_ignition` writes the file, which is uploaded
+   * into a volume the domains read, named with the config's hash under REPLACE (see uploadedConfig).
    */
-  private sharedIgnition(pool: string, config: NodeConfigSource, imageUrl: string, replacement: ReplacementPolicy): SharedIgnition | SharedIgnition09 {
+  private sharedIgnition(pool: string, config: NodeConfigSource, imageUrl: string, replacement: ReplacementPolicy): SharedIgnition {
     const name = `${this.props.clusterName}-${pool}`;
     const content = lazyString(() => terraformLiteral(config.render().content));
-    if (this.provider === LibvirtProviderVersion.V0_8_3) {
-      const resource = new Ignition(this, `Ignition-${pool}`, { name: `${name}.ign`, pool: this.pool.name, content });
-      return { resource, hash: configHash(config, imageUrl, resource.content) };
-    }
-    const resource = new Ignition09(this, `Ignition-${pool}`, { name: `${name}.ign`, content });
-    const hash = configHash(config, imageUrl, resource.content);
+    const resource = new Ignition(this, `Ignition-${pool}`, { name: `${name}.ign`, content });
+    const hash = configHash(config, imageUrl, () => `${terraformAddress(resource)}.content`);
     const keep = replacement === ReplacementPolicy.KEEP;
     const volume = uploadedConfig(this, `ConfigVolume-${pool}`, { name: keep ? `${name}.ign` : `${name}-${hash}.ign`, pool: this.pool.name, path: resource.path, keep });
     return { resource, volume, hash };
   }
 
-  private imageFor(source: LibvirtImageSource): LibvirtImage | LibvirtImage09 {
+  private imageFor(source: LibvirtImageSource): LibvirtImage {
     const key = `${source.kind}:${source.kind === "disk" ? source.url : source.isoUrl}`;
     let image = this.images.get(key);
     if (!image) {
       // Image ids derive from the volume name, never from request order.
-      const id = `Image-${source.volumeName}`;
-      const props = { source, pool: this.pool.name };
-      image = this.provider === LibvirtProviderVersion.V0_8_3 ? new LibvirtImage(this, id, props) : new LibvirtImage09(this, id, props);
+      image = new LibvirtImage(this, `Image-${source.volumeName}`, { source, pool: this.pool.name });
       this.images.set(key, image);
     }
     return image;

@@ -11,17 +11,9 @@ import { MachineSize, type SizeInput } from "../../core/size";
 import { cidr } from "../../core/ipv4";
 import { isDnsSubdomain } from "../../core/names";
 import { ReplacementPolicy } from "../platform";
-import type { LibvirtProviderVersion } from "./provider";
 
 /** Props of {@link LibvirtPlatform.local}. */
 export interface LibvirtLocalProps {
-  /**
-   * The dmacvicar/libvirt provider version the resources are written for, and pinned in
-   * `required_providers`. Every option works on both; the resources differ, so moving a deployed
-   * cluster from 0.8.3 to 0.9.7 replaces its machines (lib/platform/libvirt/README.md).
-   * @default LibvirtProviderVersion.V0_9_7
-   */
-  readonly provider?: LibvirtProviderVersion;
   /** libvirt connection URI. @default "qemu:///system" */
   readonly uri?: string;
   /** IPv4 block of the cluster's NAT network. @default "10.17.3.0/24" */
@@ -90,7 +82,6 @@ export function libvirtUriProblem(uri: string): string | undefined {
 const absolute = (what: string): Shape =>
   str({ fix: `give the absolute path of ${what} on the host`, test: (p) => (!p.startsWith("/") ? "is not an absolute path" : p.split("/").includes("..") ? "has .. segments" : undefined) });
 const replacement = optional(oneOf(ReplacementPolicy, "ReplacementPolicy"));
-const checkedLater: Shape = () => undefined;
 
 /** {@link LibvirtLocalProps} at run time. */
 export const LIBVIRT_LOCAL_PROPS: Shape = object({
@@ -109,6 +100,4 @@ export const LIBVIRT_LOCAL_PROPS: Shape = object({
   shareWorkerConfigs: optional(bool()),
   uefiFirmware: optional(absolute("the UEFI firmware")),
   uefiVarsTemplate: optional(absolute("the UEFI variables template")),
-  // The provider version is the platform's own choice, checked there.
-  provider: checkedLater,
 } satisfies ShapeOf<LibvirtLocalProps>);

@@ -24,7 +24,7 @@ export enum NodeDeliveryKind {
   LAUNCH_TEMPLATE = "launch-template",
   /** User data holds an Ignition stub whose `ignition.config.replace` names an `aws_s3_object`. */
   S3_OFFLOAD = "s3-offload",
-  /** A `libvirt_ignition` volume the domain reads through `coreos_ignition`. */
+  /** A `libvirt_ignition` file, uploaded into a volume the domain reads through a fw_cfg entry. */
   LIBVIRT_IGNITION = "libvirt-ignition",
   /** A `libvirt_cloudinit_disk` (config ISO) whose `user_data` the node reads. */
   CONFIG_ISO = "config-iso",
@@ -288,21 +288,25 @@ export function findNodes(json: Readonly<Record<string, unknown>>, options: Find
     const node = decode(ctx, { name: pool, pool, resource: `aws_launch_template.${key}`, kind: NodeDeliveryKind.LAUNCH_TEMPLATE, text: r.user_data, base64: true });
     if (node) nodes.push(node);
   }
-  const ignitions = resources.libvirt_ignition ?? {};
-  const isos = resources.libvirt_cloudinit_disk ?? {};
+  // libvirt (provider 0.9): the domain reads an uploaded volume (a fw_cfg entry's `file`, or a
+  // CD-ROM), whose `create.content.url` is the `path` of the file a `libvirt_ignition` or
+  // `libvirt_cloudinit_disk` wrote.
+  const volumes = resources.libvirt_volume ?? {};
+  const uploaded = (ref: unknown): { type: string; key: string } | undefined => {
+    const volume = /^\$\{libvirt_volume\.([^.]+)\.(?:path|name)\}$/.exec(String(ref ?? ""));
+    const url = volume ? (volumes[volume[1]]?.create as { content?: { url?: unknown } } | undefined)?.content?.url : undefined;
+    const file = /^\$\{(libvirt_ignition|libvirt_cloudinit_disk)\.([^.]+)\.path\}$/.exec(String(url ?? ""));
+    return file ? { type: file[1], key: file[2] } : undefined;
+  };
   for (const [key, d] of Object.entries(resources.libvirt_domain ?? {})) {
     const name = typeof d.name === "string" ? d.name : key;
-    const ign = /^\$\{libvirt_ignition\.([^.]+)\.id\}$/.exec(String(d.coreos_ignition ?? ""));
-    if (ign && typeof ignitions[ign[1]]?.content === "string") {
-      const node = decode(ctx, { name, resource: `libvirt_ignition.${ign[1]}`, kind: NodeDeliveryKind.LIBVIRT_IGNITION, text: ignitions[ign[1]].content as string, base64: false });
-      if (node) nodes.push(node);
-      continue;
-    }
-    const iso = /^\$\{libvirt_cloudinit_disk\.([^.]+)\.id\}$/.exec(String(d.cloudinit ?? ""));
-    if (iso && typeof isos[iso[1]]?.user_data === "string") {
-      const node = decode(ctx, { name, resource: `libvirt_cloudinit_disk.${iso[1]}`, kind: NodeDeliveryKind.CONFIG_ISO, text: isos[iso[1]].user_data as string, base64: false });
-      if (node) nodes.push(node);
-    }
+    const entries = ((d.sys_info ?? []) as Array<{ fw_cfg?: { entry?: Array<{ file?: unknown }> } }>).flatMap((i) => i.fw_cfg?.entry ?? []);
+    const disks = (((d.devices as { disks?: unknown } | undefined)?.disks ?? []) as Array<{ device?: unknown; source?: { volume?: { volume?: unknown } } }>).filter((k) => k.device === "cdrom");
+    const found = [...entries.map((e) => uploaded(e.file)), ...disks.map((k) => uploaded(k.source?.volume?.volume))].find((f) => f !== undefined);
+    const text = found ? resources[found.type]?.[found.key]?.[found.type === "libvirt_ignition" ? "content" : "user_data"] : undefined;
+    if (!found || typeof text !== "string") continue;
+    const node = decode(ctx, { name, resource: `${found.type}.${found.key}`, kind: deliveryKindOf(found.type), text, base64: false });
+    if (node) nodes.push(node);
   }
   return nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
