@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { WorkerPlacement } from "../lib/platform/aws";
 import { synthCluster } from "../lib/testing";
-import { TYPHOON_SNIPPETS } from "./fixtures/butane/cases";
+import { CASES, TYPHOON_SNIPPETS } from "./fixtures/butane/cases";
 import { flatcarAws, flatcarLibvirt, type KitCluster } from "./testing-kit-clusters";
 
 
@@ -31,6 +31,12 @@ function check(kit: KitCluster): void {
 describe("a Butane snippet on a pool", () => {
   it("lands in every node of the pool on libvirt, and nowhere else", () => check(flatcarLibvirt()));
   it("lands in every node of the pool on AWS, and nowhere else", () => check(flatcarAws(WorkerPlacement.INSTANCES)));
+
+  it("is refused at the call when written for another OS's variant", () => {
+    const fcos = CASES.find((c) => c.name === "Typhoon's Fedora CoreOS custom-files snippet")!.butane;
+    expect(() => flatcarLibvirt().cluster.pool("general").ignition.addButane(fcos)).toThrow(/^pool general: butane variant: "fcos" is not the Butane variant Flatcar reads/);
+    expect(() => flatcarLibvirt().cluster.pool("general").nodeIgnition("demo-general-0").addButane(fcos)).toThrow(/^node demo-general-0: butane variant: "fcos"/);
+  });
 
   it("clashes with what the pool already has, at the call", () => {
     const kit = flatcarLibvirt();

@@ -12,6 +12,8 @@ import { IgnitionConfig, IgnitionVersion } from "../lib/ignition/config";
 import { ignitionValidateTool, runIgnitionValidate } from "../lib/testing/ignition";
 import { CASES, KEY1, REFUSED } from "./fixtures/butane/cases";
 import { need } from "./helpers/external";
+import { FCOS_VARIANT } from "../lib/os/fcos/releases";
+import { FLATCAR_VARIANT } from "../lib/os/flatcar/releases";
 import { SSH_KEY } from "./testing-kit-clusters";
 
 type Json = Record<string, unknown>;
@@ -103,6 +105,15 @@ describe("what addButane refuses", () => {
   it("a variant the Ignition OSes here do not read", () => {
     refuse("variant: openshift\nversion: 4.14.0\n", /butane variant: "openshift" is not a variant the Ignition OSes here read\. Fix: use variant flatcar \(Flatcar\) or fcos/);
     refuse("variant: r4e\nversion: 1.1.0\n", /butane variant: "r4e"/);
+  });
+
+  it("a variant the config's OS does not read", () => {
+    const fcos = CASES.find((c) => c.name === "Typhoon's Fedora CoreOS custom-files snippet")!.butane;
+    const flatcar = new IgnitionConfig({ version: IgnitionVersion.V3_4_0, name: "node-0", variant: FLATCAR_VARIANT });
+    expect(() => flatcar.addButane(fcos)).toThrow(/^node-0: butane variant: "fcos" is not the Butane variant Flatcar reads\. Fix: write `variant: flatcar` with a flatcar version \(1\.0\.0, 1\.1\.0\)$/);
+    const flatcarSnippet = CASES.find((c) => c.name === "Typhoon's Flatcar custom-files snippet")!.butane;
+    expect(() => new IgnitionConfig({ version: IgnitionVersion.V3_4_0, variant: FCOS_VARIANT }).addButane(flatcarSnippet)).toThrow(/"flatcar" is not the Butane variant Fedora CoreOS reads\. Fix: write `variant: fcos`/);
+    expect(() => flatcar.addButane(flatcarSnippet)).not.toThrow();
   });
 
   it("a missing variant or version, and a version Butane does not define as stable", () => {

@@ -73,7 +73,7 @@ export class ClusterPool {
   public get ignition(): IgnitionConfig {
     this.cluster._acceptHatch(`pool(${this.name}).ignition`, IGNITION_FORMAT);
     if (!this.poolIgnition) {
-      const extra = new IgnitionConfig({ version: this.cluster._ignitionVersion(), name: `pool ${this.name}` });
+      const extra = new IgnitionConfig({ version: this.cluster._ignitionVersion(), name: `pool ${this.name}`, variant: this.cluster._ignitionVariant() });
       this.poolIgnition = extra;
       this._customizers.push((config) => mergeUnlessEmpty(config as IgnitionConfig, extra));
     }
@@ -87,7 +87,7 @@ export class ClusterPool {
     this.cluster._acceptHatch(field, IGNITION_FORMAT);
     let extra = this.nodeIgnitions.get(nodeName);
     if (!extra) {
-      extra = new IgnitionConfig({ version: this.cluster._ignitionVersion(), name: `node ${nodeName}` });
+      extra = new IgnitionConfig({ version: this.cluster._ignitionVersion(), name: `node ${nodeName}`, variant: this.cluster._ignitionVariant() });
       const added = extra;
       this.nodeIgnitions.set(nodeName, added);
       this.addNodeCustomizer(nodeName, (config) => mergeUnlessEmpty(config as IgnitionConfig, added));
@@ -334,6 +334,11 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
   /** @internal the Ignition version escape hatches are built for. */
   public _ignitionVersion() {
     return (this.props.os as { readonly ignitionVersion?: IgnitionConfig["version"] }).ignitionVersion;
+  }
+
+  /** @internal the Ignition variant (what the OS reads) escape hatches are built for. */
+  public _ignitionVariant() {
+    return (this.props.os as { readonly variant?: IgnitionConfig["variant"] }).variant;
   }
 
   /** @internal refuses an escape hatch for another format than the OS's, or after synth. */

@@ -102,4 +102,9 @@ export interface IgnitionVariant {
    * or newer`. @default - a generic fix naming the spec
    */
   whereToRead?(spec: IgnitionVersion): string;
+  /**
+   * The Butane variant the OS reads (coreos/butane docs/specs.md: `flatcar`, `fcos`); addButane()
+   * refuses another. @default - any variant addButane() reads
+   */
+  readonly butane?: string;
 }

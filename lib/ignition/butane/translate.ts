@@ -35,6 +35,8 @@ interface Remote {
  */
 export interface ButaneTarget {
   readonly version: string;
+  /** The OS the config is for, when known: its name and the Butane variant it reads. */
+  readonly variant?: { readonly name: string; readonly butane?: string };
   addFile(path: string, text: string, options?: NodeOptions): unknown;
   addRemoteFile(path: string, options: NodeOptions & Remote): unknown;
   appendToFile(path: string, content: { readonly text: string } | Remote): unknown;
@@ -275,6 +277,10 @@ export function applyButane(target: ButaneTarget, text: string, at: string): voi
   const specs = BUTANE_IGNITION_SPECS[variant];
   if (specs === undefined) {
     fail(at, "variant", `${show(variant)} is not a variant the Ignition OSes here read`, "use variant flatcar (Flatcar) or fcos (Fedora CoreOS)");
+  }
+  const reads = target.variant?.butane;
+  if (reads !== undefined && reads !== variant) {
+    fail(at, "variant", `${show(variant)} is not the Butane variant ${target.variant!.name} reads`, `write \`variant: ${reads}\` with a ${reads} version (${Object.keys(BUTANE_IGNITION_SPECS[reads] ?? {}).join(", ")})`);
   }
   if (version === undefined) fail(at, "version", "is missing", `give the ${variant} spec version, one of ${Object.keys(specs).join(", ")}`);
   const spec = specs[version];

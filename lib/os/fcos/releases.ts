@@ -28,4 +28,6 @@ export const FCOS_STREAM_SPEC = IgnitionVersion.V3_6_0;
 export const FCOS_VARIANT: IgnitionVariant = {
   name: "Fedora CoreOS",
   whereToRead: (spec) => whereToRead(FCOS_SPECS, spec),
+  // coreos/butane docs/specs.md: Fedora CoreOS's Butane variant.
+  butane: "fcos",
 };

@@ -50,4 +50,6 @@ export const FLATCAR_VARIANT: IgnitionVariant = {
     [IgnitionFeature.LUKS_CEX]: "cex needs an IBM Crypto Express card on s390x, which Flatcar is not built for (butane config/flatcar/v1_2_exp refuses luks.cex)",
   },
   whereToRead: (spec) => whereToRead(FLATCAR_SPECS, spec),
+  // coreos/butane docs/specs.md: Flatcar's Butane variant.
+  butane: "flatcar",
 };
