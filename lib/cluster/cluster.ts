@@ -15,6 +15,7 @@ import { type ClusterProps, CLUSTER_PROPS, type PoolProps } from "./props";
 import { k3sSecureToken } from "../k3s/certificates";
 import { k3sEndOfLifeProblem } from "../k3s/release";
 import { type BoundCertificates, ClusterCertificates } from "./certificates";
+import { refuseNameClash } from "./terraform-names";
 import { ClusterToken } from "./token";
 
 export type { AccessProps, ClusterProps, ControllersProps, KubernetesProps, PoolProps } from "./props";
@@ -159,7 +160,24 @@ class ClusterOutput extends TerraformOutput {
     const clusters = stack.node.findAll().filter((c) => c instanceof Cluster);
     return clusters.length > 1 ? `${this.cluster.node.id}_${this.outputName}` : this.outputName;
   }
+
+  // The name is final only at synth (it depends on the clusters in the stack): checked then (./terraform-names.ts).
+  public override toTerraform(): unknown {
+    this.refuseClash();
+    return super.toTerraform();
+  }
+
+  public override toHclTerraform(): unknown {
+    this.refuseClash();
+    return super.toHclTerraform();
+  }
+
+  private refuseClash(): void {
+    refuseNameClash(this, { at: this.cluster.node.path, field: `outputs.${this.outputName}`, fix: `rename your own output (the cluster's outputs are ${CLUSTER_OUTPUT_NAMES.join(", ")}, prefixed with the cluster id when a stack holds two clusters)` });
+  }
 }
+
+const CLUSTER_OUTPUT_NAMES = ["api_endpoint", "nodes", "kubeconfig", "token"];
 
 const CONTROLLERS = "controllers";
 // Kubernetes supports clusters of at most 5,000 nodes (kubernetes.io docs, "Considerations for

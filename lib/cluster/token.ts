@@ -6,6 +6,7 @@ import { MicroOsError } from "../core/errors";
 import { type PeerUse, requirePeer } from "../core/peer";
 import { checkProps, int, object, optional, str } from "../core/props";
 import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
+import { type NameOwner, refuseNameClash } from "./terraform-names";
 
 /**
  * Where the k3s cluster token comes from. It reaches every node's config as an apply-time value
@@ -84,14 +85,34 @@ class VariableToken extends ClusterToken {
     super();
   }
   public _bind(scope: Construct): string {
-    const v = new TerraformVariable(scope, "ClusterToken", {
+    const v = new (this.name ? NamedVariable : TerraformVariable)(scope, "ClusterToken", {
       type: VariableType.STRING,
       sensitive: true,
       nullable: false,
       description: "k3s cluster token (any secret string); keep it stable for the cluster's life",
     });
-    if (this.name) v.overrideLogicalId(this.name);
+    if (this.name) {
+      v.overrideLogicalId(this.name);
+      refuseNameClash(v, tokenNameOwner(scope, this.name));
+    }
     return v.stringValue;
+  }
+}
+
+function tokenNameOwner(scope: Construct, name: string): NameOwner {
+  return { at: scope.node.path, field: "kubernetes.token", fix: `give ClusterToken.fromVariable({ name }) a name other than "${name}", or rename your own variable` };
+}
+
+/** The token variable under the user's name: checked again at synth against variables added since (./terraform-names.ts). */
+class NamedVariable extends TerraformVariable {
+  public override toTerraform(): unknown {
+    refuseNameClash(this, tokenNameOwner(this.node.scope!, this.friendlyUniqueId));
+    return super.toTerraform();
+  }
+
+  public override toHclTerraform(): unknown {
+    refuseNameClash(this, tokenNameOwner(this.node.scope!, this.friendlyUniqueId));
+    return super.toHclTerraform();
   }
 }
 
