@@ -377,7 +377,11 @@ describe("k3s nodes refused, with the field and the fix", () => {
   it("refuses an install without a hash for the node's architecture", () => {
     const amdOnly = K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: HASH_AMD64 } });
     expect(() => flatcar(agent(), amdOnly, Architecture.ARM64)).toThrow(
-      "k3s: install.sha256.arm64: no SHA-256 is given for k3s-arm64 v1.36.4+k3s1. Fix: add the arm64 digest of k3s-arm64 v1.36.4+k3s1 from the release's checksum file",
+      "k3s: install.sha256.arm64: no SHA-256 is given for k3s-arm64 v1.36.4+k3s1. Fix: add the arm64 digest of k3s-arm64 v1.36.4+k3s1 from its line in https://github.com/k3s-io/k3s/releases/download/v1.36.4+k3s1/sha256sum-arm64.txt",
+    );
+    const amdSysext = K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: HASH_AMD64 } });
+    expect(() => flatcar(agent(), amdSysext, Architecture.ARM64)).toThrow(
+      "k3s: install.sha256.arm64: no SHA-256 is given for k3s-v1.36.4+k3s1-arm64.raw. Fix: add the arm64 digest of k3s-v1.36.4+k3s1-arm64.raw from its line in https://github.com/flatcar/sysext-bakery/releases/download/k3s-v1.36.4+k3s1/SHA256SUMS",
     );
   });
 

@@ -133,11 +133,15 @@ export function checkK3sRelease(at: string, props: K3sReleaseProps, defaultBaseU
   return { version: props.version, sha256: { ...hashes }, baseUrl: base };
 }
 
-/** The digest of `artifact` for `architecture`; refused when the install has none. */
-export function k3sArtifactHash(release: K3sRelease, architecture: Architecture, at: string, artifact: string): string {
+/**
+ * The digest of `artifact` for `architecture`; refused when the install has none, naming the
+ * checksum file to read it from (`checksums`, a URL from {@link k3sDigestSource}).
+ */
+export function k3sArtifactHash(release: K3sRelease, architecture: Architecture, at: string, artifact: string, checksums?: string): string {
   const hex = release.sha256[architecture];
   if (hex === undefined) {
-    throw new MicroOsError(at, `install.sha256.${architecture}`, `no SHA-256 is given for ${artifact}`, `add the ${architecture} digest of ${artifact} from the release's checksum file`);
+    const from = checksums === undefined ? "from the release's checksum file" : `from its line in ${checksums}`;
+    throw new MicroOsError(at, `install.sha256.${architecture}`, `no SHA-256 is given for ${artifact}`, `add the ${architecture} digest of ${artifact} ${from}`);
   }
   return hex;
 }

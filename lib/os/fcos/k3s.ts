@@ -19,6 +19,7 @@ import {
   k3sArtifactHash,
   type K3sArtifactHashes,
   k3sBinaryAsset,
+  k3sDigestSource,
   type K3sRelease,
   K3S_RELEASES_BASE_URL,
   k3sServiceUnit,
@@ -105,7 +106,7 @@ export class K3sFcosInstall {
     checkK3sNode(node, at);
     checkK3sInstallVersion(at, node.version, this.version);
     const asset = k3sBinaryAsset(architecture);
-    const sha256 = k3sArtifactHash(this.release, architecture, at, `${asset} ${this.version}`);
+    const sha256 = k3sArtifactHash(this.release, architecture, at, `${asset} ${this.version}`, k3sDigestSource("binary", this.version, architecture));
     // install.sh `download_binary`: <GITHUB_URL>/download/<version>/k3s<suffix>; Ignition checks the digest.
     config.addRemoteFile(FCOS_K3S_BINARY, { source: `${this.release.baseUrl}/${this.version}/${asset}`, hash: { algorithm: "sha256", hex: sha256 }, mode: 0o755 });
     // install.sh `create_symlinks`: kubectl, crictl and ctr are relative links to the multi-call binary.

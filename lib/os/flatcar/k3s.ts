@@ -18,6 +18,7 @@ import {
   k3sArtifactHash,
   type K3sArtifactHashes,
   k3sBinaryAsset,
+  k3sDigestSource,
   K3S_RELEASES_BASE_URL,
   k3sServiceUnit,
   k3sSysextImage,
@@ -117,8 +118,8 @@ export abstract class K3sFlatcarInstall {
   }
 
   /** @internal the digest of `artifact` for `architecture`; refused when the install has none. */
-  protected hashFor(architecture: Architecture, at: string, artifact: string): string {
-    return k3sArtifactHash({ version: this.version, sha256: this.sha256, baseUrl: this.baseUrl }, architecture, at, artifact);
+  protected hashFor(architecture: Architecture, at: string, artifact: string, checksums: string): string {
+    return k3sArtifactHash({ version: this.version, sha256: this.sha256, baseUrl: this.baseUrl }, architecture, at, artifact, checksums);
   }
 
   /** @internal adds the program and its enabled service for `node` to `config`. */
@@ -163,7 +164,7 @@ class SysextInstall extends K3sFlatcarInstall {
   public _apply(config: IgnitionConfig, node: K3sNodeProps, architecture: Architecture, at: string): void {
     // Bakery image names use x86-64 / arm64 (the table in lib/k3s/release.ts, from sysext-bakery docs/k3s.md).
     const image = k3sSysextImage(this.version, architecture);
-    const sha256 = this.hashFor(architecture, at, image);
+    const sha256 = this.hashFor(architecture, at, image, k3sDigestSource("sysext", this.version, architecture));
     // Flatcar's bakery host rewrites <base>/<ext>-<version>-<arch>.raw to the GitHub release asset
     // (sysext-bakery README, "Releases structure in the bakery").
     const base = this.baseUrl;
@@ -188,7 +189,7 @@ class BinaryInstall extends K3sFlatcarInstall {
     // Release assets: `k3s` for amd64, `k3s-arm64` for arm64, beside sha256sum-<arch>.txt
     // (github.com/k3s-io/k3s/releases; the sysext bakery's k3s.sysext/create.sh downloads the same).
     const asset = k3sBinaryAsset(architecture);
-    const sha256 = this.hashFor(architecture, at, `${asset} ${this.version}`);
+    const sha256 = this.hashFor(architecture, at, `${asset} ${this.version}`, k3sDigestSource("binary", this.version, architecture));
     // /opt/bin is where Flatcar puts added programs (/usr is read-only).
     config.addRemoteFile("/opt/bin/k3s", { source: `${this.baseUrl}/${this.version}/${asset}`, hash: { algorithm: "sha256", hex: sha256 }, mode: 0o755 });
     // k3s is a multi-call binary: kubectl, crictl and ctr are names for it (as the sysext links them).
