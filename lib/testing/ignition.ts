@@ -9,7 +9,8 @@
  * data a platform synthesized, and it leaves the config as the platform really renders it.)
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { accessSync, appendFileSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv-draft-04";
@@ -140,10 +141,33 @@ export function runIgnitionValidate(json: string): IgnitionValidateResult {
     const run = spawnSync(bin, [file], { encoding: "utf8", timeout: 60_000 });
     const output = `${run.stdout ?? ""}${run.stderr ?? ""}${run.error ? String(run.error) : ""}`;
     const warnings = output.split("\n").filter((l) => /^warning/i.test(l));
+    recordAgreement(json, run.status === 0, output);
     return { ok: run.status === 0, output, warnings };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * With `IGNITION_AGREEMENT_LOG` set to a file, every 3.3.0/3.4.0 config a test hands to
+ * ignition-validate is logged with both verdicts (Debian's and the schema plus semantic checks),
+ * one JSON line each: `scripts/ignition-agreement.ts` runs test files this way and reports where
+ * they differ. Off otherwise.
+ */
+function recordAgreement(json: string, debianOk: boolean, output: string): void {
+  const log = process.env.IGNITION_AGREEMENT_LOG;
+  if (!log) return;
+  let config: unknown;
+  try {
+    config = JSON.parse(json);
+  } catch {
+    return;
+  }
+  const version = (config as { ignition?: { version?: unknown } } | null)?.ignition?.version;
+  if (version !== "3.3.0" && version !== "3.4.0" && version !== "3.4.0-experimental") return;
+  const ours = [...validateWithSchema(config as object).map((p) => `schema: ${p}`), ...validateIgnitionSpec(config).map((p) => `semantic: ${p}`)];
+  const digest = createHash("sha256").update(json).digest("hex").slice(0, 16);
+  appendFileSync(log, `${JSON.stringify({ digest, version, debian: debianOk, ours: ours.length === 0, problems: ours, debianOutput: debianOk ? undefined : output.trim().slice(0, 400) })}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------
