@@ -252,6 +252,16 @@ describe("booting the newest spec with Debian's Ignition 2.14", () => {
     }
   });
 
+  it.each(oses)("%s: the first-boot and VM preparers hand each node's config to Ignition 2.14 as 3.4.0-experimental", (_, osAt) => {
+    for (const n of nodes()) {
+      const text = osAt().renderNode(n, localEncoder).content;
+      const first = prepareConfig(text, { stubRemote: true });
+      expect(first.ok && (JSON.parse(first.text) as { ignition: { version: string } }).ignition.version).toBe("3.4.0-experimental");
+      const vm = prepareVmConfig(text, "http://10.0.2.2:8080", SSH_KEY);
+      expect((JSON.parse(vm.text) as { ignition: { version: string } }).ignition.version).toBe("3.4.0-experimental");
+    }
+  });
+
   it("says plainly which configs cannot be booted here, and why", () => {
     const cex = new IgnitionConfig({ version: IgnitionVersion.V3_6_0 }).addLuks("card", { device: "/dev/dasdb", cex: true }).addFile("/usr/local/bin/s", "x", { mode: 0o4755 }).render();
     const why = /Debian's Ignition 2\.14 reads up to 3\.4\.0-experimental, and this 3\.6\.0 config uses storage\.luks\[0\]\.cex \(spec 3\.5\.0\), storage\.files\[0\]\.mode 0o4755 \(special bits, applied from spec 3\.6\.0\), which 3\.4\.0 lacks/;

@@ -28,7 +28,7 @@ export const FLATCAR_SPECS: SpecTable = {
 /**
  * What the newest release of each channel reads today: Stable, Beta and Alpha ship Ignition
  * 2.24.0 (FACTS.md "Flatcar today"), so 3.5.0; LTS is an older major whose Ignition no source
- * here names, newer than 3535 (LTS-2024 is 4081), so 3.4.0.
+ * here names, newer than 3535 (LTS 4081.3.3 in flatcar/flatcar-website#417, 2025-05), so 3.4.0.
  */
 export const FLATCAR_CHANNEL_SPECS: Readonly<Record<"stable" | "beta" | "alpha" | "lts", IgnitionVersion>> = {
   stable: IgnitionVersion.V3_5_0,
