@@ -17,6 +17,18 @@ export enum RootVolumeType {
   IO1 = "io1",
 }
 
+/**
+ * The sizes EBS takes per volume type, in GiB (EBS user guide, "Amazon EBS volume types": gp3
+ * 1 GiB to 64 TiB since September 2025, gp2 1 GiB to 16 TiB, io2 4 GiB to 64 TiB, io1 4 GiB to
+ * 16 TiB; the 64 TiB ceilings are also the largest volume EBS supports, "Amazon EBS volume constraints").
+ */
+export const EBS_VOLUME_GIB: Readonly<Record<RootVolumeType, { readonly min: number; readonly max: number }>> = {
+  [RootVolumeType.GP3]: { min: 1, max: 65536 },
+  [RootVolumeType.GP2]: { min: 1, max: 16384 },
+  [RootVolumeType.IO2]: { min: 4, max: 65536 },
+  [RootVolumeType.IO1]: { min: 4, max: 16384 },
+};
+
 /** Root disk settings. */
 export interface RootVolume {
   readonly sizeGib: number;

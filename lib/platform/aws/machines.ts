@@ -16,7 +16,7 @@ import { AwsImagePolicy, type ClusterImages } from "./image";
 import { instanceTypeArchitecture } from "./instance-type";
 import type { ControllerAddress } from "./layout";
 import type { ApiLoadBalancer } from "./load-balancer";
-import { NodeInstance, RootVolumeType, WorkerPool } from "./machine";
+import { EBS_VOLUME_GIB, NodeInstance, RootVolumeType, WorkerPool } from "./machine";
 import type { IClusterNetwork } from "./network";
 import type { AwsBootProfile } from "./profile";
 import { type AwsPlatformOptions, SecretsInUserData, WorkerPlacement } from "./props";
@@ -113,7 +113,11 @@ export class AwsMachineBuilder {
     if (r.diskGib !== undefined && (!Number.isInteger(r.diskGib) || r.diskGib < 1)) {
       throw new MicroOsError(at, "diskGib", `${r.diskGib} is not a positive whole number`, "give the size in GiB");
     }
-    const disk = this.rootVolume(r).sizeGib;
+    const { sizeGib: disk, type: volumeType } = this.rootVolume(r);
+    const ebs = EBS_VOLUME_GIB[volumeType];
+    if (disk < ebs.min || disk > ebs.max) {
+      throw new MicroOsError(at, "diskGib", `${disk} GiB is outside the ${ebs.min} GiB to ${ebs.max} GiB (${ebs.max / 1024} TiB) an EBS ${volumeType} volume holds`, `give ${ebs.min} to ${ebs.max} GiB${ebs.max < 65536 ? ", or rootVolumeType: RootVolumeType.GP3 for up to 65536" : ""}`);
+    }
     if (disk < profile.minimums.diskGib) {
       throw new MicroOsError(at, "diskGib", `${disk} GiB is less than the ${profile.minimums.diskGib} GiB the OS needs`, `give at least ${profile.minimums.diskGib} GiB`);
     }

@@ -7,6 +7,15 @@ import { Architecture, NodeRole } from "../../core/node";
 import { ReplacementPolicy } from "../platform";
 import { type LibvirtBootProfile, LibvirtFirmware, type LibvirtImageSource } from "./profile";
 
+// The most vCPUs QEMU gives a machine of the type the platform picks: q35 (amd64) takes 4096
+// (qemu hw/i386/pc_q35.c pc_q35_machine_options, max_cpus, QEMU 9.0 on; 1024 before), virt
+// (arm64) 512 (qemu hw/arm/virt.c virt_machine_class_init, max_cpus, "the maximum supported by KVM").
+const QEMU_Q35_MAX_CPUS = 4096;
+const QEMU_VIRT_MAX_CPUS = 512;
+// QEMU's guests address at most 52 bits of physical memory on x86_64 and aarch64 (qemu
+// target/i386/cpu-param.h and target/arm/cpu-param.h, TARGET_PHYS_ADDR_SPACE_BITS 52): 4 PiB.
+const GUEST_MAX_MEMORY_MIB = 2 ** 52 / 2 ** 20;
+
 /** The machine's props, as far as its defaults and checks read them. */
 export interface MachineBasicsProps {
   readonly name: string;
@@ -47,6 +56,13 @@ export function machineBasics(at: string, props: MachineBasicsProps, image: Libv
   const minimums = profile.minimums;
   if (!Number.isInteger(vcpu) || vcpu < 1) {
     throw new MicroOsError(at, "vcpu", `${vcpu} is not a positive whole number of CPUs`, "give at least 1 vCPU");
+  }
+  const maxVcpu = profile.architecture === Architecture.ARM64 ? QEMU_VIRT_MAX_CPUS : QEMU_Q35_MAX_CPUS;
+  if (vcpu > maxVcpu) {
+    throw new MicroOsError(at, "vcpu", `${vcpu} vCPUs are more than QEMU's ${profile.architecture === Architecture.ARM64 ? "virt" : "q35"} machine takes (${maxVcpu})`, `give at most ${maxVcpu} vCPUs`);
+  }
+  if (memoryMib > GUEST_MAX_MEMORY_MIB) {
+    throw new MicroOsError(at, "memoryMib", `${memoryMib} MiB is more than a guest's ${GUEST_MAX_MEMORY_MIB} MiB (4 PiB, 52-bit physical addresses)`, "give the memory in MiB, for example 4096");
   }
   if (!Number.isInteger(memoryMib) || memoryMib < minimums.memoryMib) {
     throw new MicroOsError(at, "memoryMib", `${memoryMib} MiB is below the ${minimums.memoryMib} MiB the OS needs`, `give at least ${minimums.memoryMib} MiB`);
