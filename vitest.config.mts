@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // Two tiers: `npm test` runs the "unit" project (everything but real VM boots, a few minutes);
@@ -5,6 +6,14 @@ import { defineConfig } from "vitest/config";
 const BOOT_TESTS = ["test/vm-boot.test.ts"];
 
 export default defineConfig({
+  // The examples import the package by name, as a user's project does; here that is the source
+  // (tsconfig.json "paths" says the same to tsc and tsx). Vite defines __dirname in a config file.
+  resolve: {
+    alias: [
+      { find: /^cdktf-microos\/testing$/, replacement: join(__dirname, "lib/testing/index.ts") },
+      { find: /^cdktf-microos$/, replacement: join(__dirname, "lib/index.ts") },
+    ],
+  },
   test: {
     testTimeout: 120_000,
     hookTimeout: 300_000,

@@ -2,8 +2,8 @@
  * Every example by name, each building its stack in an app and returning its cluster, for
  * examples/main.ts (the README's synth command) and the benchmarks.
  */
-import type { App } from "../lib/cdktf";
-import type { Cluster } from "../lib/cluster";
+import type { App } from "cdktf";
+import type { Cluster } from "cdktf-microos";
 import { FcosAwsStack } from "./fcos-aws/stack";
 import { FcosLibvirtStack } from "./fcos-libvirt/stack";
 import { FlatcarAwsStack } from "./flatcar-aws/stack";

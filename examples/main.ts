@@ -3,7 +3,7 @@
  * synthesizes one example (EXAMPLE, default `flatcar-aws`) and prints a summary of its nodes.
  * EXAMPLE=all synthesizes every example.
  */
-import { App } from "../lib/cdktf";
+import { App } from "cdktf";
 import { EXAMPLES, type ExampleName } from "./catalog";
 import { printSummary } from "./summary";
 

@@ -2,9 +2,9 @@
  * Inputs the examples share. Replace them with your own before `cdktf deploy`; until then each
  * example says so at synth (`warnAboutStandIns`).
  */
-import { Annotations, type IConstruct } from "../lib/cdktf";
-import { Architecture } from "../lib/core/node";
-import { k3sDigestSource } from "../lib/k3s/release";
+import { Annotations } from "cdktf";
+import type { IConstruct } from "constructs";
+import { Architecture, k3sDigestSource } from "cdktf-microos";
 
 const SSH_KEY_STAND_IN = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
 const K3S_SYSEXT_SHA256_STAND_IN = "0".repeat(64);

@@ -4,15 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Cluster } from "../lib/cluster";
-import type { ConfigFormat } from "../lib/core/format";
-import { IGNITION_FORMAT } from "../lib/ignition/format";
-import { terraformExpressionText } from "../lib/cdktf";
-import { resolveApplyTime } from "../lib/testing/firstboot/applytime";
-import { checkIgnition, locateIgnitionValidate } from "../lib/testing/ignition";
-import { validateK3osConfig } from "../lib/testing/k3os";
-import { KAIROS_FORMAT } from "../lib/kairos/format";
-import { validateKairosConfig } from "../lib/kairos/validate";
+import { type Cluster, type ConfigFormat, IGNITION_FORMAT, KAIROS_FORMAT } from "cdktf-microos";
+import { checkIgnition, locateIgnitionValidate, resolveApplyTime, terraformExpressionText, validateK3osConfig, validateKairosConfig } from "cdktf-microos/testing";
 
 export interface SummaryLine {
   readonly node: string;

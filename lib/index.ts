@@ -102,6 +102,9 @@ export {
   renderK3sConfigFile,
   K3sCertificateAuthority,
 } from "./k3s";
+export {
+  k3sDigestSource,
+} from "./k3s/release";
 export type {
   K3sFile,
   K3sNodeProps,

@@ -67,10 +67,9 @@ for (const [mod, names] of Object.entries(wanted)) {
 console.log(`cdktn-test: @cdktn/provider-aws has all ${n} classes at the ${Object.keys(wanted).length} deep paths the library and examples import`);
 ' "$work/aws-imports.json"
 
-# The examples as a cdktn app: their sources through the same rewrite as the package, with the
-# library directory they import (../lib, ../../lib) being the installed package's.
+# The examples as a cdktn app: their sources through the same rewrite as the package (they import
+# cdktf-microos by name, which becomes the installed cdktn-microos).
 flavour rewrite "$repo/examples" "$project/src/examples"
-ln -s "$project/node_modules/cdktn-microos/dist/lib" "$project/src/lib"
 t=$SECONDS
 CDKTF_OUTDIR="$work/default.out" node --import tsx src/examples/main.ts >"$work/default.log" || { cat "$work/default.log"; say "the default example did not synthesize" >&2; exit 1; }
 [ -f "$work/default.out/stacks/flatcar-aws/cdk.tf.json" ] || { say "the default example wrote no flatcar-aws stack" >&2; exit 1; }

@@ -13,9 +13,7 @@ fresh_install() { npm install --no-audit --no-fund --prefer-offline --loglevel=e
 # cdktn-microos), not the repository's sources. Usage: user_copy_of_example_test PKG >file
 user_copy_of_example_test() {
   local pkg=$1
-  sed -e "s#from \"\\.\\./\\.\\./lib/testing\"#from \"$pkg/testing\"#" \
-    -e "s#from \"\\.\\./\\.\\./lib\"#from \"$pkg\"#" \
-    "$repo/examples/testing/cluster.test.ts"
+  sed -e "s#from \"cdktf-microos\(/testing\)\{0,1\}\"#from \"$pkg\1\"#" "$repo/examples/testing/cluster.test.ts"
 }
 
 # Fails when FILE still imports a repository path.

@@ -6,10 +6,8 @@
  */
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { FcosStream, FcosUpdates, FedoraCoreOs, K3sFcosInstall, Weekday } from "../../lib/os/fcos";
-import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform } from "../../lib/platform/aws";
+import { TerraformStack } from "cdktf";
+import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform, Cluster, ClusterToken, FcosStream, FcosUpdates, FedoraCoreOs, K3sFcosInstall, Weekday } from "cdktf-microos";
 import { EXAMPLE_K3S_BINARY_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FcosAwsStackProps {

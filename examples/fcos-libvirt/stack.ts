@@ -5,10 +5,8 @@
  * (`coreos-installer download -s stable -p qemu -f qcow2.xz --decompress`; set FCOS_QEMU_IMAGE).
  */
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { FcosStream, FedoraCoreOs, K3sFcosInstall } from "../../lib/os/fcos";
-import { LibvirtPlatform } from "../../lib/platform/libvirt";
+import { TerraformStack } from "cdktf";
+import { Cluster, ClusterToken, FcosStream, FedoraCoreOs, K3sFcosInstall, LibvirtPlatform } from "cdktf-microos";
 import { EXAMPLE_FCOS_QEMU_IMAGE, EXAMPLE_K3S_BINARY_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FcosLibvirtStackProps {

@@ -1,5 +1,5 @@
 /** Synthesizes this example alone: `EXAMPLE=flatcar-aws npm run synth` does the same and prints a summary. */
-import { App } from "../../lib/cdktf";
+import { App } from "cdktf";
 import { FlatcarAwsStack } from "./stack";
 
 const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });

@@ -5,11 +5,8 @@
  */
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { K3sFlatcarInstall } from "../../lib/os/flatcar";
-import { Flatcar, FlatcarChannel } from "../../lib/os/flatcar";
-import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform } from "../../lib/platform/aws";
+import { TerraformStack } from "cdktf";
+import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform, Cluster, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall } from "cdktf-microos";
 import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarAwsStackProps {

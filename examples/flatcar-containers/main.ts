@@ -1,5 +1,5 @@
 /** Synthesizes this example alone: `EXAMPLE=flatcar-containers npm run synth` does the same and prints a summary. */
-import { App } from "../../lib/cdktf";
+import { App } from "cdktf";
 import { FlatcarContainersStack } from "./stack";
 
 const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });

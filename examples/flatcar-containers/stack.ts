@@ -4,10 +4,8 @@
  * services come from the Ignition escape hatch.
  */
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster } from "../../lib/cluster";
-import { addContainerService, Flatcar, FlatcarChannel, FlatcarUpdates, RebootStrategy } from "../../lib/os/flatcar";
-import { LibvirtPlatform } from "../../lib/platform/libvirt";
+import { TerraformStack } from "cdktf";
+import { addContainerService, Cluster, Flatcar, FlatcarChannel, FlatcarUpdates, LibvirtPlatform, RebootStrategy } from "cdktf-microos";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarContainersStackProps {

@@ -4,11 +4,8 @@
  * the dmacvicar/libvirt 0.9.7 provider.
  */
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { K3sFlatcarInstall } from "../../lib/os/flatcar";
-import { Flatcar, FlatcarChannel } from "../../lib/os/flatcar";
-import { LibvirtPlatform } from "../../lib/platform/libvirt";
+import { TerraformStack } from "cdktf";
+import { Cluster, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall, LibvirtPlatform } from "cdktf-microos";
 import { EXAMPLE_K3S_SYSEXT_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarLibvirtStackProps {

@@ -1,5 +1,5 @@
 /** Synthesizes this example alone: `EXAMPLE=k3os-aws npm run synth` does the same and prints a summary. */
-import { App } from "../../lib/cdktf";
+import { App } from "cdktf";
 import { K3osAwsStack } from "./stack";
 
 const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });

@@ -10,10 +10,8 @@
  */
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { K3os } from "../../lib/os/k3os";
-import { type AwsClusterBinding, AwsPlatform, SecretsInUserData } from "../../lib/platform/aws";
+import { TerraformStack } from "cdktf";
+import { type AwsClusterBinding, AwsPlatform, Cluster, ClusterToken, K3os, SecretsInUserData } from "cdktf-microos";
 import { EXAMPLE_SSH_KEY, K3OS_AMI_STAND_IN, warnAboutStandIns } from "../shared";
 
 export interface K3osAwsStackProps {

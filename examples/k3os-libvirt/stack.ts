@@ -3,11 +3,8 @@
  * ISO with its config.yaml on a NoCloud config disk (see lib/platform/libvirt/README.md).
  */
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { K3OS_FORMAT } from "../../lib/k3os/format";
-import { K3os } from "../../lib/os/k3os";
-import { LibvirtPlatform } from "../../lib/platform/libvirt";
+import { TerraformStack } from "cdktf";
+import { Cluster, ClusterToken, K3os, K3OS_FORMAT, LibvirtPlatform } from "cdktf-microos";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface K3osLibvirtStackProps {

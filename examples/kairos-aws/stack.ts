@@ -6,10 +6,8 @@
  */
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { Kairos, KairosFlavor } from "../../lib/os/kairos";
-import { type AwsClusterBinding, AwsPlatform, SecretsInUserData } from "../../lib/platform/aws";
+import { TerraformStack } from "cdktf";
+import { type AwsClusterBinding, AwsPlatform, Cluster, ClusterToken, Kairos, KairosFlavor, SecretsInUserData } from "cdktf-microos";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface KairosAwsStackProps {

@@ -4,11 +4,8 @@
  * machine's disk (install.auto, /dev/vda) and reboots into it (see lib/platform/libvirt/README.md).
  */
 import type { Construct } from "constructs";
-import { TerraformStack } from "../../lib/cdktf";
-import { Cluster, ClusterToken } from "../../lib/cluster";
-import { KAIROS_FORMAT, KairosStage } from "../../lib/kairos";
-import { Kairos, KairosFlavor } from "../../lib/os/kairos";
-import { LibvirtPlatform } from "../../lib/platform/libvirt";
+import { TerraformStack } from "cdktf";
+import { Cluster, ClusterToken, Kairos, KAIROS_FORMAT, KairosFlavor, KairosStage, LibvirtPlatform } from "cdktf-microos";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface KairosLibvirtStackProps {

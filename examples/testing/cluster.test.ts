@@ -1,14 +1,14 @@
 /**
  * Unit tests for a cluster with the cdktf-microos testing kit: copy this file next to your stack.
- * In your project the imports read `from "cdktf-microos"` and `from "cdktf-microos/testing"`;
- * here in the repository they point at the sources.
+ * It imports `cdktf-microos` and `cdktf-microos/testing` as your project does (in this repository
+ * tsconfig.json "paths" and vitest.config.mts map them to the sources).
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsPlatform, Cluster, ClusterCertificates, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall } from "../../lib";
-import { installMatchers, synthStack } from "../../lib/testing";
+import { AwsPlatform, Cluster, ClusterCertificates, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall } from "cdktf-microos";
+import { installMatchers, synthStack } from "cdktf-microos/testing";
 
 installMatchers(expect);
 

@@ -12,3 +12,5 @@ export * from "./vm";
 export { validateIgnitionSpec } from "../ignition/validate";
 export { validateKairosConfig } from "../kairos/validate";
 export { K3osDelivery, type K3osCheckOptions } from "../k3os/validate";
+// A text as Terraform receives it (tokens as expressions), for resolveApplyTime without a full synth.
+export { terraformExpressionText } from "../cdktf";
