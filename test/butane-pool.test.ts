@@ -5,6 +5,7 @@
  * testing kit from the synthesized stack, on libvirt (one config per node) and on AWS.
  */
 import { describe, expect, it } from "vitest";
+import { IGNITION_FORMAT } from "../lib/ignition/format";
 import { WorkerPlacement } from "../lib/platform/aws";
 import { synthCluster } from "../lib/testing";
 import { CASES, TYPHOON_SNIPPETS } from "./fixtures/butane/cases";
@@ -31,6 +32,20 @@ function check(kit: KitCluster): void {
 describe("a Butane snippet on a pool", () => {
   it("lands in every node of the pool on libvirt, and nowhere else", () => check(flatcarLibvirt()));
   it("lands in every node of the pool on AWS, and nowhere else", () => check(flatcarAws(WorkerPlacement.INSTANCES)));
+
+  it("reaches the nodes through customize(IGNITION_FORMAT, ...) too, checked against the OS's variant", () => {
+    const kit = flatcarLibvirt();
+    kit.cluster.pool("controllers").customize(IGNITION_FORMAT, (config) => config.addButane(TYPHOON_SNIPPETS[0]));
+    const synth = synthCluster(kit.stack);
+    for (const n of synth.nodes()) {
+      if (n.name.startsWith("demo-controller-")) expect(n.file("/opt/hello"), n.name).toMatchObject({ contents: "Hello World\n", mode: 0o644 });
+      else expect(n.file("/opt/hello"), n.name).toBeUndefined();
+    }
+    const fcos = CASES.find((c) => c.name === "Typhoon's Fedora CoreOS custom-files snippet")!.butane;
+    const other = flatcarLibvirt();
+    other.cluster.pool("controllers").customize(IGNITION_FORMAT, (config) => config.addButane(fcos));
+    expect(() => synthCluster(other.stack)).toThrow(/butane variant: "fcos" is not the Butane variant Flatcar reads/);
+  });
 
   it("is refused at the call when written for another OS's variant", () => {
     const fcos = CASES.find((c) => c.name === "Typhoon's Fedora CoreOS custom-files snippet")!.butane;
