@@ -15,6 +15,9 @@ import { FcosUpdates } from "../lib/os/fcos/updates";
 import { Kairos } from "../lib/os/kairos";
 import { applyK3sToKairos } from "../lib/os/kairos/k3s";
 import { KairosFlavor } from "../lib/os/kairos/release";
+import { FlatcarUpdates } from "../lib/os/flatcar/updates";
+import { K3os } from "../lib/os/k3os";
+import { AwsImagePolicy } from "../lib/platform/aws";
 import { type Refusal, refusals } from "./refusals-helpers";
 
 const SHA = "ab".repeat(32);
@@ -75,5 +78,18 @@ const kairosCases: Refusal[] = [
   { name: "a Kairos ssh key with a line break", run: () => new KairosConfig().addSshKeys("kairos", "github:ops\ngithub:evil"), message: 'kairos: users[kairos].ssh_authorized_keys[0]: the string "github:ops\\ngithub:evil" holds a line break' },
 ];
 
+const otherCases: Refusal[] = [
+  { name: "Flatcar automatic update options that are a string", run: () => FlatcarUpdates.automatic("reboot" as never), message: 'flatcar: updates: got the string "reboot", not an object' },
+  { name: "a misspelt Flatcar update option", run: () => FlatcarUpdates.automatic({ stratgy: "off" } as never), message: "flatcar: updates.stratgy: no such option. Fix: did you mean `strategy`?" },
+  { name: "a misspelt Flatcar reboot window key", run: () => FlatcarUpdates.automatic({ window: { time: "04:00", duration: "1h" } } as never), message: "flatcar: updates.window.duration: no such option" },
+  { name: "a Flatcar update group with a line break", run: () => FlatcarUpdates.automatic({ group: "stable\n" }), message: 'flatcar: updates.group: the string "stable\\n" holds a line break' },
+  { name: "a misspelt option of disabled Flatcar updates", run: () => FlatcarUpdates.disabled({ maskService: true } as never), message: "flatcar: updates.maskService: no such option. Fix: did you mean `maskServices`?" },
+  { name: "masking Flatcar update services given as a string", run: () => FlatcarUpdates.disabled({ maskServices: "yes" } as never), message: 'flatcar: updates.maskServices: got the string "yes", not true or false' },
+  { name: "a pinned AMI under x86_64", run: () => AwsImagePolicy.pin({ x86_64: "ami-0123456789abcdef0" } as never), message: "AwsImagePolicy.pin: amis.x86_64: no such option" },
+  { name: "pinned AMIs as a string", run: () => AwsImagePolicy.pin("ami-0123456789abcdef0" as never), message: 'AwsImagePolicy.pin: amis: got the string "ami-0123456789abcdef0", not an object' },
+  { name: "a k3OS AMI with a line break", run: () => K3os.release(undefined, { amis: { amd64: "ami-0123456789abcdef0\n" } }), message: 'K3os: amis.amd64: the string "ami-0123456789abcdef0\\n" holds a line break' },
+];
+
 describe("Fedora CoreOS entry points", () => refusals(fcosCases));
 describe("Kairos entry points", () => refusals(kairosCases));
+describe("Flatcar updates, pinned AMIs and k3OS entry points", () => refusals(otherCases));

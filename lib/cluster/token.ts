@@ -4,7 +4,7 @@ import type * as RandomProviderModule from "@cdktf/provider-random/lib/provider"
 import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import { type PeerUse, requirePeer } from "../core/peer";
-import { checkProps, int, object, optional, str } from "../core/props";
+import { checkProps, int, object, optional, type ShapeOf, str } from "../core/props";
 import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
 import { type NameOwner, refuseNameClash } from "./terraform-names";
 
@@ -22,13 +22,13 @@ export abstract class ClusterToken {
   public static random(props: { readonly length?: number } = {}): ClusterToken {
     // random_password takes any length >= 1 (hashicorp/random docs, password "length"); fewer than
     // 16 letters and digits is a guessable cluster secret, so the library asks for 16 to 1024.
-    checkProps("ClusterToken.random", "", props, object({ length: optional(int({ min: 16, max: 1024, fix: "give a length of 16 to 1024 characters, for example 48" })) }));
+    checkProps("ClusterToken.random", "", props, RANDOM_PROPS);
     return new RandomToken(props.length ?? 48);
   }
 
   /** A sensitive Terraform variable the operator supplies (`TF_VAR_<name>`). */
   public static fromVariable(props: { readonly name?: string } = {}): ClusterToken {
-    checkProps("ClusterToken.fromVariable", "", props, object({ name: optional(VARIABLE_NAME) }));
+    checkProps("ClusterToken.fromVariable", "", props, VARIABLE_PROPS);
     return new VariableToken(props.name);
   }
 
@@ -56,6 +56,10 @@ const VARIABLE_NAME = str({
   fix: "use letters, digits, _ and -, starting with a letter or _, for example k3s_token",
   test: (n) => (RESERVED_VARIABLE_NAMES.includes(n) ? "is a name Terraform reserves" : undefined),
 });
+
+// The factories' props at run time, typed against their parameters.
+const RANDOM_PROPS = object({ length: optional(int({ min: 16, max: 1024, fix: "give a length of 16 to 1024 characters, for example 48" })) } satisfies ShapeOf<NonNullable<Parameters<typeof ClusterToken.random>[0]>>);
+const VARIABLE_PROPS = object({ name: optional(VARIABLE_NAME) } satisfies ShapeOf<NonNullable<Parameters<typeof ClusterToken.fromVariable>[0]>>);
 
 class RandomToken extends ClusterToken {
   constructor(private readonly length: number) {

@@ -26,12 +26,12 @@ import {
 } from "../../k3s/release";
 import { checkK3sNode } from "../../k3s/validate";
 import { fail } from "./internal";
-import { checkProps, object, optional, type Shape, str } from "../../core/props";
+import { checkProps, object, optional, type Shape, type ShapeOf, str } from "../../core/props";
 
 // K3sSysextProps / K3sBinaryProps at run time: known keys (a misspelt `sha256` or `baseUrl` would
 // otherwise be ignored); the release, digests and URL forms are checked by checkK3sRelease (lib/k3s/release.ts).
 const checkedByRelease = () => undefined;
-const KNOWN_INSTALL_KEYS = object({ version: checkedByRelease, sha256: checkedByRelease, baseUrl: optional(str({ fix: "give an https:// URL" })) });
+const KNOWN_INSTALL_KEYS = object({ version: checkedByRelease, sha256: checkedByRelease, baseUrl: optional(str({ fix: "give an https:// URL" })) } satisfies ShapeOf<K3sSysextProps> & ShapeOf<K3sBinaryProps>);
 const INSTALL_PROPS: Shape = (at, field, value) => (typeof value === "object" && value !== null ? KNOWN_INSTALL_KEYS(at, field, value) : undefined);
 
 // The release checks, asset names and unit are not Flatcar's: they live in lib/k3s/release.ts,

@@ -6,7 +6,8 @@
  */
 import { Weekday } from "../../core/weekday";
 import type { IgnitionConfig } from "../../ignition/config";
-import { fail } from "./internal";
+import { bool, checkProps, object, optional, type Shape, type ShapeOf, str } from "../../core/props";
+import { AT, fail } from "./internal";
 
 /** The file both update_engine and locksmithd read (Flatcar docs "update.conf specification"). */
 export const UPDATE_CONF_PATH = "/etc/flatcar/update.conf";
@@ -73,6 +74,17 @@ const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1 };
 const WEEK_SECONDS = 7 * 24 * 3600;
 // Values in update.conf: no quotes, backslashes or line breaks to escape.
 const CONF_VALUE = /^[A-Za-z0-9_.:/@+-]+$/;
+
+// The options at run time (lib/core/props.ts): options that are not an object and unknown keys
+// (`reboot`, a window's `start`) are refused; the values keep their own checks and messages below.
+const checkedBelow: Shape = () => undefined;
+const AUTOMATIC_OPTIONS: Shape = object({
+  strategy: checkedBelow,
+  window: (at, field, value) => (typeof value === "object" && value !== null ? object({ day: checkedBelow, time: checkedBelow, length: checkedBelow } satisfies ShapeOf<RebootWindow>)(at, field, value) : undefined),
+  group: optional(str({ fix: "give a channel name (stable, beta, alpha, lts) or a Nebraska group id" })),
+  server: optional(str({ fix: "give the update server's https:// URL" })),
+} satisfies ShapeOf<AutomaticUpdatesOptions>);
+const DISABLED_OPTIONS: Shape = object({ maskServices: optional(bool()) } satisfies ShapeOf<DisabledUpdatesOptions>);
 // A URL in update.conf: nothing a shell-style reader would treat as quoting or expansion.
 const SERVER_TEXT = /^[^\s"'\\$`]+$/;
 
@@ -83,6 +95,7 @@ const SERVER_TEXT = /^[^\s"'\\$`]+$/;
 export class FlatcarUpdates {
   /** Automatic updates (Flatcar's default behaviour), with the reboot strategy and window given. */
   public static automatic(options: AutomaticUpdatesOptions = {}): FlatcarUpdates {
+    checkProps(AT, "updates", options, AUTOMATIC_OPTIONS);
     const strategy = options.strategy ?? RebootStrategy.REBOOT;
     if (!Object.values(RebootStrategy).includes(strategy)) {
       fail("updates.strategy", `\`${String(strategy)}\` is not a locksmithd reboot strategy`, "use RebootStrategy.REBOOT, ETCD_LOCK or OFF");
@@ -103,6 +116,7 @@ export class FlatcarUpdates {
    * can still be applied by hand with `flatcar-update`).
    */
   public static disabled(options: DisabledUpdatesOptions = {}): FlatcarUpdates {
+    checkProps(AT, "updates", options, DISABLED_OPTIONS);
     return new FlatcarUpdates(false, undefined, undefined, undefined, undefined, options.maskServices ?? false);
   }
 

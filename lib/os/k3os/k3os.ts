@@ -17,14 +17,8 @@ import type { RenderedConfig } from "../../core/format";
 import { k3osAwsProfile } from "./aws";
 import { applyK3sToK3os } from "./k3s";
 import { k3osLibvirtProfile } from "./libvirt";
-import { checkProps, object, oneOf, optional, str } from "../../core/props";
+import { checkProps, object, oneOf, optional, type ShapeOf, str } from "../../core/props";
 
-// K3osProps at run time; `config` is checked by K3osConfig itself (lib/k3os/props.ts).
-const K3OS_PROPS = object({
-  amis: optional(object({ amd64: optional(str({ fix: "give an AMI id like ami-0123456789abcdef0" })), arm64: optional(str({ fix: "give an AMI id like ami-0123456789abcdef0" })) })),
-  delivery: optional(oneOf(K3osDelivery, "K3osDelivery")),
-  config: () => undefined,
-});
 
 /** AMI ids per architecture, for images you built (k3OS publishes none). */
 export interface K3osAmis {
@@ -55,6 +49,14 @@ export interface K3osProps {
    */
   readonly config?: K3osConfigProps;
 }
+
+// K3osProps at run time, typed against the interfaces; `config` is checked by K3osConfig itself (lib/k3os/props.ts).
+const AMI_ID = optional(str({ fix: "give an AMI id like ami-0123456789abcdef0" }));
+const K3OS_PROPS = object({
+  amis: optional(object({ amd64: AMI_ID, arm64: AMI_ID } satisfies ShapeOf<K3osAmis>)),
+  delivery: optional(oneOf(K3osDelivery, "K3osDelivery")),
+  config: () => undefined,
+} satisfies ShapeOf<K3osProps>);
 
 /** The k3OS release this library is tested with: the last one (FACTS.md; github.com/rancher/k3os/releases). */
 export const K3OS_DEFAULT_RELEASE = "v0.22.2-k3s2r0";

@@ -6,6 +6,7 @@ import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { Construct } from "../../cdktf";
 import { Architecture } from "../../core/node";
 import { MicroOsError } from "../../core/errors";
+import { checkProps, object, optional, type Shape, type ShapeOf, str } from "../../core/props";
 import type { AwsImageSource } from "./profile";
 
 /** Which image policy. */
@@ -33,6 +34,9 @@ export function isAmiId(id: string): boolean {
   return AMI_ID.test(id);
 }
 
+// PinnedAmis at run time: unknown architectures (`x86_64`) are refused, the ids checked below.
+const PINNED_AMIS: Shape = object({ amd64: optional(str({ fix: 'give "ami-" and 8 or 17 hex digits' })), arm64: optional(str({ fix: 'give "ami-" and 8 or 17 hex digits' })) } satisfies ShapeOf<PinnedAmis>);
+
 /** How machines pick their AMI. */
 export class AwsImagePolicy {
   /** Follow the OS's newest image; never replace a machine because a newer one appears. (The default.) */
@@ -42,6 +46,7 @@ export class AwsImagePolicy {
 
   /** Use these AMI ids instead of what the OS would look up. */
   public static pin(amis: PinnedAmis): AwsImagePolicy {
+    checkProps("AwsImagePolicy.pin", "amis", amis, PINNED_AMIS);
     for (const [arch, id] of Object.entries(amis)) {
       if (id !== undefined && !isAmiId(id)) {
         throw new MicroOsError("AwsImagePolicy.pin", arch, `"${id}" is not an AMI id`, 'give "ami-" and 8 or 17 hex digits');
