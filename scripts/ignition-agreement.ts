@@ -2,7 +2,7 @@
  * Does the library's validator (the JSON schema plus lib/ignition/validate.ts) give the same verdict
  * as Debian's ignition-validate on every 3.3.0 and 3.4.0 config the tests hand to it? Runs the
  * given test files (default: every test file that calls ignition-validate) with
- * IGNITION_AGREEMENT_LOG set, so lib/testing/ignition.ts logs both verdicts per config, and prints
+ * IGNITION_AGREEMENT_LOG set, so lib/ignition/validators.ts logs both verdicts per config, and prints
  * the counts and each config on which they differ.
  *
  *   node --import tsx scripts/ignition-agreement.ts [test files...]

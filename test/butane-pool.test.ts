@@ -13,7 +13,7 @@ import { flatcarAws, flatcarLibvirt, type KitCluster } from "./testing-kit-clust
 
 
 function check(kit: KitCluster): void {
-  for (const snippet of TYPHOON_SNIPPETS) kit.cluster.pool("general").ignition.addButane(snippet);
+  for (const snippet of TYPHOON_SNIPPETS) kit.cluster.pool("general").config(IGNITION_FORMAT).addButane(snippet);
   const synth = synthCluster(kit.stack);
   const pool = synth.nodes().filter((n) => n.name.startsWith("demo-general-"));
   const others = synth.nodes().filter((n) => !n.name.startsWith("demo-general-"));
@@ -49,13 +49,13 @@ describe("a Butane snippet on a pool", () => {
 
   it("is refused at the call when written for another OS's variant", () => {
     const fcos = CASES.find((c) => c.name === "Typhoon's Fedora CoreOS custom-files snippet")!.butane;
-    expect(() => flatcarLibvirt().cluster.pool("general").ignition.addButane(fcos)).toThrow(/^pool general: butane variant: "fcos" is not the Butane variant Flatcar reads/);
-    expect(() => flatcarLibvirt().cluster.pool("general").nodeIgnition("demo-general-0").addButane(fcos)).toThrow(/^node demo-general-0: butane variant: "fcos"/);
+    expect(() => flatcarLibvirt().cluster.pool("general").config(IGNITION_FORMAT).addButane(fcos)).toThrow(/^pool general: butane variant: "fcos" is not the Butane variant Flatcar reads/);
+    expect(() => flatcarLibvirt().cluster.pool("general").nodeConfig("demo-general-0", IGNITION_FORMAT).addButane(fcos)).toThrow(/^node demo-general-0: butane variant: "fcos"/);
   });
 
   it("clashes with what the pool already has, at the call", () => {
     const kit = flatcarLibvirt();
-    kit.cluster.pool("general").ignition.addFile("/opt/hello", "typed\n");
-    expect(() => kit.cluster.pool("general").ignition.addButane(TYPHOON_SNIPPETS[0])).toThrow(/\/opt\/hello/);
+    kit.cluster.pool("general").config(IGNITION_FORMAT).addFile("/opt/hello", "typed\n");
+    expect(() => kit.cluster.pool("general").config(IGNITION_FORMAT).addButane(TYPHOON_SNIPPETS[0])).toThrow(/\/opt\/hello/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { describe, expect, it } from "vitest";
+import { IGNITION_FORMAT } from "../lib/ignition";
 import { TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
@@ -88,8 +89,8 @@ describe("Cluster on AWS", () => {
   });
 
   it("refuses a node's own escape hatch in a pool that shares one config", () => {
-    expect(() => synth(props(), (c) => c.pool("general").nodeIgnition("demo-general-1").addFile("/etc/x", "x"))).toThrow(
-      "test/demo: pool(general).nodeIgnition(demo-general-1): the platform boots every node of this pool from one config, so a node cannot have its own. Fix: put the content in the pool's config, or place workers one machine each (AWS: workerPlacement: WorkerPlacement.INSTANCES)",
+    expect(() => synth(props(), (c) => c.pool("general").nodeConfig("demo-general-1", IGNITION_FORMAT).addFile("/etc/x", "x"))).toThrow(
+      "test/demo: pool(general).nodeConfig(demo-general-1): the platform boots every node of this pool from one config, so a node cannot have its own. Fix: put the content in the pool's config, or place workers one machine each (AWS: workerPlacement: WorkerPlacement.INSTANCES)",
     );
   });
 

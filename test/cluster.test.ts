@@ -3,6 +3,7 @@
  * mistakes it refuses. Platform- and OS-specific output is tested beside those modules.
  */
 import { describe, expect, it } from "vitest";
+import { IGNITION_FORMAT } from "../lib/ignition";
 import { App, TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
@@ -122,13 +123,13 @@ describe("Cluster nodes", () => {
 
 describe("Cluster escape hatches", () => {
   it("adds a pool's Ignition to every node of that pool and to no other", () => {
-    const s = synth(props(), (c) => c.pool("general").ignition.addFile("/etc/pool-marker", "general"));
+    const s = synth(props(), (c) => c.pool("general").config(IGNITION_FORMAT).addFile("/etc/pool-marker", "general"));
     for (const n of ["demo-general-0", "demo-general-1", "demo-general-2"]) expect(ignitionOf(s, n)).toContain("/etc/pool-marker");
     expect(ignitionOf(s, "demo-controller-0")).not.toContain("/etc/pool-marker");
   });
 
   it("adds a node's Ignition to that node only", () => {
-    const s = synth(props(), (c) => c.pool("general").nodeIgnition("demo-general-1").addFile("/etc/node-marker", "one"));
+    const s = synth(props(), (c) => c.pool("general").nodeConfig("demo-general-1", IGNITION_FORMAT).addFile("/etc/node-marker", "one"));
     expect(ignitionOf(s, "demo-general-1")).toContain("/etc/node-marker");
     expect(ignitionOf(s, "demo-general-0")).not.toContain("/etc/node-marker");
   });
@@ -231,13 +232,13 @@ describe("Cluster refuses", () => {
   it("an unknown pool in pool()", () => {
     expect(() => synth(props(), (c) => c.pool("gpu"))).toThrow(/pool\(gpu\): no pool of that name.*controllers, general/);
   });
-  it("an unknown node in pool().nodeIgnition()", () => {
-    expect(() => synth(props(), (c) => c.pool("general").nodeIgnition("demo-general-9"))).toThrow(/no node of that name in the pool/);
+  it("an unknown node in pool().nodeConfig()", () => {
+    expect(() => synth(props(), (c) => c.pool("general").nodeConfig("demo-general-9", IGNITION_FORMAT))).toThrow(/no node of that name in the pool/);
   });
   it("Ignition escape hatches on k3OS", () => {
     expect(() =>
-      synth(props({ os: K3os.release(), kubernetes: {} }), (c) => c.pool("general").ignition.addFile("/etc/x", "x")),
-    ).toThrow("test/demo: pool(general).ignition: k3OS reads k3OS config.yaml, not Ignition JSON. Fix: use the escape hatch for k3OS config.yaml");
+      synth(props({ os: K3os.release(), kubernetes: {} }), (c) => c.pool("general").config(IGNITION_FORMAT).addFile("/etc/x", "x")),
+    ).toThrow("test/demo: pool(general).config(ignition): k3OS reads k3OS config.yaml, not Ignition JSON. Fix: use the escape hatch for k3OS config.yaml");
   });
   it("k3OS escape hatches on Flatcar", () => {
     expect(() => synth(props(), (c) => c.pool("general").customize(K3OS_FORMAT, () => undefined))).toThrow(
@@ -254,8 +255,8 @@ describe("Cluster refuses", () => {
     const stack = new TerraformStack(Testing.app(), "t");
     const c = new Cluster(stack, "demo", props());
     Testing.synth(stack);
-    expect(() => c.pool("general").ignition).toThrow("t/demo: pool(general).ignition: the cluster is already synthesized. Fix: add escape hatches before synth");
-    expect(() => c.pool("general").nodeIgnition("demo-general-0")).toThrow(/nodeIgnition\(demo-general-0\): the cluster is already synthesized/);
+    expect(() => c.pool("general").config(IGNITION_FORMAT)).toThrow("t/demo: pool(general).config(ignition): the cluster is already synthesized. Fix: add escape hatches before synth");
+    expect(() => c.pool("general").nodeConfig("demo-general-0", IGNITION_FORMAT)).toThrow(/nodeConfig\(demo-general-0\): the cluster is already synthesized/);
   });
 });
 

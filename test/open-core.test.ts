@@ -11,7 +11,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { describe, expect, it } from "vitest";
 import { App, TerraformStack, TerraformVariable, Testing } from "../lib/cdktf";
 import { Cluster, ClusterToken } from "../lib/cluster";
-import { IgnitionConfig } from "../lib/ignition";
+import { IGNITION_FORMAT, IgnitionConfig } from "../lib/ignition";
 import { addSysext } from "../lib/os/flatcar";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
@@ -84,7 +84,7 @@ describe("machines at construction", () => {
   it("escape hatches added after construction reach the configs; renderedConfigs shows them before synth", () => {
     const stack = new TerraformStack(Testing.app(), "t");
     const cluster = new Cluster(stack, "lab", { os: flatcar(), platform: LibvirtPlatform.local(), pools: [{ name: "general", count: 1 }], kubernetes: {}, sshKeys: [KEY] });
-    cluster.pool("general").ignition.addFile("/etc/late", "added after construction\n");
+    cluster.pool("general").config(IGNITION_FORMAT).addFile("/etc/late", "added after construction\n");
     expect(cluster.renderedConfigs.get("lab-general-0")!.content).toContain("/etc/late");
     const json = JSON.parse(Testing.synth(stack)) as Json;
     const ignitions = Object.values(json.resource!.libvirt_ignition);
@@ -163,8 +163,8 @@ describe("escape hatches that share a helper", () => {
         hash: { algorithm: "sha256", hex: "b".repeat(64) },
         sysupdate: { configUrl: `https://example.org/${name}.conf`, configHash: { algorithm: "sha256", hex: "c".repeat(64) } },
       });
-    sysext(cluster.pool("general").ignition, "tools");
-    sysext(cluster.pool("general").nodeIgnition("lab-general-1"), "gpu");
+    sysext(cluster.pool("general").config(IGNITION_FORMAT), "tools");
+    sysext(cluster.pool("general").nodeConfig("lab-general-1", IGNITION_FORMAT), "gpu");
     const spec = JSON.parse(cluster.renderedConfigs.get("lab-general-1")!.content);
     const timers = spec.systemd.units.filter((u: { name: string }) => u.name === "systemd-sysupdate.timer");
     expect(timers).toEqual([{ name: "systemd-sysupdate.timer", enabled: true }]);
@@ -211,7 +211,7 @@ describe("the layers", () => {
   it("k3OS clusters are refused Ignition hatches at the call, and the OS refuses to run without k3s", () => {
     const stack = new TerraformStack(Testing.app(), "t");
     const cluster = new Cluster(stack, "k", { os: K3os.release(), platform: LibvirtPlatform.local(), kubernetes: {} });
-    expect(() => cluster.pool("controllers").ignition).toThrow("t/k: pool(controllers).ignition: k3OS reads k3OS config.yaml, not Ignition JSON. Fix: use the escape hatch for k3OS config.yaml");
+    expect(() => cluster.pool("controllers").config(IGNITION_FORMAT)).toThrow("t/k: pool(controllers).config(ignition): k3OS reads k3OS config.yaml, not Ignition JSON. Fix: use the escape hatch for k3OS config.yaml");
     expect(() => new Cluster(new TerraformStack(Testing.app(), "u"), "k", { os: K3os.release(), platform: LibvirtPlatform.local() })).toThrow(/k3s: k3OS always runs k3s, but the node has no k3s settings/);
   });
 });

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, ClusterCertificates, ClusterToken } from "../lib/cluster";
+import { IGNITION_FORMAT } from "../lib/ignition";
 
 // The kit's clusters let k3s make its CAs: their tests count the apply-time values a node holds,
 // and the Terraform-made CAs (the default) add one per CA file; test/cluster-certificates.test.ts
@@ -68,7 +69,7 @@ export function flatcarLibvirt(): KitCluster {
     kubernetes: { k3sVersion: "v1.36.4+k3s1", certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
-  cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
+  cluster.pool("general").config(IGNITION_FORMAT).addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
   return { stack, cluster };
 }
 
@@ -89,8 +90,8 @@ export function flatcarAws(placement?: WorkerPlacement): KitCluster {
     kubernetes: { k3sVersion: "v1.36.4+k3s1", token: ClusterToken.fromVariable(), certificates: K3S_CAS },
     sshKeys: [SSH_KEY],
   });
-  cluster.pool("general").ignition.addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
-  cluster.pool("controllers").nodeIgnition("demo-controller-0").addFile("/opt/padding.txt", incompressible(20_000));
+  cluster.pool("general").config(IGNITION_FORMAT).addFile(CA_PATH, CA_TEXT, { mode: 0o644 });
+  cluster.pool("controllers").nodeConfig("demo-controller-0", IGNITION_FORMAT).addFile("/opt/padding.txt", incompressible(20_000));
   return { stack, cluster };
 }
 

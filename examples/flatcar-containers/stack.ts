@@ -5,7 +5,7 @@
  */
 import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { addContainerService, Cluster, Flatcar, FlatcarChannel, FlatcarUpdates, LibvirtPlatform, RebootStrategy } from "cdktf-microos";
+import { addContainerService, Cluster, Flatcar, FlatcarChannel, FlatcarUpdates, IGNITION_FORMAT, LibvirtPlatform, RebootStrategy } from "cdktf-microos";
 import { EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FlatcarContainersStackProps {
@@ -27,7 +27,7 @@ export class FlatcarContainersStack extends TerraformStack {
       controllers: { count: 1, size: "2x2048" },
       sshKeys: [EXAMPLE_SSH_KEY],
     });
-    const host = this.cluster.pool("controllers").ignition;
+    const host = this.cluster.pool("controllers").config(IGNITION_FORMAT);
     host.addFile("/srv/www/index.html", "<h1>Hello from Flatcar</h1>\n", { mode: 0o644 });
     addContainerService(host, {
       name: "web",

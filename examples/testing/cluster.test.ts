@@ -7,7 +7,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { TerraformStack, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { AwsPlatform, Cluster, ClusterCertificates, ClusterToken, Flatcar, FlatcarChannel, K3sFlatcarInstall } from "cdktf-microos";
+import { AwsPlatform, Cluster, ClusterCertificates, ClusterToken, Flatcar, FlatcarChannel, IGNITION_FORMAT, K3sFlatcarInstall } from "cdktf-microos";
 import { installMatchers, synthStack } from "cdktf-microos/testing";
 
 installMatchers(expect);
@@ -35,7 +35,7 @@ function myStack(): TerraformStack {
     access: { apiCidrs: ["203.0.113.0/24"] },
   });
   for (const pool of ["controllers", "general"]) {
-    cluster.pool(pool).ignition.addFile("/etc/ssl/certs/my-ca.pem", MY_CA, { mode: 0o644 });
+    cluster.pool(pool).config(IGNITION_FORMAT).addFile("/etc/ssl/certs/my-ca.pem", MY_CA, { mode: 0o644 });
   }
   return stack;
 }

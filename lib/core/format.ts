@@ -1,21 +1,63 @@
 /**
  * Config formats: the language a node's first-boot config is written in (Ignition JSON, a k3OS
- * `config.yaml`, ...). Each config model defines its own (`IGNITION_FORMAT` in lib/ignition,
- * `K3OS_FORMAT` in lib/k3os); `C` is the model's builder, which escape hatches edit.
+ * `config.yaml`, ...). A format is a plugin: one object that carries everything about it, so the
+ * cluster, the testing kit and any summary look formats up and name none. Each config model
+ * defines its own (`IGNITION_FORMAT` in lib/ignition, `K3OS_FORMAT` in lib/k3os, ...); `C` is the
+ * model's builder, which escape hatches edit, and `V` the spec versions it renders.
  */
 import { MicroOsError } from "./errors";
+import type { ConfigDecoder, ConfigValidator } from "./format-parts";
+
+export type { ConfigDecoder, ConfigValidator, DecodedConfig, DecodedFile, DecodedK3s, DecodedUnit, DecodedUser, ValidationOptions } from "./format-parts";
+
+/** Everything a format is made of: what {@link ConfigFormat.define} takes. */
+export interface ConfigFormatParts<C, V extends string = string> {
+  /** Short name, as the cluster records it for the testing kit: `ignition`, `k3os`. */
+  readonly name: string;
+  /** For messages: `Ignition JSON`. */
+  readonly description: string;
+  /**
+   * A blank builder, for an escape hatch that holds its own content: in the spec version the OS
+   * renders (its `configVersion`), named for messages.
+   */
+  builder(options: { readonly version?: V; readonly name: string }): C;
+  /**
+   * Adds a hatch's builder to a node's, after the OS's content. Absent for a format whose
+   * builders do not merge: its hatches are customizers only.
+   * @default - none
+   */
+  merge?(into: C, extra: C): void;
+  /**
+   * Reads a config as delivered (apply-time values filled in) the way the OS's own reader parses
+   * it, and returns the object it reads; throws with the reader's complaint.
+   */
+  read(text: string): Readonly<Record<string, unknown>>;
+  /** The checks a config must pass (schemas, semantic rules, the OS's own validator). */
+  readonly validators: readonly ConfigValidator[];
+  /** How the testing kit reads files, units, users and the k3s settings out of a read config. */
+  readonly decoder: ConfigDecoder;
+}
 
 const known = new Map<string, ConfigFormat<unknown>>();
 
-/** A config language, typed by the builder escape hatches receive. */
-export class ConfigFormat<C = unknown> {
+/** A config language, typed by the builder escape hatches receive and the spec versions it renders. */
+export class ConfigFormat<C = unknown, V extends string = string> {
   /** Defines a format; a name is defined once per process. */
-  public static define<C>(name: string, description: string): ConfigFormat<C> {
-    if (known.has(name)) {
-      throw new MicroOsError("ConfigFormat", "name", `the format "${name}" is defined twice`, "define each config format once, beside its model");
+  public static define<C, V extends string = string>(parts: ConfigFormatParts<C, V>): ConfigFormat<C, V> {
+    if (typeof parts?.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(parts.name)) {
+      throw new MicroOsError("ConfigFormat", "name", `${JSON.stringify(parts?.name)} is not a format name`, "use lower-case letters, digits and '-', like `ignition`");
     }
-    const format = new ConfigFormat<C>(name, description);
-    known.set(name, format);
+    if (known.has(parts.name)) {
+      throw new MicroOsError("ConfigFormat", "name", `the format "${parts.name}" is defined twice`, "define each config format once, beside its model");
+    }
+    for (const key of ["builder", "read"] as const) {
+      if (typeof parts[key] !== "function") throw new MicroOsError(`ConfigFormat ${parts.name}`, key, "the value is not a function", "pass a function");
+    }
+    if (!Array.isArray(parts.validators) || typeof parts.decoder?.decode !== "function") {
+      throw new MicroOsError(`ConfigFormat ${parts.name}`, "validators, decoder", "a format needs its validators (a list) and a decoder (files, units, users, k3s)", "pass both");
+    }
+    const format = new ConfigFormat<C, V>(parts);
+    known.set(parts.name, format as ConfigFormat<unknown>);
     return format;
   }
 
@@ -24,15 +66,59 @@ export class ConfigFormat<C = unknown> {
     return known.get(name);
   }
 
+  /** The names of the formats loaded so far, sorted. */
+  public static names(): readonly string[] {
+    return [...known.keys()].sort();
+  }
+
   /** Phantom: ties the format to its builder type. */
   declare private readonly builderType?: C;
 
-  private constructor(
-    /** Short name, as the testing kit records it: `ignition`, `k3os`. */
-    public readonly name: string,
-    /** For messages: `Ignition JSON`. */
-    public readonly description: string,
-  ) {}
+  /** Short name, as the testing kit records it: `ignition`, `k3os`. */
+  public readonly name: string;
+  /** For messages: `Ignition JSON`. */
+  public readonly description: string;
+  /** The format's parts (builder, merge, reader, validators, decoder). */
+  public readonly parts: ConfigFormatParts<C, V>;
+
+  private constructor(parts: ConfigFormatParts<C, V>) {
+    this.name = parts.name;
+    this.description = parts.description;
+    this.parts = parts;
+  }
+
+  /** A blank builder in `version` (the OS's), for an escape hatch that holds its own content. */
+  public builder(options: { readonly version?: V; readonly name: string }): C {
+    return this.parts.builder(options);
+  }
+
+  /** True when hatch builders of this format merge into a node's (see {@link ConfigFormatParts.merge}). */
+  public get merges(): boolean {
+    return this.parts.merge !== undefined;
+  }
+
+  /** Adds `extra` to `into`; refused for a format without a merge. */
+  public merge(into: C, extra: C): void {
+    if (!this.parts.merge) {
+      throw new MicroOsError(`ConfigFormat ${this.name}`, "merge", `${this.description} builders do not merge`, "edit the node's builder with customize(format, fn)");
+    }
+    this.parts.merge(into, extra);
+  }
+
+  /** Reads a delivered config as the OS's reader does (see {@link ConfigFormatParts.read}). */
+  public read(text: string): Readonly<Record<string, unknown>> {
+    return this.parts.read(text);
+  }
+
+  /** The checks a config must pass. */
+  public get validators(): readonly ConfigValidator[] {
+    return this.parts.validators;
+  }
+
+  /** How the testing kit reads a config's files, units, users and k3s settings. */
+  public get decoder(): ConfigDecoder {
+    return this.parts.decoder;
+  }
 
   public toString(): string {
     return this.name;

@@ -1,5 +1,29 @@
 import { ConfigFormat } from "../core/format";
-import type { IgnitionConfig } from "./config";
+import { IgnitionConfig } from "./config";
+import { IGNITION_DECODER } from "./decode";
+import { IGNITION_SCHEMA_VALIDATOR, IGNITION_SEMANTIC_VALIDATOR, IGNITION_VALIDATE_VALIDATOR } from "./validators";
+import type { IgnitionVersion } from "./version";
+
+// Content-free encoding, used only to see whether an escape hatch holds anything.
+const asIs = { base64: (t: string) => t, base64gzip: (t: string) => t, sha512hex: (t: string) => t, sha256hex: (t: string) => t };
 
 /** Ignition JSON (coreos/ignition spec 3.x), read by Flatcar and Fedora CoreOS. */
-export const IGNITION_FORMAT: ConfigFormat<IgnitionConfig> = ConfigFormat.define<IgnitionConfig>("ignition", "Ignition JSON");
+export const IGNITION_FORMAT: ConfigFormat<IgnitionConfig, IgnitionVersion> = ConfigFormat.define<IgnitionConfig, IgnitionVersion>({
+  name: "ignition",
+  description: "Ignition JSON",
+  builder: ({ version, name }) => new IgnitionConfig({ version, name }),
+  // An untouched hatch leaves the config as the OS made it.
+  merge: (into, extra) => {
+    const spec = extra.toSpec({ encoder: asIs });
+    if (Object.keys(spec).length === 1 && Object.keys(spec.ignition).length === 1) return;
+    into.merge(extra);
+  },
+  // Ignition reads its config as JSON, an object at the top (coreos/ignition config/v3_4 Parse).
+  read: (text) => {
+    const config: unknown = JSON.parse(text);
+    if (typeof config !== "object" || config === null || Array.isArray(config)) throw new Error("the config is not a JSON object");
+    return config as Record<string, unknown>;
+  },
+  validators: [IGNITION_SCHEMA_VALIDATOR, IGNITION_SEMANTIC_VALIDATOR, IGNITION_VALIDATE_VALIDATOR],
+  decoder: IGNITION_DECODER,
+});

@@ -2,8 +2,8 @@
  * Test helper: checks a k3OS config the way a node would read it, against the strict schema and
  * k3OS's rules. Returns one message per problem (empty when the config is good).
  */
-import { parse } from "yaml";
-import { checkK3osObject, type K3osCheckOptions } from "../k3os/validate";
+import { k3osConfigProblems } from "../k3os/read";
+import type { K3osCheckOptions } from "../k3os/validate";
 
 /**
  * Validates a rendered config (YAML text) or its object form.
@@ -11,13 +11,5 @@ import { checkK3osObject, type K3osCheckOptions } from "../k3os/validate";
  * boolean or a number shows up as a type error.
  */
 export function validateK3osConfig(yamlOrObject: string | object, options: K3osCheckOptions = {}): string[] {
-  let obj: unknown = yamlOrObject;
-  if (typeof yamlOrObject === "string") {
-    try {
-      obj = parse(yamlOrObject, { version: "1.1" }) ?? {};
-    } catch (e) {
-      return [`(yaml): ${(e as Error).message}`];
-    }
-  }
-  return checkK3osObject(obj, options).map((i) => `${i.field}: ${i.problem}. Fix: ${i.fix}`);
+  return k3osConfigProblems(yamlOrObject, options);
 }
