@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Cluster, type ConfigFormat, IGNITION_FORMAT, KAIROS_FORMAT } from "cdktf-microos";
-import { checkIgnition, locateIgnitionValidate, resolveApplyTime, terraformExpressionText, validateK3osConfig, validateKairosConfig } from "cdktf-microos/testing";
+import type { Cluster, ConfigFormat, ConfigValidator } from "cdktf-microos";
+import { resolveApplyTime, terraformExpressionText } from "cdktf-microos/testing";
 
 export interface SummaryLine {
   readonly node: string;
@@ -14,21 +14,25 @@ export interface SummaryLine {
   readonly problems: readonly string[];
 }
 
+/** The format's validators that can run here (an external program may be missing), and a note on those that cannot. */
+function validatorsOf(format: ConfigFormat): { readonly run: readonly ConfigValidator[]; readonly missing: readonly string[] } {
+  const run = format.validators.filter((v) => v.unavailable?.() === undefined);
+  return { run, missing: format.validators.filter((v) => !run.includes(v)).map((v) => `${v.name} not installed`) };
+}
+
 /**
- * Checks every node's config with the validators that apply, as the node reads it: the config's
- * references resolved to Terraform expressions, then filled in with realistic values (PEMs,
- * tokens, names) and Terraform's functions evaluated (lib/testing/firstboot/applytime.ts).
+ * Checks every node's config with its format's validators (the summary names no format), as the
+ * node reads it: the config's references resolved to Terraform expressions, then filled in with
+ * realistic values (PEMs, tokens, names) and Terraform's functions evaluated
+ * (lib/testing/firstboot/applytime.ts). `external: false` leaves out validators that run a
+ * program (those that can say they are unavailable).
  */
-export function checkClusterConfigs(cluster: Cluster, options: { readonly ignitionValidate?: boolean } = {}): SummaryLine[] {
+export function checkClusterConfigs(cluster: Cluster, options: { readonly external?: boolean } = {}): SummaryLine[] {
   const lines: SummaryLine[] = [];
   for (const [node, config] of cluster.renderedConfigs) {
     const text = resolveApplyTime(terraformExpressionText(cluster, config.content));
-    const problems =
-      config.format === IGNITION_FORMAT
-        ? checkIgnition(text, { ignitionValidate: options.ignitionValidate ?? true })
-        : config.format === KAIROS_FORMAT
-          ? validateKairosConfig(text)
-          : validateK3osConfig(text);
+    const validators = validatorsOf(config.format).run.filter((v) => options.external !== false || v.unavailable === undefined);
+    const problems = validators.flatMap((v) => v.check(text, {}).map((p) => `${v.prefix ?? v.name}: ${p}`));
     lines.push({ node, format: config.format, bytes: Buffer.byteLength(config.content, "utf8"), problems });
   }
   return lines;
@@ -42,11 +46,12 @@ export function printSummary(outdir: string, stackName: string, cluster: Cluster
   };
   const count = (block?: Record<string, Record<string, unknown>>) =>
     Object.values(block ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-  const validate = locateIgnitionValidate() !== undefined;
-  const lines = checkClusterConfigs(cluster, { ignitionValidate: validate });
+  const lines = checkClusterConfigs(cluster);
   const verdictOf = (l: SummaryLine) => (l.problems.length ? `REFUSED: ${l.problems[0]}` : "ok");
-  const checkers = (f: ConfigFormat) =>
-    f === IGNITION_FORMAT ? (validate ? "schema+semantic+ignition-validate" : "schema+semantic (ignition-validate not installed)") : f === KAIROS_FORMAT ? "Kairos strict schema+semantic" : "k3OS strict schema+semantic";
+  const checkers = (f: ConfigFormat) => {
+    const { run, missing } = validatorsOf(f);
+    return `${run.map((v) => v.name).join("+")}${missing.length ? ` (${missing.join(", ")})` : ""}`;
+  };
   console.log(`\n${stackName}: ${cluster.nodes.length} node${cluster.nodes.length === 1 ? "" : "s"}, ${count(json.resource)} resources, ${count(json.data)} data sources -> ${join(outdir, "stacks", stackName)}`);
   for (const l of lines) {
     const spec = cluster.nodes.find((n) => n.name === l.node)!;

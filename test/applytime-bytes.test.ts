@@ -19,7 +19,7 @@ import { K3OS_FORMAT } from "../lib/k3os/format";
 import { KairosConfig, KairosStage } from "../lib/kairos";
 import { KAIROS_FORMAT } from "../lib/kairos/format";
 import { resolveApplyTime, terraformTextEncoder } from "../lib/testing/firstboot/applytime";
-import { findNodes } from "../lib/testing/kit/nodes";
+import { findNodes } from "../lib/testing/kit/delivery";
 import { need } from "./helpers/external";
 import { goYamlReaderTool, type GoYamlMode, readGoYaml } from "./helpers/go-yaml";
 

@@ -14,7 +14,7 @@ import { decodeDataUrl } from "../lib/ignition/encode";
 import { decodeK3osContent } from "../lib/k3os/decode";
 import { K3S_CONFIG_PATH } from "../lib/k3s/config-file";
 import { K3S_SERVER_TLS_DIR } from "../lib/k3s/certificates";
-import { findNodes } from "../lib/testing/kit/nodes";
+import { findNodes } from "../lib/testing/kit/delivery";
 import { need } from "./helpers/external";
 import { goYamlReaderTool, readGoYaml } from "./helpers/go-yaml";
 

@@ -18,7 +18,7 @@ import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { K3os } from "../lib/os/k3os";
 import { AwsPlatform } from "../lib/platform/aws";
 import { LibvirtPlatform } from "../lib/platform/libvirt";
-import { checkIgnition, checkLibvirtResources, locateIgnitionValidate, NodeConfigKind, offlineAwsProviderConfig, synthStack, validateK3osConfig } from "../lib/testing";
+import { checkIgnition, checkLibvirtResources, locateIgnitionValidate, offlineAwsProviderConfig, synthStack, validateK3osConfig } from "../lib/testing";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINxxTXAsO5o3pBfyYS4NBMV3PninW6f7qwsyun4YP8GB admin@example";
 const HOSTILE = ["", " ", "\n", "a\nb", "x\r", "\u0000", "\u2028", "../../etc/passwd", "/etc/../root", "${TfToken[TOKEN.1]}", "💥", "ß", "x".repeat(300), "__proto__", "constructor", "toString", "REPLACE", "Keep", "AMD64", "NoSchedule ", "qemu:///system", "10.0.0.0/16", "t3.medium", "2x4096", "-1", "NaN"];
@@ -112,7 +112,7 @@ function validateStack(stack: TerraformStack, libvirt: boolean): string[] {
   const problems: string[] = [];
   if (libvirt) problems.push(...checkLibvirtResources(synth.json));
   for (const n of synth.nodes()) {
-    if (n.kind === NodeConfigKind.IGNITION) {
+    if (n.kind === "ignition") {
       // ignition-validate is a process per config: run it on one config in 40 to keep the time.
       const opts = { ignitionValidate: haveValidate && sample++ % 40 === 0 };
       problems.push(...checkIgnition(n._resolved.text, opts).map((p) => `${n.name}: ${p}`));

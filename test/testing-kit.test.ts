@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { describe, expect, it } from "vitest";
 import { WorkerPlacement } from "../lib/platform/aws";
-import { NodeDeliveryKind, NodeConfigKind, SynthResult, synthCluster, synthStack } from "../lib/testing";
+import { NodeDeliveryKind, SynthResult, synthCluster, synthStack } from "../lib/testing";
 import { oversize } from "./fixtures/aws/scenarios";
 import { CA_PATH, CA_TEXT, flatcarAws, flatcarLibvirt, k3osAws, k3osLibvirt, SSH_KEY } from "./testing-kit-clusters";
 
@@ -66,7 +66,7 @@ describe("synthStack", () => {
 describe("nodes of Flatcar on libvirt", () => {
   it("are every machine, by name, read from libvirt_ignition", () => {
     expect(fl.nodes().map((n) => [n.name, n.kind, n.delivery.kind])).toEqual(
-      ["demo-controller-0", "demo-controller-1", "demo-controller-2", "demo-general-0", "demo-general-1"].map((n) => [n, NodeConfigKind.IGNITION, NodeDeliveryKind.LIBVIRT_IGNITION]),
+      ["demo-controller-0", "demo-controller-1", "demo-controller-2", "demo-general-0", "demo-general-1"].map((n) => [n, "ignition", NodeDeliveryKind.LIBVIRT_IGNITION]),
     );
     expect(fl.node("demo-general-0").delivery.resource).toMatch(/^libvirt_ignition\.demo_Libvirt_Machine-demo-general-0_Ignition_/);
   });
@@ -85,7 +85,7 @@ describe("nodes of Flatcar on libvirt", () => {
   it("keep the Ignition object readable: the placeholder is in the re-encoded data URL, no ${...} left", () => {
     const n = fl.node("demo-general-0");
     expect(n.text).not.toContain("${");
-    expect(decodeURIComponent(JSON.stringify(n.ignition))).toContain("<apply-time: random_password.demo_ClusterToken_6F8241A7.result>");
+    expect(decodeURIComponent(JSON.stringify(n.config))).toContain("<apply-time: random_password.demo_ClusterToken_6F8241A7.result>");
   });
 
   it("name remote files by their URL instead of contents", () => {
@@ -165,13 +165,13 @@ describe("an AWS pool in an autoscaling group", () => {
 describe("nodes of k3OS", () => {
   it("on libvirt are read from the config ISO's user data", () => {
     expect(kl.nodes().map((n) => [n.name, n.kind, n.delivery.kind])).toEqual(
-      ["demo-controller-0", "demo-general-0", "demo-general-1"].map((n) => [n, NodeConfigKind.K3OS, NodeDeliveryKind.CONFIG_ISO]),
+      ["demo-controller-0", "demo-general-0", "demo-general-1"].map((n) => [n, "k3os", NodeDeliveryKind.CONFIG_ISO]),
     );
   });
 
   it("hold the parsed config with the token as a placeholder", () => {
-    expect(kl.node("demo-general-0").k3osValue("k3os.token")).toBe("<apply-time: random_password.demo_ClusterToken_6F8241A7.result>");
-    expect(kl.node("demo-general-0").k3osValue("k3os.k3s_args.0")).toBe("agent");
+    expect(kl.node("demo-general-0").value("k3os.token")).toBe("<apply-time: random_password.demo_ClusterToken_6F8241A7.result>");
+    expect(kl.node("demo-general-0").value("k3os.k3s_args.0")).toBe("agent");
   });
 
   it("give the ssh keys to rancher, k3OS's user", () => {
@@ -179,7 +179,7 @@ describe("nodes of k3OS", () => {
   });
 
   it("on AWS read instance user data as YAML, placeholders inside plain scalars kept", () => {
-    expect(ka.node("general").k3osValue("k3os.server_url")).toBe("https://<apply-time: aws_lb.demo_aws-platform_api_6394DBF5.dns_name>:6443");
+    expect(ka.node("general").value("k3os.server_url")).toBe("https://<apply-time: aws_lb.demo_aws-platform_api_6394DBF5.dns_name>:6443");
   });
 
   it("decode write_files contents (base64, gzip+base64), octal permissions and owner", () => {
@@ -206,14 +206,14 @@ describe("the kit on libvirt stacks without the cluster's records (hand-built ma
 
   it("reads every Flatcar node from the libvirt_ignition its fw_cfg entry's volume was uploaded from", () => {
     const b = bare(fl);
-    expect(b.nodes().map((n) => [n.name, n.kind, n.delivery.kind])).toEqual(fl.nodes().map((n) => [n.name, NodeConfigKind.IGNITION, NodeDeliveryKind.LIBVIRT_IGNITION]));
+    expect(b.nodes().map((n) => [n.name, n.kind, n.delivery.kind])).toEqual(fl.nodes().map((n) => [n.name, "ignition", NodeDeliveryKind.LIBVIRT_IGNITION]));
     expect(b.nodes().map((n) => n.delivery.resource)).toEqual(fl.nodes().map((n) => n.delivery.resource));
     expect(b.node("demo-general-0").file(CA_PATH)).toMatchObject({ contents: CA_TEXT, mode: 0o644 });
   });
 
   it("reads every k3OS node from the libvirt_cloudinit_disk its config CD-ROM was uploaded from", () => {
     const b = bare(kl);
-    expect(b.nodes().map((n) => [n.name, n.kind, n.delivery.kind, n.text])).toEqual(kl.nodes().map((n) => [n.name, NodeConfigKind.K3OS, NodeDeliveryKind.CONFIG_ISO, n.text]));
-    expect(b.node("demo-general-0").k3osValue("k3os.k3s_args.0")).toBe("agent");
+    expect(b.nodes().map((n) => [n.name, n.kind, n.delivery.kind, n.text])).toEqual(kl.nodes().map((n) => [n.name, "k3os", NodeDeliveryKind.CONFIG_ISO, n.text]));
+    expect(b.node("demo-general-0").value("k3os.k3s_args.0")).toBe("agent");
   });
 });

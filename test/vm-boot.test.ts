@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { TerraformStack, Testing } from "../lib/cdktf";
 import { EXAMPLES, type ExampleName } from "../examples/catalog";
-import { IgnitionConfig, FilesystemFormat, RaidLevel } from "../lib/ignition";
+import { IGNITION_FORMAT, IgnitionConfig, FilesystemFormat, RaidLevel } from "../lib/ignition";
 import { addHostname, addStaticNetwork } from "../lib/os/flatcar";
 import {
   bootIgnitionInVm,
@@ -89,7 +89,7 @@ const CANNOT_RUN: Readonly<Record<string, string>> = {
 
 /** The names of CANNOT_RUN that apply to a node: its own units, and the sysext merge where it links an extension. */
 function cannotRun(r: BootedVm): Record<string, string> {
-  const links = (r.node.ignition?.storage as { links?: { path: string }[] } | undefined)?.links ?? [];
+  const links = (r.node.config.storage as { links?: { path: string }[] } | undefined)?.links ?? [];
   const sysext = [...r.node.files, ...links].some((f) => f.path.startsWith("/etc/extensions/"));
   return Object.fromEntries(Object.entries(CANNOT_RUN).filter(([u]) => r.node.unit(u) || (u === "systemd-sysext.service" && sysext)));
 }
@@ -138,7 +138,7 @@ describe("every distinct Flatcar node config of the examples boots in a VM", () 
         const p = r.paths.find((x) => x.path === f.path);
         expect(p, f.path).toMatchObject({ type: "file", mode: f.mode ?? 0o644, user: "root" });
       }
-      for (const link of (r.node.ignition?.storage as { links?: { path: string; target: string }[] } | undefined)?.links ?? []) {
+      for (const link of (r.node.config.storage as { links?: { path: string; target: string }[] } | undefined)?.links ?? []) {
         expect(r.paths.find((x) => x.path === link.path), link.path).toMatchObject({ type: "link", target: link.target });
       }
       for (const u of r.node.users) {
@@ -215,7 +215,7 @@ describe("Butane snippets on a pool", () => {
     needVm(ctx);
     // poseidon/typhoon docs/advanced/customization.md custom-files.yaml and custom-units.yaml (Flatcar), on pool "general".
     const kit = flatcarLibvirt();
-    for (const snippet of TYPHOON_SNIPPETS) kit.cluster.pool("general").ignition.addButane(snippet);
+    for (const snippet of TYPHOON_SNIPPETS) kit.cluster.pool("general").config(IGNITION_FORMAT).addButane(snippet);
     const synth = synthStack(kit.stack);
     const r: BootedVm = await slot(() => bootVm(synth, "demo-general-0", { ...VM, test: ctx }));
     expect(r).toAcceptSsh();

@@ -1,5 +1,7 @@
 // cdktf-microos/testing: the kit for unit-testing synthesized clusters, and the checkers it builds on.
 export * from "./kit";
+export * from "./boot-node";
+export * from "./boot-vm";
 export * from "./ignition";
 export * from "./k3os";
 export * from "./libvirt-schema";

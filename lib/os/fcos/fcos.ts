@@ -172,11 +172,6 @@ export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
     this.qemuImages = images;
   }
 
-  /** The spec version escape hatches build in: {@link ignitionVersion}. */
-  public get configVersion(): IgnitionVersion {
-    return this.ignitionVersion;
-  }
-
   /** The k3s release `k3sInstall` installs. @default - none without `k3sInstall` */
   public get k3sVersion(): string | undefined {
     return this.props.k3sInstall?.version;

@@ -103,11 +103,6 @@ export class Flatcar extends IgnitionOs<FlatcarUpdates> {
     }
   }
 
-  /** The spec version escape hatches build in: {@link ignitionVersion}. */
-  public get configVersion(): IgnitionVersion {
-    return this.ignitionVersion;
-  }
-
   /** The k3s release `k3sInstall` installs. @default - none without `k3sInstall` */
   public get k3sVersion(): string | undefined {
     return this.props.k3sInstall?.version;

@@ -61,6 +61,10 @@ export abstract class IgnitionOs<U extends IgnitionOsUpdates> implements IOperat
   public readonly version: string | undefined;
   /** Ignition spec version of rendered configs. */
   public readonly ignitionVersion: IgnitionVersion;
+  /** The spec version escape hatches build in (IOperatingSystem.configVersion): {@link ignitionVersion}. */
+  public get configVersion(): IgnitionVersion {
+    return this.ignitionVersion;
+  }
   /** What the OS reads of Ignition (features it lacks are refused). */
   public readonly variant: IgnitionVariant;
   private readonly at: string;

@@ -6,11 +6,10 @@
  * `.not`, none may), or a {@link SynthResult} (all its nodes). Messages name the node, the path and
  * show a short expected/actual difference.
  */
+import type { ConfigFormat, ConfigValidator } from "../../core/format";
 import { FirstBootTree } from "../firstboot";
-import { checkIgnition, locateIgnitionValidate } from "../ignition";
-import { validateK3osConfig } from "../k3os";
 import { isAsymmetric, shortDiff, show, showMode, someOf } from "./diff";
-import { lookupPath, NodeConfigKind, type NodeConfig } from "./nodes";
+import { lookupPath, type NodeConfig } from "./nodes";
 import { resourceTypeName, type ResourceType, SynthResult } from "./synth";
 
 /** What a matcher needs from the runner: whether `.not` is in effect, and its equality. */
@@ -125,7 +124,7 @@ function treeFile(ctx: MatchContext, t: FirstBootTree, path: string, expected: F
     const link = t.link(path);
     if (link) return { problem: `${path} is a link to ${link.target}, not a file`, has: "" };
     const near = t.files.filter((x) => x.path.startsWith(path.slice(0, path.lastIndexOf("/") + 1)) && !x.seeded).map((x) => x.path);
-    return { problem: `has no file ${path} after first boot; files Ignition wrote there: ${someOf(near)}`, has: "" };
+    return { problem: `has no file ${path} after first boot; files the first boot wrote there: ${someOf(near)}`, has: "" };
   }
   const has = `has file ${path} (mode ${showMode(f.mode)}, owner ${f.user ?? f.uid})`;
   if (expected.mode !== undefined && f.mode !== expected.mode) {
@@ -178,7 +177,7 @@ export function toHaveUnit(ctx: MatchContext, received: unknown, name: string, e
   }
   const what = `unit ${name}${expected.enabled === undefined ? "" : expected.enabled ? " enabled" : " not enabled"}`;
   return overNodes(ctx, received, what, (n) => {
-    if (n.kind === NodeConfigKind.K3OS) return { problem: `is a k3OS node: k3OS runs OpenRC, there are no systemd units (unit ${name})`, has: "" };
+    if (n.unitsAbsent !== undefined) return { problem: `${n.unitsAbsent} (unit ${name})`, has: "" };
     const u = n.unit(name);
     if (!u) return { problem: `has no unit ${name}; units: ${someOf(n.units.map((x) => x.name))}`, has: "" };
     const has = `has unit ${name}${u.enabled ? " (enabled)" : ""}`;
@@ -223,42 +222,53 @@ export function toHaveUser(ctx: MatchContext, received: unknown, name: string, e
   });
 }
 
-/** `expect(node).toHaveK3osKey("k3os.token", value?)`: a dotted path into the k3OS config. */
-export function toHaveK3osKey(ctx: MatchContext, received: unknown, path: string, ...value: unknown[]): MatchResult {
+/**
+ * `expect(node).toHaveConfigKey("k3os.token", value?)`: a dotted path into the node's config as
+ * its format's reader returns it (`storage.files.0.path` in Ignition, `k3os.token` in k3OS).
+ */
+export function toHaveConfigKey(ctx: MatchContext, received: unknown, path: string, ...value: unknown[]): MatchResult {
   const withValue = value.length > 0;
-  return overNodes(ctx, received, `k3OS key ${path}${withValue ? ` = ${show(value[0])}` : ""}`, (n) => {
-    if (n.kind !== NodeConfigKind.K3OS) return { problem: `is a Flatcar node (Ignition): it has no k3OS key ${path}`, has: "" };
-    const found = lookupPath(n.k3os, path);
-    if (!found.found) return { problem: `k3OS config has no key ${path} (missing at ${found.missingAt})`, has: "" };
-    const has = `has k3OS key ${path} = ${show(found.value)}`;
-    if (withValue && !ctx.equals(found.value, value[0])) return { problem: `k3OS key ${path} differs\n${shortDiff(value[0], found.value)}`, has };
+  return overNodes(ctx, received, `config key ${path}${withValue ? ` = ${show(value[0])}` : ""}`, (n) => {
+    const found = lookupPath(n.config, path);
+    if (!found.found) return { problem: `${n.format.description} has no key ${path} (missing at ${found.missingAt})`, has: "" };
+    const has = `has config key ${path} = ${show(found.value)}`;
+    if (withValue && !ctx.equals(found.value, value[0])) return { problem: `config key ${path} differs\n${shortDiff(value[0], found.value)}`, has };
     return { has };
   });
 }
 
-let warnedNoValidate = false;
+/** Notes already printed about validators that cannot run here. */
+const noted = new Set<string>();
+
+/** The validators of `format` that can run here; a note, once, for each that cannot. */
+function runnable(format: ConfigFormat): ConfigValidator[] {
+  const all = format.validators;
+  return all.filter((v) => {
+    const reason = v.unavailable?.();
+    if (reason === undefined) return true;
+    const key = `${format.name}/${v.name}`;
+    if (!noted.has(key)) {
+      noted.add(key);
+      const others = all.filter((o) => o !== v && o.unavailable?.() === undefined).map((o) => o.name);
+      console.warn(`cdktf-microos/testing: ${reason}; toPassValidators checked the ${format.description} ${others.join(" and ") || "with nothing else"} only`);
+    }
+    return false;
+  });
+}
 
 /**
- * `expect(node).toPassValidators()`: Ignition through its JSON schema, our semantic checks and
- * ignition-validate (when installed; otherwise the first two, with a note once), S3 stubs too;
- * k3OS through the strict schema and k3OS's rules. Apply-time values are filled with made-up ones.
+ * `expect(node).toPassValidators()`: the config, apply-time values filled with made-up ones,
+ * through every validator of its format (Ignition: its JSON schema, our semantic checks and
+ * ignition-validate where installed; k3OS and Kairos: their strict schemas and rules), a stub the
+ * platform delivers in front of it too.
  */
 export function toPassValidators(ctx: MatchContext, received: unknown, options: ValidatorOptions = {}): MatchResult {
-  const haveValidate = locateIgnitionValidate() !== undefined;
-  if (!haveValidate && !warnedNoValidate) {
-    warnedNoValidate = true;
-    console.warn("cdktf-microos/testing: ignition-validate not found (apt-get install -y ignition, or set IGNITION_VALIDATE); toPassValidators checked the Ignition JSON schema and semantic rules only");
-  }
   return overNodes(ctx, received, "a config that passes the validators", (n) => {
-    let problems: string[];
-    if (n.kind === NodeConfigKind.IGNITION) {
-      const opts = { ignitionValidate: haveValidate, allowWarnings: options.allowWarnings };
-      problems = checkIgnition(n._resolved.text, opts);
-      if (n._resolved.stub !== undefined) problems.push(...checkIgnition(n._resolved.stub, opts).map((p) => `(S3 stub) ${p}`));
-    } else {
-      problems = validateK3osConfig(n._resolved.text).map((p) => `k3os: ${p}`);
-    }
-    const checked = n.kind === NodeConfigKind.IGNITION ? `schema, semantic checks${haveValidate ? ", ignition-validate" : ""}` : "k3OS strict schema and rules";
+    const validators = runnable(n.format);
+    const run = (text: string) => validators.flatMap((v) => v.check(text, { allowWarnings: options.allowWarnings }).map((p) => `${v.prefix ?? v.name}: ${p}`));
+    const problems = run(n._resolved.text);
+    if (n._resolved.stub !== undefined) problems.push(...run(n._resolved.stub).map((p) => `(S3 stub) ${p}`));
+    const checked = validators.map((v) => v.name).join(", ");
     if (problems.length === 0) return { has: `passes the validators (${checked})` };
     const shown = problems.slice(0, 8).map((p) => `  ${p.length > 300 ? `${p.slice(0, 299)}…` : p}`);
     return { problem: `${problems.length} problem(s) (${checked}):\n${shown.join("\n")}${problems.length > 8 ? `\n  (and ${problems.length - 8} more)` : ""}`, has: "" };

@@ -3,7 +3,8 @@
  * resources by type, one resource by name, and every node's decoded provisioning config.
  */
 import { Testing, type TerraformStack } from "../../cdktf";
-import { findNodes, type NodeConfig } from "./nodes";
+import { findNodes } from "./delivery";
+import type { NodeConfig } from "./nodes";
 
 /** A resource or data source type: its Terraform name, or a generated class (`SecurityGroup`) that carries it. */
 export type ResourceType = string | { readonly tfResourceType: string };

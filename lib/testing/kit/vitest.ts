@@ -19,7 +19,7 @@ import {
   type UserExpectation,
   type ValidatorOptions,
   toHaveFile,
-  toHaveK3osKey,
+  toHaveConfigKey,
   toHaveResourceWithProperties,
   toHaveUnit,
   toHaveUser,
@@ -51,9 +51,9 @@ export interface MicroOsMatchers<R = unknown> extends VmMatchers<R> {
   toHaveUnit(name: string, expected?: UnitExpectation): R;
   /** The node has user `name`, optionally with this authorized ssh key. */
   toHaveUser(name: string, expected?: UserExpectation): R;
-  /** The k3OS node's config has the dotted key (`k3os.token`), optionally equal to `value`. */
-  toHaveK3osKey(path: string, value?: unknown): R;
-  /** The node's config passes the validators (Ignition: schema, semantic checks, ignition-validate; k3OS: strict schema). */
+  /** The node's config, as its format's reader returns it, has the dotted key (`k3os.token`), optionally equal to `value`. */
+  toHaveConfigKey(path: string, value?: unknown): R;
+  /** The node's config passes its format's validators. */
   toPassValidators(options?: ValidatorOptions): R;
   /** The synthesized stack has a resource of `type` with these properties (camelCase or snake_case). */
   toHaveResourceWithProperties(type: ResourceType, properties?: Readonly<Record<string, unknown>>): R;
@@ -92,7 +92,7 @@ export function installMatchers(expect: ExtensibleExpect): void {
     toHaveFile: adapt(toHaveFile as Raw),
     toHaveUnit: adapt(toHaveUnit as Raw),
     toHaveUser: adapt(toHaveUser as Raw),
-    toHaveK3osKey: adapt(toHaveK3osKey as Raw),
+    toHaveConfigKey: adapt(toHaveConfigKey as Raw),
     toPassValidators: adapt(toPassValidators as Raw),
     toHaveResourceWithProperties: adapt(toHaveResourceWithProperties as Raw),
     toHaveActiveUnit: adapt(toHaveActiveUnit as Raw),

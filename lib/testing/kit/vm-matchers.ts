@@ -73,6 +73,6 @@ export function toHaveBootedCleanly(ctx: MatchContext, received: unknown, expect
   for (const [name, why] of Object.entries(expectedInactive)) {
     if (received.activeUnits.includes(name)) problems.push(`${name} is active, though listed as unable to run (${why})`);
   }
-  for (const s of received.stages) if (s.result === "failed") problems.push(`Ignition's ${s.name} stage failed`);
+  for (const s of received.stages) if (s.result === "failed") problems.push(`the first boot's ${s.name} stage failed`);
   return verdict(ctx, problems.length === 0, "expected the boot to show problems, it booted cleanly", `expected a clean boot: ${problems.join("; ")}`);
 }

@@ -2,14 +2,15 @@
  * `bootNode`: a Flatcar node's first boot, simulated with the real Ignition program on the config
  * the stack delivers to it (see ../firstboot.ts for what the simulation can and cannot check).
  */
-import type { TerraformStack } from "../../cdktf";
-import { bootIgnition, FirstBootTree, ignitionProgramTool, rootPrivilegeTool, type BootOptions, type Stub, type Substitution } from "../firstboot";
-import { resolveApplyTime, resolveApplyTimeReport, type ApplyTimeValues } from "../firstboot/applytime";
-import { applyTimePlaceholder, NodeConfigKind, type NodeConfig } from "./nodes";
-import { SynthResult, synthStack } from "./synth";
+import type { TerraformStack } from "../cdktf";
+import { bootIgnition, FirstBootTree, ignitionProgramTool, rootPrivilegeTool, type BootOptions, type Stub, type Substitution } from "./firstboot";
+import { resolveApplyTime, resolveApplyTimeReport, type ApplyTimeValues } from "./firstboot/applytime";
+import { IGNITION_FORMAT } from "../ignition/format";
+import { applyTimePlaceholder, type NodeConfig } from "./kit/nodes";
+import { SynthResult, synthStack } from "./kit/synth";
 
-export type { SkippableTest } from "../external";
-import { need, type SkippableTest } from "../external";
+export type { SkippableTest } from "./external";
+import { need, type SkippableTest } from "./external";
 
 /** Options for {@link bootNode}. */
 export interface BootNodeOptions {
@@ -80,8 +81,8 @@ export class BootedNode extends FirstBootTree {
 export async function bootNode(source: TerraformStack | SynthResult, nodeName: string, options: BootNodeOptions = {}): Promise<BootedNode> {
   const synth = source instanceof SynthResult ? source : synthStack(source);
   const node = synth.node(nodeName);
-  if (node.kind !== NodeConfigKind.IGNITION) {
-    throw new Error(`${node.describe()} is a k3OS node; the first-boot simulation applies Ignition (Flatcar) configs only`);
+  if (node.format !== IGNITION_FORMAT) {
+    throw new Error(`${node.describe()} is a ${node.format.description.split(" ")[0]} node; the first-boot simulation applies Ignition (Flatcar) configs only`);
   }
   for (const tool of [ignitionProgramTool(), rootPrivilegeTool()]) need(options.test, tool, `bootNode(${nodeName}): ${tool.name}`);
   const b = node._boot;

@@ -2,11 +2,12 @@
  * `bootVm`: a Flatcar node's config booted for real in a VM (lib/testing/vm): Debian's Ignition in
  * the initramfs, real disks, systemd and ssh. See ../vm/index.ts for what it can and cannot check.
  */
-import type { TerraformStack } from "../../cdktf";
-import { need, type SkippableTest } from "../external";
-import { bootIgnitionInVm, qemuTool, vmImageTool, type VmBootOptions, type VmReport } from "../vm";
-import { NodeConfigKind, type NodeConfig } from "./nodes";
-import { SynthResult, synthStack } from "./synth";
+import type { TerraformStack } from "../cdktf";
+import { need, type SkippableTest } from "./external";
+import { bootIgnitionInVm, qemuTool, vmImageTool, type VmBootOptions, type VmReport } from "./vm";
+import { IGNITION_FORMAT } from "../ignition/format";
+import type { NodeConfig } from "./kit/nodes";
+import { SynthResult, synthStack } from "./kit/synth";
 
 /** Options for {@link bootVm}. */
 export interface BootVmOptions extends VmBootOptions {
@@ -36,8 +37,8 @@ export interface BootedVm extends VmReport {
 export async function bootVm(source: TerraformStack | SynthResult, nodeName: string, options: BootVmOptions = {}): Promise<BootedVm> {
   const synth = source instanceof SynthResult ? source : synthStack(source);
   const node = synth.node(nodeName);
-  if (node.kind !== NodeConfigKind.IGNITION) {
-    throw new Error(`${node.describe()} is a k3OS node; the VM boot runs Ignition (Flatcar) configs only`);
+  if (node.format !== IGNITION_FORMAT) {
+    throw new Error(`${node.describe()} is a ${node.format.description.split(" ")[0]} node; the VM boot runs Ignition (Flatcar) configs only`);
   }
   for (const tool of [qemuTool(), vmImageTool()]) need(options.test, tool, `bootVm(${nodeName}): ${tool.name}`);
   const config = node._resolved.text;
