@@ -150,7 +150,7 @@ describe("toHaveConfigKey (was toHaveK3osKey)", () => {
 
   it("reads any format: an Ignition node has no k3OS key, but its own", () => {
     expect(failure(() => expect(fl.node("demo-general-0")).toHaveConfigKey("k3os.token"))).toMatch(/: Ignition JSON has no key k3os\.token \(missing at k3os\)$/);
-    expect(fl.node("demo-general-0")).toHaveConfigKey("ignition.version", "3.3.0");
+    expect(fl.node("demo-general-0")).toHaveConfigKey("ignition.version", expect.stringMatching(/^3\.\d\.0$/));
   });
 });
 

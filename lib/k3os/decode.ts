@@ -1,6 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import type { ConfigDecoder, DecodedConfig, DecodedFile, DecodedK3s } from "../core/format-parts";
-import { utf8Text } from "../core/utf8";
+import { mapEncodedContents, utf8Text } from "../core/utf8";
 
 /**
  * Decodes `write_files` content as k3OS does for its `encoding` (rancher/k3os pkg/util/decode.go
@@ -68,6 +68,8 @@ export const K3OS_DECODER: ConfigDecoder = {
       k3s: k3osK3s(config),
     };
   },
+  // Placeholders inside encoded write_files contents too (files holding apply-time values go as base64).
+  mapText: (config, map) => mapEncodedContents(config, map, k3osContent) as Record<string, unknown>,
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {

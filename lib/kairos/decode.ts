@@ -3,6 +3,7 @@
  * k3s service its provider starts, and that service's settings.
  */
 import type { ConfigDecoder, DecodedConfig, DecodedFile, DecodedUnit, DecodedUser } from "../core/format-parts";
+import { mapEncodedContents } from "../core/utf8";
 import { k3sSettingsFromFiles } from "../k3s/decode";
 import { decodedText } from "./validate";
 
@@ -17,6 +18,8 @@ export const KAIROS_DECODER: ConfigDecoder = {
     const server = units.some((u) => u.name === "k3s.service");
     return { files, units, users: kairosUsers(config), k3s: agent || server ? k3sSettingsFromFiles(files, agent ? "agent" : "server") : undefined };
   },
+  // Placeholders inside encoded file contents too (files holding apply-time values go as base64).
+  mapText: (config, map) => mapEncodedContents(config, map, decodedText) as Record<string, unknown>,
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {
