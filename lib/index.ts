@@ -319,4 +319,13 @@ export {
 } from "./core/format";
 export type {
   ConfigCustomizer,
+  ConfigDecoder,
+  ConfigFormatParts,
+  ConfigValidator,
+  DecodedConfig,
+  DecodedFile,
+  DecodedK3s,
+  DecodedUnit,
+  DecodedUser,
+  ValidationOptions,
 } from "./core/format";
