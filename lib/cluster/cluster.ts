@@ -83,7 +83,7 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
     const host: HatchHost = {
       path: this.node.path,
       acceptHatch: (field, format) => this.acceptHatch(field, format),
-      configVersion: os.configVersion,
+      configSpec: os.configSpec,
     };
     for (const { name, nodeNames } of topology.pools) this.pools.set(name, new ClusterPool(name, nodeNames, host, shared && name !== CONTROLLERS));
     this.apiEndpoint = this.platform.apiEndpoint;

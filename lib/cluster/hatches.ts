@@ -13,8 +13,8 @@ export interface HatchHost {
   readonly path: string;
   /** Refuses a hatch for another format than the OS's, or after synth. */
   acceptHatch(field: string, format: ConfigFormat<unknown>): void;
-  /** The spec version the OS renders its format in. @default - the format's default */
-  readonly configVersion?: string;
+  /** The spec the OS renders its format in (IOperatingSystem.configSpec). @default - the format's default */
+  readonly configSpec?: unknown;
 }
 
 /** A node's config source: renders once the stack is synthesized, and freezes the escape hatches then. */
@@ -75,7 +75,7 @@ export class ClusterPool {
     const field = `pool(${this.name}).config(${format?.name})`;
     this.acceptMerging(field, format);
     if (this.poolConfig === undefined) {
-      const extra = format.builder({ version: this.host.configVersion, name: `pool ${this.name}` });
+      const extra = format.builder({ spec: this.host.configSpec, name: `pool ${this.name}` });
       this.poolConfig = extra;
       this._customizers.push((config) => format.merge(config as C, extra));
     }
@@ -89,7 +89,7 @@ export class ClusterPool {
     this.acceptMerging(field, format);
     let extra = this.nodeConfigs.get(nodeName) as C | undefined;
     if (extra === undefined) {
-      const added = format.builder({ version: this.host.configVersion, name: `node ${nodeName}` });
+      const added = format.builder({ spec: this.host.configSpec, name: `node ${nodeName}` });
       this.nodeConfigs.set(nodeName, added);
       this.addNodeCustomizer(nodeName, (config) => format.merge(config as C, added));
       extra = added;

@@ -3,7 +3,7 @@
  * `config.yaml`, ...). A format is a plugin: one object that carries everything about it, so the
  * cluster, the testing kit and any summary look formats up and name none. Each config model
  * defines its own (`IGNITION_FORMAT` in lib/ignition, `K3OS_FORMAT` in lib/k3os, ...); `C` is the
- * model's builder, which escape hatches edit, and `V` the spec versions it renders.
+ * model's builder, which escape hatches edit, and `S` the spec an OS picks (a version, a variant).
  */
 import { MicroOsError } from "./errors";
 import type { ConfigDecoder, ConfigValidator } from "./format-parts";
@@ -11,16 +11,16 @@ import type { ConfigDecoder, ConfigValidator } from "./format-parts";
 export type { ConfigDecoder, ConfigValidator, DecodedConfig, DecodedFile, DecodedK3s, DecodedUnit, DecodedUser, ValidationOptions } from "./format-parts";
 
 /** Everything a format is made of: what {@link ConfigFormat.define} takes. */
-export interface ConfigFormatParts<C, V extends string = string> {
+export interface ConfigFormatParts<C, S = unknown> {
   /** Short name, as the cluster records it for the testing kit: `ignition`, `k3os`. */
   readonly name: string;
   /** For messages: `Ignition JSON`. */
   readonly description: string;
   /**
-   * A blank builder, for an escape hatch that holds its own content: in the spec version the OS
-   * renders (its `configVersion`), named for messages.
+   * A blank builder, for an escape hatch that holds its own content: in the spec the OS renders
+   * (its `configSpec`: the version, and what the OS reads of the format), named for messages.
    */
-  builder(options: { readonly version?: V; readonly name: string }): C;
+  builder(options: { readonly spec?: S; readonly name: string }): C;
   /**
    * Adds a hatch's builder to a node's, after the OS's content. Absent for a format whose
    * builders do not merge: its hatches are customizers only.
@@ -40,10 +40,10 @@ export interface ConfigFormatParts<C, V extends string = string> {
 
 const known = new Map<string, ConfigFormat<unknown>>();
 
-/** A config language, typed by the builder escape hatches receive and the spec versions it renders. */
-export class ConfigFormat<C = unknown, V extends string = string> {
+/** A config language, typed by the builder escape hatches receive and the spec an OS picks. */
+export class ConfigFormat<C = unknown, S = unknown> {
   /** Defines a format; a name is defined once per process. */
-  public static define<C, V extends string = string>(parts: ConfigFormatParts<C, V>): ConfigFormat<C, V> {
+  public static define<C, S = unknown>(parts: ConfigFormatParts<C, S>): ConfigFormat<C, S> {
     if (typeof parts?.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(parts.name)) {
       throw new MicroOsError("ConfigFormat", "name", `${JSON.stringify(parts?.name)} is not a format name`, "use lower-case letters, digits and '-', like `ignition`");
     }
@@ -56,7 +56,7 @@ export class ConfigFormat<C = unknown, V extends string = string> {
     if (!Array.isArray(parts.validators) || typeof parts.decoder?.decode !== "function") {
       throw new MicroOsError(`ConfigFormat ${parts.name}`, "validators, decoder", "a format needs its validators (a list) and a decoder (files, units, users, k3s)", "pass both");
     }
-    const format = new ConfigFormat<C, V>(parts);
+    const format = new ConfigFormat<C, S>(parts);
     known.set(parts.name, format as ConfigFormat<unknown>);
     return format;
   }
@@ -79,16 +79,16 @@ export class ConfigFormat<C = unknown, V extends string = string> {
   /** For messages: `Ignition JSON`. */
   public readonly description: string;
   /** The format's parts (builder, merge, reader, validators, decoder). */
-  public readonly parts: ConfigFormatParts<C, V>;
+  public readonly parts: ConfigFormatParts<C, S>;
 
-  private constructor(parts: ConfigFormatParts<C, V>) {
+  private constructor(parts: ConfigFormatParts<C, S>) {
     this.name = parts.name;
     this.description = parts.description;
     this.parts = parts;
   }
 
-  /** A blank builder in `version` (the OS's), for an escape hatch that holds its own content. */
-  public builder(options: { readonly version?: V; readonly name: string }): C {
+  /** A blank builder in `spec` (the OS's), for an escape hatch that holds its own content. */
+  public builder(options: { readonly spec?: S; readonly name: string }): C {
     return this.parts.builder(options);
   }
 

@@ -2,16 +2,23 @@ import { ConfigFormat } from "../core/format";
 import { IgnitionConfig } from "./config";
 import { IGNITION_DECODER } from "./decode";
 import { IGNITION_SCHEMA_VALIDATOR, IGNITION_SEMANTIC_VALIDATOR, IGNITION_VALIDATE_VALIDATOR } from "./validators";
-import type { IgnitionVersion } from "./version";
+import type { IgnitionVariant, IgnitionVersion } from "./version";
+
+/** The Ignition an OS renders: the spec version, and what the OS reads of it (its variant). */
+export interface IgnitionSpecChoice {
+  readonly version: IgnitionVersion;
+  /** @default - every feature of the version */
+  readonly variant?: IgnitionVariant;
+}
 
 // Content-free encoding, used only to see whether an escape hatch holds anything.
 const asIs = { base64: (t: string) => t, base64gzip: (t: string) => t, sha512hex: (t: string) => t, sha256hex: (t: string) => t };
 
 /** Ignition JSON (coreos/ignition spec 3.x), read by Flatcar and Fedora CoreOS. */
-export const IGNITION_FORMAT: ConfigFormat<IgnitionConfig, IgnitionVersion> = ConfigFormat.define<IgnitionConfig, IgnitionVersion>({
+export const IGNITION_FORMAT: ConfigFormat<IgnitionConfig, IgnitionSpecChoice> = ConfigFormat.define<IgnitionConfig, IgnitionSpecChoice>({
   name: "ignition",
   description: "Ignition JSON",
-  builder: ({ version, name }) => new IgnitionConfig({ version, name }),
+  builder: ({ spec, name }) => new IgnitionConfig({ version: spec?.version, name, variant: spec?.variant }),
   // An untouched hatch leaves the config as the OS made it.
   merge: (into, extra) => {
     const spec = extra.toSpec({ encoder: asIs });

@@ -36,10 +36,11 @@ export interface IOperatingSystem {
   /** The language of its configs; escape hatches must be written for it. */
   readonly configFormat: ConfigFormat;
   /**
-   * The spec version of {@link configFormat} the OS renders (Ignition: `3.4.0`); escape hatches
-   * that hold their own builder get one in this version. @default - the format's default
+   * The spec of {@link configFormat} the OS renders, as the format's builder takes it (Ignition:
+   * the spec version and the OS's variant); escape hatches that hold their own builder get one in
+   * it, so they refuse at the call what the OS cannot read. @default - the format's default
    */
-  readonly configVersion?: string;
+  readonly configSpec?: unknown;
   /**
    * The k3s release the OS runs: the one it bundles (k3OS) or installs (Flatcar's `k3sInstall`).
    * The cluster's default, and the only version it accepts when set. @default - none

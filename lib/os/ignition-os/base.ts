@@ -11,7 +11,7 @@ import type { RenderedConfig } from "../../core/format";
 import { NodeRole, type NodeSpec } from "../../core/node";
 import type { BootProfiles, ProfileKey } from "../../core/profile";
 import { IgnitionConfig } from "../../ignition/config";
-import { IGNITION_FORMAT } from "../../ignition/format";
+import { IGNITION_FORMAT, type IgnitionSpecChoice } from "../../ignition/format";
 import type { IgnitionVariant, IgnitionVersion } from "../../ignition/version";
 import type { IOperatingSystem, NodeBootstrap } from "../os";
 import { resolveSpec, specOfRelease, type SpecTable } from "./releases";
@@ -61,9 +61,9 @@ export abstract class IgnitionOs<U extends IgnitionOsUpdates> implements IOperat
   public readonly version: string | undefined;
   /** Ignition spec version of rendered configs. */
   public readonly ignitionVersion: IgnitionVersion;
-  /** The spec version escape hatches build in (IOperatingSystem.configVersion): {@link ignitionVersion}. */
-  public get configVersion(): IgnitionVersion {
-    return this.ignitionVersion;
+  /** The spec escape hatches build in (IOperatingSystem.configSpec): {@link ignitionVersion} and {@link variant}. */
+  public get configSpec(): IgnitionSpecChoice {
+    return { version: this.ignitionVersion, variant: this.variant };
   }
   /** What the OS reads of Ignition (features it lacks are refused). */
   public readonly variant: IgnitionVariant;
