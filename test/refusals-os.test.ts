@@ -87,9 +87,13 @@ const otherCases: Refusal[] = [
   { name: "masking Flatcar update services given as a string", run: () => FlatcarUpdates.disabled({ maskServices: "yes" } as never), message: 'flatcar: updates.maskServices: got the string "yes", not true or false' },
   { name: "a pinned AMI under x86_64", run: () => AwsImagePolicy.pin({ x86_64: "ami-0123456789abcdef0" } as never), message: "AwsImagePolicy.pin: amis.x86_64: no such option" },
   { name: "pinned AMIs as a string", run: () => AwsImagePolicy.pin("ami-0123456789abcdef0" as never), message: 'AwsImagePolicy.pin: amis: got the string "ami-0123456789abcdef0", not an object' },
+  { name: "an Ignition file path with a line break", run: () => new IgnitionConfig({ version: "3.4.0" as never }).addFile("/etc/motd\nx", "hi"), message: 'ignition: storage.files[/etc/motd\nx].path: the path "/etc/motd\\nx" holds a line break' },
+  { name: "an Ignition directory path with a line break", run: () => new IgnitionConfig({ version: "3.4.0" as never }).addDirectory("/opt/a\r"), message: 'ignition: storage.directories[/opt/a\r].path: the path "/opt/a\\r" holds a line break' },
+  { name: "an Ignition link target with a line break", run: () => new IgnitionConfig({ version: "3.4.0" as never }).addLink("/etc/localtime", "/usr/share/zoneinfo/UTC\n"), message: 'ignition: storage.links[/etc/localtime].target: the target "/usr/share/zoneinfo/UTC\\n" holds a line break' },
+  { name: "an Ignition file appended to under a path with a line separator", run: () => new IgnitionConfig({ version: "3.4.0" as never }).merge(new IgnitionConfig({ version: "3.4.0" as never }).appendToFile("/etc/hosts\u2028", { text: "x" })), message: "storage.files[/etc/hosts\u2028].path: the path" },
   { name: "a k3OS AMI with a line break", run: () => K3os.release(undefined, { amis: { amd64: "ami-0123456789abcdef0\n" } }), message: 'K3os: amis.amd64: the string "ami-0123456789abcdef0\\n" holds a line break' },
 ];
 
 describe("Fedora CoreOS entry points", () => refusals(fcosCases));
 describe("Kairos entry points", () => refusals(kairosCases));
-describe("Flatcar updates, pinned AMIs and k3OS entry points", () => refusals(otherCases));
+describe("Flatcar updates, pinned AMIs, k3OS and Ignition paths", () => refusals(otherCases));

@@ -50,6 +50,15 @@ export class RecordStore {
   public putNode(n: NodeRecord, merging: boolean): void {
     const list = n.kind === "file" ? "files" : n.kind === "directory" ? "directories" : "links";
     const field = `storage.${list}[${n.path}].path`;
+    // Linux allows a line break in a file name, but a path or link target holding one is never
+    // meant: it splits in every log, unit and shell line that names it. The builder refuses it
+    // (every file, directory and link passes here, merged and Butane ones too); the validator,
+    // which reads configs as Ignition does, does not.
+    for (const [what, text] of [["path", n.path], ["target", n.kind === "link" ? n.target : undefined]] as const) {
+      if (typeof text === "string" && /[\r\n\u2028\u2029]/.test(text)) {
+        this.fail(`storage.${list}[${n.path}].${what}`, `the ${what} ${C.show(text)} holds a line break`, `give the ${what} on one line`);
+      }
+    }
     const prev = this.r.nodes.get(n.path);
     if (prev?.kind === "file" && n.kind === "file" && (!prev.content || !n.content)) {
       // One of them only appends: the file keeps the contents and options of the other, and
