@@ -26,7 +26,7 @@ export type { ITerraformDependable, IResolvable, IResolveContext, TerraformMetaA
 export { Construct } from "constructs";
 export type { IConstruct, IValidation } from "constructs";
 
-import { DefaultTokenResolver, Fn, Lazy, StringConcat, TerraformStack, Tokenization } from "cdktf";
+import { DefaultTokenResolver, Fn, type IResolvable, StringConcat, TerraformStack, Token, Tokenization } from "cdktf";
 import type { IConstruct as Scope } from "constructs";
 import { type Encoder, goJsonString, isDeferred, localEncoder } from "./core/deferred";
 
@@ -75,19 +75,39 @@ export function terraformLiteral(text: string): string {
 }
 
 /**
+ * A value produced when the stack is resolved, once. It is what cdktf's Lazy is (cdktf resolves
+ * what it produces again, tokens included: tokens/resolvable.js resolveToken) without the full
+ * stack trace LazyBase captures at creation (tokens/lazy.js, private/stack-trace.js), which a
+ * large cluster pays per machine; a resolution error then names no creation stack.
+ */
+class Produced<T> implements IResolvable {
+  public readonly creationStack: string[] = [];
+  private value?: { readonly v: T };
+
+  constructor(private readonly produce: () => T) {}
+
+  public resolve(): T {
+    this.value ??= { v: this.produce() };
+    return this.value.v;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/**
  * A string attribute whose value is produced when the stack is synthesized, once: how configs
  * rendered from escape hatches added after construction reach resources made at construction.
  * The produced text may itself hold cdktf tokens (references, Terraform functions).
  */
 export function lazyString(produce: () => string): string {
-  let value: string | undefined;
-  return Lazy.stringValue({ produce: () => (value ??= produce()) });
+  return Token.asString(new Produced(produce));
 }
 
 /** A number attribute produced when the stack is synthesized, once (see {@link lazyString}). */
 export function lazyNumber(produce: () => number): number {
-  let value: number | undefined;
-  return Lazy.numberValue({ produce: () => (value ??= produce()) });
+  return Token.asNumber(new Produced(produce));
 }
 
 /**
