@@ -62,7 +62,9 @@ describe("example stand-ins", () => {
     const endOfLife = expect.stringMatching(/kubernetes\.k3sVersion: k3s v1\.22\.2\+k3s2 is past upstream end of life: .* Upgrade one minor at a time/);
     expect(warnings("flatcar-aws")).toEqual([ssh, sysext]);
     expect(warnings("flatcar-libvirt")).toEqual([ssh, sysext]);
-    expect(warnings("k3os-aws")).toEqual([ssh, ami, endOfLife]);
+    // k3OS and Kairos read user data with IMDSv1 only (lib/platform/aws/machine.ts says so once per stack).
+    const imdsV1 = expect.stringMatching(/^metadataProtocol: this OS reads EC2 user data with IMDSv1 only/);
+    expect(warnings("k3os-aws")).toEqual([ssh, ami, endOfLife, imdsV1]);
     expect(warnings("k3os-libvirt")).toEqual([ssh, endOfLife]);
     expect(warnings("flatcar-containers")).toEqual([ssh]);
     const binary = expect.stringMatching(
@@ -71,13 +73,13 @@ describe("example stand-ins", () => {
     const qemu = expect.stringMatching(/^stand-in: the Fedora CoreOS qemu image \/var\/lib\/libvirt\/images\/fedora-coreos-qemu\.x86_64\.qcow2 is a stand-in path; .* set FCOS_QEMU_IMAGE /);
     expect(warnings("fcos-aws")).toEqual([ssh, binary]);
     expect(warnings("fcos-libvirt")).toEqual([ssh, binary, qemu]);
-    expect(warnings("kairos-aws")).toEqual([ssh]);
+    expect(warnings("kairos-aws")).toEqual([ssh, imdsV1]);
     expect(warnings("kairos-libvirt")).toEqual([ssh]);
     // On the stack, so `cdktf synth` shows which example it is.
     expect(byStack["flatcar-aws"].map((a) => a.constructPath)).toEqual(["flatcar-aws", "flatcar-aws"]);
   });
 
-  it("with real-looking values in the variables, no example warns but for k3OS's k3s past end of life", async () => {
+  it("with real-looking values in the variables, no example warns but for k3OS's k3s past end of life and IMDSv1 on AWS for k3OS and Kairos", async () => {
     const byStack = await annotationsWith({
       SSH_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG5vZGVzLWZpcnN0Ym9vdC10ZXN0LWtleS0xMjM0NTY3 me@laptop",
       K3S_SYSEXT_SHA256: createHash("sha256").update("k3s-v1.36.4+k3s1-x86-64.raw").digest("hex"),
@@ -87,7 +89,10 @@ describe("example stand-ins", () => {
     });
     expect(Object.keys(byStack).sort()).toEqual(["fcos-aws", "fcos-libvirt", "flatcar-aws", "flatcar-containers", "flatcar-libvirt", "k3os-aws", "k3os-libvirt", "kairos-aws", "kairos-libvirt"]);
     for (const [stack, annotations] of Object.entries(byStack)) {
-      const expected = stack.startsWith("k3os-") ? [expect.stringMatching(/k3s v1\.22\.2\+k3s2 is past upstream end of life/)] : [];
+      const expected = [
+        ...(stack.startsWith("k3os-") ? [expect.stringMatching(/k3s v1\.22\.2\+k3s2 is past upstream end of life/)] : []),
+        ...(stack === "k3os-aws" || stack === "kairos-aws" ? [expect.stringMatching(/^metadataProtocol: this OS reads EC2 user data with IMDSv1 only/)] : []),
+      ];
       expect(annotations.map((a) => a.message), stack).toEqual(expected);
     }
   });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { parse } from "yaml";
 import { realisticValue, resolveApplyTime, terraformTextEncoder } from "../lib/testing/firstboot/applytime";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { MicroOsError } from "../lib/core/errors";
 import { TaintEffect } from "../lib/core/node";
@@ -91,17 +92,17 @@ describe("K3osConfig rendering", () => {
     );
   });
 
-  it("writes an apply-time scalar as jsonencode(...), a double-quoted scalar after apply, and an apply-time file as base64", () => {
+  it("writes an apply-time scalar as jsonencode(...), a double-quoted scalar after apply, and an apply-time file as gzip+base64", () => {
     const config = new K3osConfig({ token: "${TfToken[TOKEN.1]}", k3sArgs: ["server"], writeFiles: [{ path: "/etc/ca.crt", content: "${TfToken[TOKEN.2]}" }] });
     const text = config.render({ encoder: terraformTextEncoder });
     expect(text).toContain('  token: ${jsonencode("${TfToken[TOKEN.1]}")}\n');
-    expect(text).toContain('  content: ${jsonencode(base64encode("${TfToken[TOKEN.2]}"))}\n  encoding: b64\n');
+    expect(text).toContain('  content: "${base64gzip("${TfToken[TOKEN.2]}")}"\n  encoding: gz+b64\n');
     const pem = realisticValue("tls_self_signed_cert.ca.cert_pem");
     const applied = resolveApplyTime(text, { values: { "TfToken[TOKEN.1]": 's3cr#t"\\:x', "TfToken[TOKEN.2]": pem } });
     expect(validateK3osConfig(applied)).toEqual([]);
     const read = parse(applied, { version: "1.1" });
     expect(read.k3os.token).toBe('s3cr#t"\\:x');
-    expect(Buffer.from(read.write_files[0].content, "base64").toString("utf8")).toBe(pem);
+    expect(gunzipSync(Buffer.from(read.write_files[0].content, "base64")).toString("utf8")).toBe(pem);
   });
 
   it("refuses an apply-time value without an encoder to carry it", () => {

@@ -8,7 +8,8 @@ import { K3sComponent, type K3sNodeProps, K3sRole } from "../lib/k3s";
 import { K3OS_DEFAULT_RELEASE, K3os } from "../lib/os/k3os";
 import type { NodeBootstrap } from "../lib/os/os";
 import { K3OS_FORMAT } from "../lib/k3os/format";
-import { AWS_BOOT_PROFILE } from "../lib/platform/aws/profile";
+import { AWS_BOOT_PROFILE, AwsMetadataProtocol } from "../lib/platform/aws/profile";
+import { imdsGuardCommand } from "../lib/k3s/imds-guard";
 import { LIBVIRT_BOOT_PROFILE, LibvirtFirmware } from "../lib/platform/libvirt/profile";
 
 const anyNode = (architecture: Architecture) => ({ name: "n-0", role: NodeRole.WORKER, pool: "p", architecture });
@@ -65,7 +66,8 @@ describe("K3os operating system", () => {
     const os = K3os.release(K3OS_DEFAULT_RELEASE, { config: { sysctls: { "vm.max_map_count": "262144" }, runCmd: ["echo ready"] } });
     const obj = parse(applied(os.renderNode(nodes[0][1], localEncoder).content));
     expect(obj.k3os.sysctls).toEqual({ "vm.max_map_count": "262144" });
-    expect(obj.run_cmd).toEqual(["echo ready"]);
+    // The user's command, then the rule that keeps pods off the instance metadata address (lib/k3s/imds-guard.ts).
+    expect(obj.run_cmd).toEqual(["echo ready", imdsGuardCommand()]);
   });
 
   it("allows boot_cmd in props only for the system delivery", () => {
@@ -93,6 +95,7 @@ describe("K3os operating system", () => {
       image: { kind: "id", amiId: "ami-0123456789abcdef0", architecture: Architecture.AMD64 },
       adminUser: "rancher",
       minimums: { memoryMib: 2048, diskGib: 2 },
+      metadataProtocol: AwsMetadataProtocol.PLAIN_GET,
     });
   });
 

@@ -3,6 +3,7 @@
  * at the builder call and in the validator that checks rendered text.
  */
 import { resolveApplyTime, terraformTextEncoder } from "../lib/testing/firstboot/applytime";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { MicroOsError } from "../lib/core/errors";
@@ -55,11 +56,11 @@ describe("KairosConfig renders", () => {
     expect(validateKairosConfig(base().addFile({ path: "/etc/b", content: big }).render())).toEqual([]);
   });
 
-  it("an apply-time file as base64 (yip decodes b64), the text around the value unchanged after apply", () => {
+  it("an apply-time file as gzip+base64 (yip decodes gz+b64), the text around the value unchanged after apply", () => {
     const text = base().addFile({ path: "/etc/t", content: `token: ${TOKEN}\n`, permissions: 0o600 }).render({ encoder: terraformTextEncoder });
-    expect(text).toContain(`      content: \${jsonencode(base64encode("token: ${TOKEN}\\n"))}\n      encoding: b64\n`);
+    expect(text).toContain(`      content: "\${base64gzip("token: ${TOKEN}\\n")}"\n      encoding: gz+b64\n`);
     const file = parse(resolveApplyTime(text, { values: { "TfToken[TOKEN.3]": "a\nb: 'c'\n" } })).stages.initramfs.flatMap((s: { files?: unknown[] }) => s.files ?? []).find((f: { path: string }) => f.path === "/etc/t");
-    expect(Buffer.from(file.content, "base64").toString("utf8")).toBe("token: a\nb: 'c'\n\n");
+    expect(gunzipSync(Buffer.from(file.content, "base64")).toString("utf8")).toBe("token: a\nb: 'c'\n\n");
   });
 
   it("refuses an apply-time file without an encoder, and non-NFC text beside an apply-time value", () => {

@@ -2,6 +2,7 @@
  * Kairos as an operating system: releases and their artifacts, k3s roles with the token only in
  * k3s's own config file, the AWS and libvirt boot profiles, and the examples' clusters.
  */
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Testing } from "../lib/cdktf";
@@ -16,7 +17,7 @@ import { K3sComponent, type K3sNodeProps, K3sRole } from "../lib/k3s";
 import { KAIROS_FORMAT, KairosStage, validateKairosConfig } from "../lib/kairos";
 import type { NodeBootstrap } from "../lib/os/os";
 import { KAIROS_AMI_OWNER, KAIROS_DEFAULT_RELEASE, Kairos, KairosFlavor } from "../lib/os/kairos";
-import { AWS_BOOT_PROFILE } from "../lib/platform/aws/profile";
+import { AwsMetadataProtocol, AWS_BOOT_PROFILE } from "../lib/platform/aws/profile";
 import { LIBVIRT_BOOT_PROFILE, LibvirtFirmware } from "../lib/platform/libvirt/profile";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 import { KairosAwsStack } from "../examples/kairos-aws/stack";
@@ -47,9 +48,9 @@ const agent = boot("demo-general-0", { role: K3sRole.AGENT, token: TOKEN, versio
 function k3sFile(config: ReturnType<typeof parse>): { permissions: number; content: Record<string, unknown> } {
   const files = (config.stages.initramfs as Array<{ files: Array<{ path: string; permissions: number; content: string; encoding?: string }> }>).flatMap((s) => s.files);
   const f = files.find((x) => x.path === "/etc/rancher/k3s/config.yaml")!;
-  // A file that holds an apply-time value arrives base64-encoded (yip decodes b64).
-  expect(f.encoding).toBe("b64");
-  return { permissions: f.permissions, content: parse(Buffer.from(f.content, "base64").toString("utf8")) };
+  // A file that holds an apply-time value arrives gzipped and base64-encoded (yip decodes gz+b64).
+  expect(f.encoding).toBe("gz+b64");
+  return { permissions: f.permissions, content: parse(gunzipSync(Buffer.from(f.content, "base64")).toString("utf8")) };
 }
 
 describe("Kairos releases", () => {
@@ -125,7 +126,7 @@ describe("Kairos node configs", () => {
     const text = applied(os.renderNode(agent, localEncoder).content);
     const c = parse(text);
     expect(k3sFile(c).permissions).toBe(0o600);
-    // The token is only inside the base64 of the k3s config file.
+    // The token is only inside the encoded k3s config file.
     expect(text).not.toContain(TOKEN_VALUE);
     expect(k3sFile(c).content.token).toBe(TOKEN_VALUE);
     expect(JSON.stringify(c["k3s-agent"])).not.toContain("applytime-");
@@ -151,6 +152,7 @@ describe("Kairos boot profiles", () => {
       image: { kind: "lookup", owners: [KAIROS_AMI_OWNER], namePattern: "kairos-hadron-v0.5.1-core-amd64-generic-v4.2.0.raw", architecture: Architecture.AMD64 },
       adminUser: "kairos",
       minimums: { memoryMib: 2048, diskGib: 8 },
+      metadataProtocol: AwsMetadataProtocol.PLAIN_GET,
       rootDeviceName: "/dev/xvda",
     });
     expect(KAIROS_AMI_OWNER).toBe("171987620676");

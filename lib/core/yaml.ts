@@ -25,6 +25,13 @@ export interface GoYamlOptions {
    * itself encoded by the platform). @default false
    */
   readonly legacyDeferredBlocks?: boolean;
+  /**
+   * Apply-time values that Terraform turns into base64 text (`base64gzip(...)`, `base64encode(...)`):
+   * written double-quoted as they are, since base64 needs no escape, and not wrapped in jsonencode
+   * (cdktf warns about a function of a function whose argument holds references).
+   * @default - none
+   */
+  readonly base64Values?: ReadonlySet<string>;
   /** Where the config is, for refusals. @default "yaml" */
   readonly at?: string;
 }
@@ -78,7 +85,10 @@ export function renderGoYaml(obj: object, options: GoYamlOptions = {}): string {
       if (key === "key" || typeof node.value !== "string") return;
       const s = node.value;
       if (isDeferred(s)) {
-        if (options.encoder?.json) {
+        if (options.base64Values?.has(s)) {
+          node.value = stand(`"${s}"`);
+          node.type = Scalar.PLAIN;
+        } else if (options.encoder?.json) {
           node.value = stand(options.encoder.json(s));
           node.type = Scalar.PLAIN;
         } else if (options.legacyDeferredBlocks) {

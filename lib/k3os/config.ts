@@ -31,7 +31,7 @@ export interface K3osRenderOptions {
   readonly cloudConfigHeader?: boolean;
   /**
    * Carries values known only at apply time: a file whose content holds one is written as
-   * `base64encode(...)` with `encoding: b64`, and any other such value as `jsonencode(...)`, a YAML
+   * `base64gzip(...)` with `encoding: gz+b64` (double-quoted), and any other such value as `jsonencode(...)`, a YAML
    * double-quoted scalar. The platform passes its Terraform encoder.
    * @default - a config holding an apply-time value is refused
    */
@@ -410,15 +410,18 @@ export class K3osConfig {
     const obj = this.toObject();
     assertK3osObject(obj, { delivery: options.delivery ?? K3osDelivery.USER_DATA });
     const encoder = options.encoder;
+    const base64Values = new Set<string>();
     for (const f of obj.write_files ?? []) {
       if (f.content === undefined || f.encoding !== undefined || !isDeferred(f.content)) continue;
       if (!encoder) throw new MicroOsError(AT, `write_files[${f.path}].content`, "the content holds a value known only at apply time and no encoder carries it", "render with the platform's Terraform encoder (render({ encoder }))");
-      // k3OS decodes `b64`/`base64` with Go's base64.StdEncoding before writing the bytes as they
-      // are (rancher/k3os v0.22.2-k3s2r0 pkg/util/decode.go DecodeContent, pkg/writefile/writefile.go).
-      f.content = encoder.base64(f.content);
-      f.encoding = WriteFileEncoding.BASE64;
+      // k3OS decodes `gz+b64` with Go's base64.StdEncoding then gzip before writing the bytes as
+      // they are (rancher/k3os v0.22.2-k3s2r0 pkg/util/decode.go DecodeContent, pkg/writefile/writefile.go).
+      // gzip keeps PEMs (base64 text themselves) near their own size: user data is capped at 16 KB.
+      f.content = encoder.base64gzip(f.content);
+      f.encoding = WriteFileEncoding.GZIP_BASE64;
+      base64Values.add(f.content);
     }
-    const yaml = renderK3osYaml(obj, encoder);
+    const yaml = renderK3osYaml(obj, encoder, base64Values);
     return options.cloudConfigHeader ? `#cloud-config\n${yaml}` : yaml;
   }
 

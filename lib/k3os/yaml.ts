@@ -7,6 +7,6 @@ import { renderGoYaml } from "../core/yaml";
  * pkg/config/read.go), with sysctl values and permissions always double-quoted, since the README
  * asks for strings there.
  */
-export function renderK3osYaml(obj: object, encoder?: Encoder): string {
-  return renderGoYaml(obj, { doubleQuote: (key, parentKey) => parentKey === "sysctls" || key === "permissions", encoder, at: "k3os" });
+export function renderK3osYaml(obj: object, encoder?: Encoder, base64Values?: ReadonlySet<string>): string {
+  return renderGoYaml(obj, { doubleQuote: (key, parentKey) => parentKey === "sysctls" || key === "permissions", encoder, base64Values, at: "k3os" });
 }

@@ -377,25 +377,28 @@ export class KairosConfig {
 
   /**
    * The config as `#cloud-config` YAML, checked first. `encoder` carries values known only at
-   * apply time: a file whose content holds one is written as `base64encode(...)` with
-   * `encoding: b64`, any other such value as `jsonencode(...)` (a YAML double-quoted scalar); the
+   * apply time: a file whose content holds one is written as `base64gzip(...)` with
+   * `encoding: gz+b64`, any other such value as `jsonencode(...)` (a YAML double-quoted scalar); the
    * platform passes its Terraform encoder. Without one, a config holding such a value is refused.
    */
   public render(options: { readonly encoder?: Encoder } = {}): string {
     const obj = this.toObject();
     assertKairosObject(obj);
     const encoder = options.encoder;
+    const base64Values = new Set<string>();
     for (const [stage, steps] of Object.entries(obj.stages ?? {})) {
       for (const f of steps.flatMap((s) => s.files ?? [])) {
         if (f.encoding !== undefined || !isDeferred(f.content)) continue;
         if (!encoder) throw new MicroOsError(AT, `stages.${stage}.files[${f.path}].content`, "the content holds a value known only at apply time and no encoder carries it", "render with the platform's Terraform encoder (render({ encoder }))");
-        // yip decodes `b64` with Go's base64.StdEncoding and writes the bytes (mudler/yip v1.24.0
-        // pkg/plugins/file_decoder.go newDecoder, pkg/plugins/files.go WriteString).
-        f.content = encoder.base64(f.content);
-        f.encoding = "b64";
+        // yip decodes `gz+b64` with Go's base64.StdEncoding then gzip and writes the bytes (mudler/yip
+        // v1.24.0 pkg/plugins/file_decoder.go newDecoder, files_base64_decoder.go base64GZip,
+        // pkg/plugins/files.go WriteString). gzip keeps PEMs near their own size: user data is capped at 16 KB.
+        f.content = encoder.base64gzip(f.content);
+        f.encoding = "gz+b64";
+        base64Values.add(f.content);
       }
     }
-    return renderKairosYaml(obj, encoder);
+    return renderKairosYaml(obj, encoder, base64Values);
   }
 
   private block(key: string, current: KairosK3s | undefined, next: KairosK3s): KairosK3s {

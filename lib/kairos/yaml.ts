@@ -7,6 +7,6 @@ import { renderGoYaml } from "../core/yaml";
  * YAML 1.1-safe rendering of lib/core/yaml.ts quotes every string a YAML reader could take for a
  * boolean, null or number, and puts apply-time values in literal blocks.
  */
-export function renderKairosYaml(obj: object, encoder?: Encoder): string {
-  return `#cloud-config\n${renderGoYaml(obj, { encoder, at: "kairos" })}`;
+export function renderKairosYaml(obj: object, encoder?: Encoder, base64Values?: ReadonlySet<string>): string {
+  return `#cloud-config\n${renderGoYaml(obj, { encoder, base64Values, at: "kairos" })}`;
 }

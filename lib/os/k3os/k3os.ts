@@ -3,6 +3,7 @@
  * k3OS is no longer maintained (rancher/k3os README); the last release is v0.22.2-k3s2r0.
  */
 import type { Encoder } from "../../core/deferred";
+import { imdsGuardCommand } from "../../k3s/imds-guard";
 import { MicroOsError } from "../../core/errors";
 import { Architecture } from "../../core/node";
 import { K3osConfig, type K3osConfigProps } from "../../k3os/config";
@@ -137,6 +138,11 @@ export class K3os implements IOperatingSystem {
     if (node.hostname !== undefined) config.setHostname(node.hostname);
     if (node.k3s) {
       applyK3sToK3os(config, node.k3s, { bundledK3sVersion: this.k3sVersion, at });
+      // k3OS reads EC2 user data with IMDSv1 (see ./aws.ts), so pods must not reach the metadata
+      // service. run_cmd runs before k3s is (re)started with the user data's config: k3OS's
+      // runtime phase applies write_files, run_cmd, then k3s (rancher/k3os v0.22.2-k3s2r0
+      // pkg/cc/apply.go RunApply: ApplyRuncmd before ApplyK3SInstall).
+      config.addRunCmd(imdsGuardCommand());
     } else {
       // Without k3s settings the node stays a k3OS host; k3OS would still start a lone server.
       throw new MicroOsError(at, "k3s", "k3OS always runs k3s, but the node has no k3s settings", "give the cluster kubernetes options, or use Flatcar for hosts without Kubernetes");

@@ -3,7 +3,7 @@
  */
 import type { Architecture } from "../../core/node";
 import type { MachineMinimums } from "../../core/profile";
-import type { AwsBootProfile } from "../../platform/aws/profile";
+import { type AwsBootProfile, AwsMetadataProtocol } from "../../platform/aws/profile";
 
 /**
  * The account Kairos publishes its public AMIs from (kairos-docs installation/cloud-servers/aws.md,
@@ -20,6 +20,10 @@ export function kairosAwsProfile(image: { amiName: string } | { amiId: string },
     minimums,
     // No `fetch`: Kairos reads EC2 user data itself (aws.md, "User data"; mudler/yip datasource
     // provider_aws.go) and has no stub that fetches from S3, so the config travels whole.
+    // yip's AWS datasource sends plain GETs to 169.254.169.254 without a session token (mudler/yip
+    // v1.24.0 pkg/plugins/datasourceProviders/provider_aws.go awsGet): IMDSv1 only. The k3s unit
+    // keeps pods off the metadata address (./k3s.ts, lib/k3s/imds-guard.ts).
+    metadataProtocol: AwsMetadataProtocol.PLAIN_GET,
     // Root device of the registered AMI (upload-image-to-aws.sh, register-image --root-device-name).
     rootDeviceName: "/dev/xvda",
   };

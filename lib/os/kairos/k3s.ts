@@ -12,6 +12,7 @@ import { MicroOsError } from "../../core/errors";
 import { checkProps, instance, object, optional, str, type ShapeOf } from "../../core/props";
 import { KairosConfig, KairosStage } from "../../kairos/config";
 import { K3S_CONFIG_PATH, renderK3sConfigFile } from "../../k3s/config-file";
+import { imdsGuardCommand } from "../../k3s/imds-guard";
 import { type K3sNodeProps, K3sRole } from "../../k3s/node";
 import { checkBundledK3sVersion } from "../../k3s/release";
 import { checkK3sNode } from "../../k3s/validate";
@@ -42,7 +43,17 @@ export function applyK3sToKairos(config: KairosConfig, node: K3sNodeProps, optio
   if (node.role === K3sRole.AGENT) config.setK3sAgent({ enabled: true });
   else config.setK3s({ enabled: true });
   config.addFile({ path: K3S_CONFIG_PATH, content: renderK3sConfigFile(node, at), permissions: 0o600 }, KairosStage.INITRAMFS);
+  // Kairos reads EC2 user data with IMDSv1 (see ./aws.ts), so pods must not reach the metadata
+  // service: the k3s unit adds the rule before every start and does not start without it
+  // (systemd.service ExecStartPre: a failing command without "-" fails the unit).
+  const unit = node.role === K3sRole.AGENT ? "k3s-agent.service" : "k3s.service";
+  config.addFile({ path: `/etc/systemd/system/${unit}.d/10-imds-guard.conf`, content: imdsGuardDropIn(), permissions: 0o644 }, KairosStage.INITRAMFS);
   // Files k3s reads at its first start (a server's custom CAs), in the same stage as its config.
   for (const f of node.files ?? []) config.addFile({ path: f.path, content: f.content, permissions: f.mode }, KairosStage.INITRAMFS);
   return config;
+}
+
+/** A k3s unit drop-in that keeps pods away from the instance metadata service (lib/k3s/imds-guard.ts). */
+export function imdsGuardDropIn(): string {
+  return `[Service]\nExecStartPre=/bin/sh -c '${imdsGuardCommand()}'\n`;
 }

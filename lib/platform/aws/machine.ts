@@ -5,9 +5,10 @@
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Construct, Token, terraformEncoder, terraformLiteral } from "../../cdktf";
+import { Annotations, Construct, TerraformStack, Token, terraformEncoder, terraformLiteral } from "../../cdktf";
 import { terraformText } from "./delivery";
 import { NAME_LIMITS, awsName } from "./names";
+import { AwsMetadataProtocol } from "./profile";
 
 /** EBS volume types for the root disk (EC2 user guide, "Amazon EBS volume types"). */
 export enum RootVolumeType {
@@ -37,9 +38,30 @@ export interface RootVolume {
   readonly kmsKeyId?: string;
 }
 
-// IMDSv2 only (`http_tokens = required`), hop limit 1 so containers cannot reach the node's role
-// credentials through the metadata service (EC2 user guide, "Configure the instance metadata options").
-const METADATA = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+const warnedStacks = new WeakSet<object>();
+
+/**
+ * Instance metadata options for a machine whose user-data reader speaks `protocol`: IMDSv2 only
+ * (`http_tokens = required`) wherever the reader sends session tokens (Ignition does: coreos/ignition
+ * v2.26.0 internal/providers/aws/aws.go, `latest/api/token`), IMDSv1 allowed (`optional`) only for
+ * a reader that cannot, with a warning at synth. Hop limit 1 either way, so containers cannot use
+ * an IMDSv2 token (EC2 user guide, "Configure the instance metadata options"); IMDSv1 has no such
+ * guard, which is why those OSes firewall pods off the address.
+ */
+function metadataOptions(scope: Construct, protocol: AwsMetadataProtocol | undefined) {
+  const v1 = protocol === AwsMetadataProtocol.PLAIN_GET;
+  // Once per stack, on the first such machine: the same words on every machine would say nothing more.
+  const stack = TerraformStack.of(scope);
+  if (v1 && !warnedStacks.has(stack)) {
+    warnedStacks.add(stack);
+    Annotations.of(scope).addWarning(
+      "metadataProtocol: this OS reads EC2 user data with IMDSv1 only, so the machine allows IMDSv1 (http_tokens = optional); " +
+        "any process that reaches 169.254.169.254 can read the user data, which holds the join token. The OS's config drops pod traffic to that address before k3s starts; " +
+        "prefer an OS whose user-data reader uses IMDSv2 where that is not enough",
+    );
+  }
+  return { httpEndpoint: "enabled", httpTokens: v1 ? "optional" : "required", httpPutResponseHopLimit: 1 };
+}
 
 /** Props for {@link NodeInstance}. */
 export interface NodeInstanceProps {
@@ -56,6 +78,8 @@ export interface NodeInstanceProps {
   readonly keyName?: string;
   /** User data text (the provider base64-encodes it). */
   readonly userData: string;
+  /** The metadata protocol the OS's user-data reader speaks. @default AwsMetadataProtocol.SESSION_TOKENS */
+  readonly metadataProtocol?: AwsMetadataProtocol;
   readonly rootVolume: RootVolume;
   /**
    * Attributes Terraform ignores after creation (`ami`, `user_data`), so the node is not replaced
@@ -84,7 +108,7 @@ export class NodeInstance extends Construct {
       iamInstanceProfile: props.instanceProfileName,
       keyName: props.keyName,
       userData: terraformLiteral(props.userData),
-      metadataOptions: { ...METADATA },
+      metadataOptions: metadataOptions(this, props.metadataProtocol),
       rootBlockDevice: {
         volumeSize: props.rootVolume.sizeGib,
         volumeType: props.rootVolume.type,
@@ -115,6 +139,8 @@ export interface WorkerPoolProps {
   readonly keyName?: string;
   /** User data text; base64-encoded here as launch templates require. */
   readonly userData: string;
+  /** The metadata protocol the OS's user-data reader speaks. @default AwsMetadataProtocol.SESSION_TOKENS */
+  readonly metadataProtocol?: AwsMetadataProtocol;
   readonly rootVolume: RootVolume;
   /** Number of machines. */
   readonly size: number;
@@ -153,7 +179,7 @@ export class WorkerPool extends Construct {
       userData: terraformEncoder.base64(terraformText(this, "user-data", props.userData)),
       iamInstanceProfile: { arn: props.instanceProfileArn },
       vpcSecurityGroupIds: [...props.securityGroupIds],
-      metadataOptions: { ...METADATA },
+      metadataOptions: metadataOptions(this, props.metadataProtocol),
       blockDeviceMappings: [
         {
           deviceName: props.rootDeviceName,

@@ -39,8 +39,24 @@ export interface AwsConfigFetch {
   readonly keySuffix: string;
 }
 
+/** The instance metadata protocol a node's user-data reader speaks (EC2 user guide, "Use IMDSv2"). */
+export enum AwsMetadataProtocol {
+  /** IMDSv2: a PUT for a session token, then requests that carry it. The platform requires tokens. */
+  SESSION_TOKENS = "IMDSv2",
+  /**
+   * IMDSv1 only: plain GETs without a token. The platform must leave tokens optional (and says so
+   * at synth); the OS then keeps its pods away from the metadata address.
+   */
+  PLAIN_GET = "IMDSv1",
+}
+
 /** A node's boot profile on AWS. */
 export interface AwsBootProfile {
+  /**
+   * How the OS's reader fetches user data from the instance metadata service.
+   * @default AwsMetadataProtocol.SESSION_TOKENS
+   */
+  readonly metadataProtocol?: AwsMetadataProtocol;
   readonly image: AwsImageSource;
   /** The user ssh logs in as (`core` on Flatcar). */
   readonly adminUser: string;
