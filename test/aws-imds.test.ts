@@ -13,7 +13,7 @@ import { decodeK3osContent } from "../lib/k3os/decode";
 import { imdsGuardCommand } from "../lib/k3s/imds-guard";
 import { imdsGuardDropIn } from "../lib/os/kairos/k3s";
 import { AwsMetadataProtocol } from "../lib/platform/aws/profile";
-import { findNodes } from "../lib/testing/kit/nodes";
+import { findNodes } from "../lib/testing/kit/delivery";
 
 const CASES: Array<[ExampleName, AwsMetadataProtocol]> = [
   ["flatcar-aws", AwsMetadataProtocol.SESSION_TOKENS],
@@ -59,11 +59,11 @@ describe.each(CASES)("%s: the metadata protocol of its user-data reader", (name,
       for (const node of nodes) {
         if (name.startsWith("k3os")) {
           // k3OS runs run_cmd before it (re)starts k3s with the user data's config (pkg/cc/apply.go RunApply).
-          expect(node.k3osValue("run_cmd"), node.describe()).toContain(imdsGuardCommand());
+          expect(node.value("run_cmd"), node.describe()).toContain(imdsGuardCommand());
         } else {
-          const unit = node.k3os?.k3s ? "k3s.service" : "k3s-agent.service";
+          const unit = node.config.k3s ? "k3s.service" : "k3s-agent.service";
           // yip writes stage files in the initramfs stage, before systemd starts k3s (kairos-docs architecture/cloud-init.md, "Boot stages").
-          const stages = (node.k3os?.stages ?? {}) as Record<string, Array<{ files?: Array<{ path: string; content: string; encoding?: string }> }>>;
+          const stages = (node.config.stages ?? {}) as Record<string, Array<{ files?: Array<{ path: string; content: string; encoding?: string }> }>>;
           const dropIn = (stages.initramfs ?? []).flatMap((step) => step.files ?? []).find((f) => f.path === `/etc/systemd/system/${unit}.d/10-imds-guard.conf`);
           const text = dropIn && decodeK3osContent(dropIn.content, dropIn.encoding ?? "").toString("utf8");
           expect(text, node.describe()).toBe(imdsGuardDropIn());
