@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // Two tiers: `npm test` runs the "unit" project (everything but real VM boots, a few minutes);
@@ -7,11 +6,11 @@ const BOOT_TESTS = ["test/vm-boot.test.ts"];
 
 export default defineConfig({
   // The examples import the package by name, as a user's project does; here that is the source
-  // (tsconfig.json "paths" says the same to tsc and tsx). Vite defines __dirname in a config file.
+  // (tsconfig.json "paths" says the same to tsc and tsx). Paths from the project root.
   resolve: {
     alias: [
-      { find: /^cdktf-microos\/testing$/, replacement: join(__dirname, "lib/testing/index.ts") },
-      { find: /^cdktf-microos$/, replacement: join(__dirname, "lib/index.ts") },
+      { find: /^cdktf-microos\/testing$/, replacement: "/lib/testing/index.ts" },
+      { find: /^cdktf-microos$/, replacement: "/lib/index.ts" },
     ],
   },
   test: {

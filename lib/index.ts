@@ -119,7 +119,7 @@ export type {
   IOperatingSystem,
 } from "./os/os";
 export {
-  applyK3sToIgnition,
+  applyK3sToFlatcar,
   K3sFlatcarInstall,
   FlatcarChannel,
   Flatcar,
@@ -138,7 +138,7 @@ export {
 export type {
   K3sArtifactHashes,
   K3sBinaryProps,
-  K3sIgnitionOptions,
+  K3sFlatcarOptions,
   K3sSysextProps,
   FlatcarNodeCustomizer,
   FlatcarProps,
@@ -153,16 +153,16 @@ export type {
   SysextOptions,
 } from "./os/flatcar";
 export {
-  K3sFcosInstall,
-  FcosStream,
+  K3sFedoraCoreOsInstall,
+  FedoraCoreOsStream,
   FedoraCoreOs,
   ZincatiStrategy,
-  FcosUpdates,
+  FedoraCoreOsUpdates,
 } from "./os/fcos";
 export type {
-  K3sFcosBinaryProps,
-  FcosQemuImages,
-  FcosNodeCustomizer,
+  K3sFedoraCoreOsBinaryProps,
+  FedoraCoreOsQemuImages,
+  FedoraCoreOsNodeCustomizer,
   FedoraCoreOsProps,
   ZincatiWindow,
   PeriodicUpdatesOptions,
@@ -262,7 +262,7 @@ export type {
 export {
   LibvirtImage,
   LibvirtMachine,
-  LibvirtCluster,
+  LibvirtClusterBinding,
   LibvirtPlatform,
   AddressPlacement,
   LibvirtNetwork,
@@ -276,7 +276,7 @@ export {
 export type {
   LibvirtImageProps,
   LibvirtMachineProps,
-  LibvirtClusterProps,
+  LibvirtClusterBindingProps,
   LibvirtLocalProps,
   LibvirtHost,
   LibvirtGroupMember,

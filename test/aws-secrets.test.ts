@@ -10,7 +10,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { describe, expect, it } from "vitest";
 import { TerraformStack, Testing } from "../lib/cdktf";
 import { Cluster, type ClusterProps, ClusterToken } from "../lib/cluster";
-import { FcosStream, FedoraCoreOs, K3sFcosInstall } from "../lib/os/fcos";
+import { FedoraCoreOsStream, FedoraCoreOs, K3sFedoraCoreOsInstall } from "../lib/os/fcos";
 import { Flatcar, FlatcarChannel, K3sFlatcarInstall } from "../lib/os/flatcar";
 import { K3os } from "../lib/os/k3os";
 import { AwsImagePolicy, AwsPlatform, SecretsInUserData, WorkerPlacement } from "../lib/platform/aws";
@@ -57,7 +57,7 @@ function secretsIn(json: Json, text: string): string[] {
 }
 
 const flatcar = () => Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: K3S, sha256: { amd64: SHA } }) });
-const fcos = () => FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: K3sFcosInstall.binary({ version: K3S, sha256: { amd64: SHA } }) });
+const fcos = () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: K3sFedoraCoreOsInstall.binary({ version: K3S, sha256: { amd64: SHA } }) });
 
 function clusterStack(p: Partial<ClusterProps>, platform: Parameters<typeof AwsPlatform.newVpc>[0] = { cidr: "10.0.0.0/16", zones: ["eu-central-1a", "eu-central-1b"], imagePolicy: AwsImagePolicy.pin({ amd64: AMI }) }): Json {
   const stack = new TerraformStack(Testing.app(), "scan");

@@ -18,7 +18,7 @@ import {
   k3sCaKeyPath,
   K3sRole,
 } from "../lib/k3s";
-import { FcosStream, FedoraCoreOs, K3sFcosInstall } from "../lib/os/fcos";
+import { FedoraCoreOsStream, FedoraCoreOs, K3sFedoraCoreOsInstall } from "../lib/os/fcos";
 import { Flatcar, FlatcarChannel, K3sFlatcarInstall } from "../lib/os/flatcar";
 import { K3os } from "../lib/os/k3os";
 import { Kairos } from "../lib/os/kairos";
@@ -32,7 +32,7 @@ type Json = { resource: Record<string, Record<string, Record<string, unknown>>>;
 
 const OSES = {
   flatcar: () => Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: K3sFlatcarInstall.sysext({ version: K3S, sha256: { amd64: SHA } }) }),
-  fcos: () => FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: K3sFcosInstall.binary({ version: K3S, sha256: { amd64: SHA } }), qemuImages: { amd64: "/var/lib/libvirt/images/fedora-coreos-qemu.x86_64.qcow2" } }),
+  fcos: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: K3sFedoraCoreOsInstall.binary({ version: K3S, sha256: { amd64: SHA } }), qemuImages: { amd64: "/var/lib/libvirt/images/fedora-coreos-qemu.x86_64.qcow2" } }),
   k3os: () => K3os.release("v0.22.2-k3s2r0"),
   kairos: () => Kairos.release(),
 };

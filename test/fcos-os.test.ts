@@ -16,12 +16,12 @@ import {
   FCOS_AMI_OWNER,
   FCOS_FW_CFG_KEY,
   FCOS_K3S_BINARY,
-  FcosStream,
-  FcosUpdates,
+  FedoraCoreOsStream,
+  FedoraCoreOsUpdates,
   FedoraCoreOs,
   K3S_RPM_REPO_PATH,
   K3S_SELINUX_UNIT,
-  K3sFcosInstall,
+  K3sFedoraCoreOsInstall,
   Weekday,
   ZINCATI_DISABLE_PATH,
   ZINCATI_STRATEGY_PATH,
@@ -44,7 +44,7 @@ const BINARY_BYTES = "stand-in for the k3s release binary\n";
 const SHA = createHash("sha256").update(BINARY_BYTES).digest("hex");
 const AMD64_URL = `https://github.com/k3s-io/k3s/releases/download/${VERSION}/k3s`;
 const ARM64_URL = `https://github.com/k3s-io/k3s/releases/download/${VERSION}/k3s-arm64`;
-const install = K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA, arm64: SHA } });
+const install = K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA, arm64: SHA } });
 const IMAGE = "/var/lib/libvirt/images/fedora-coreos-44.20260802.3.1-qemu.x86_64.qcow2";
 const TOKEN = "s3cret-cluster-token";
 
@@ -70,16 +70,16 @@ const errorOf = (f: () => unknown): MicroOsError => {
 };
 
 describe("Fedora CoreOS as an operating system", () => {
-  const os = FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: install });
+  const os = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: install });
 
   it("reads Ignition, renders spec 3.6.0 (what every stream's Ignition 2.26 reads) by default, and runs the k3s release its install carries", () => {
     expect(os.name).toBe("Fedora CoreOS");
     expect(os.configFormat).toBe(IGNITION_FORMAT);
     expect(os.k3sVersion).toBe(VERSION);
     expect(specOf(os, plain).ignition.version).toBe("3.6.0");
-    expect(FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1").ignitionVersion).toBe(IgnitionVersion.V3_6_0);
-    expect(FedoraCoreOs.release(FcosStream.STABLE, "40.20240906.3.0").ignitionVersion).toBe(IgnitionVersion.V3_4_0);
-    expect(specOf(FedoraCoreOs.stream(FcosStream.NEXT, { ignitionVersion: IgnitionVersion.V3_3_0 }), plain).ignition.version).toBe("3.3.0");
+    expect(FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.20260802.3.1").ignitionVersion).toBe(IgnitionVersion.V3_6_0);
+    expect(FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "40.20240906.3.0").ignitionVersion).toBe(IgnitionVersion.V3_4_0);
+    expect(specOf(FedoraCoreOs.stream(FedoraCoreOsStream.NEXT, { ignitionVersion: IgnitionVersion.V3_3_0 }), plain).ignition.version).toBe("3.3.0");
   });
 
   it("names no k3s release without an install", () => {
@@ -93,12 +93,12 @@ describe("Fedora CoreOS as an operating system", () => {
   });
 
   it("sets the time zone as a link into /usr/share/zoneinfo", () => {
-    const spec = specOf(FedoraCoreOs.stream(FcosStream.STABLE, { timezone: "Europe/Berlin" }), plain);
+    const spec = specOf(FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { timezone: "Europe/Berlin" }), plain);
     expect(spec.storage?.links).toContainEqual({ path: "/etc/localtime", target: "../usr/share/zoneinfo/Europe/Berlin", overwrite: true });
   });
 
   it("lets the cluster's hatches and its own hook edit the config last", () => {
-    const custom = FedoraCoreOs.stream(FcosStream.STABLE, { customize: (config, n) => config.addFile("/etc/motd", `hello ${n.spec.name}\n`) });
+    const custom = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { customize: (config, n) => config.addFile("/etc/motd", `hello ${n.spec.name}\n`) });
     const spec = specOf(custom, { ...plain, customizers: [(c) => (c as { addFile(p: string, t: string): void }).addFile("/etc/issue.d/50-pool.issue", "pool\n")] });
     expect(fileText(spec, "/etc/motd")).toBe("hello host-0\n");
     expect(fileText(spec, "/etc/issue.d/50-pool.issue")).toBe("pool\n");
@@ -107,7 +107,7 @@ describe("Fedora CoreOS as an operating system", () => {
 
 describe("Zincati updates on Fedora CoreOS", () => {
   it("turns updates off on controllers and keeps Zincati's immediate strategy on workers by default", () => {
-    const os = FedoraCoreOs.stream(FcosStream.STABLE);
+    const os = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE);
     expect(fileText(specOf(os, node(NodeRole.CONTROLLER, "c-0")), ZINCATI_DISABLE_PATH)).toBe("[updates]\nenabled = false\n");
     expect(fileText(specOf(os, node(NodeRole.WORKER, "w-0")), ZINCATI_STRATEGY_PATH)).toBe('[updates]\nstrategy = "immediate"\n');
     expect(os.updatesFor(NodeRole.CONTROLLER).enabled).toBe(false);
@@ -115,7 +115,7 @@ describe("Zincati updates on Fedora CoreOS", () => {
   });
 
   it("writes periodic windows and their time zone as Zincati documents them", () => {
-    const updates = FcosUpdates.periodic({
+    const updates = FedoraCoreOsUpdates.periodic({
       timeZone: "America/Panama",
       windows: [
         { days: [Weekday.SATURDAY, Weekday.SUNDAY], startTime: "23:30", lengthMinutes: 60 },
@@ -127,36 +127,36 @@ describe("Zincati updates on Fedora CoreOS", () => {
         '[[updates.periodic.window]]\ndays = [ "Sat", "Sun" ]\nstart_time = "23:30"\nlength_minutes = 60\n\n' +
         '[[updates.periodic.window]]\ndays = [ "Wed" ]\nstart_time = "01:00"\nlength_minutes = 30\n',
     );
-    const os = FedoraCoreOs.stream(FcosStream.STABLE, { workerUpdates: updates });
+    const os = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { workerUpdates: updates });
     expect(fileText(specOf(os, plain), ZINCATI_STRATEGY_PATH)).toBe(updates.toml());
   });
 
   it("writes the fleet_lock strategy with its base URL, for controllers that take turns", () => {
-    const os = FedoraCoreOs.stream(FcosStream.STABLE, { controllerUpdates: FcosUpdates.fleetLock({ baseUrl: "http://10.3.0.15/" }) });
+    const os = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { controllerUpdates: FedoraCoreOsUpdates.fleetLock({ baseUrl: "http://10.3.0.15/" }) });
     expect(fileText(specOf(os, node(NodeRole.CONTROLLER, "c-0")), ZINCATI_STRATEGY_PATH)).toBe('[updates]\nstrategy = "fleet_lock"\n\n[updates.fleet_lock]\nbase_url = "http://10.3.0.15/"\n');
   });
 
   it.each([
-    ["no window", () => FcosUpdates.periodic({ windows: [] }), "fcos: updates.windows: no maintenance window is given. Fix: give at least one window"],
-    ["no day", () => FcosUpdates.periodic({ windows: [{ days: [], startTime: "03:00", lengthMinutes: 60 }] }), "fcos: updates.windows[0].days: the window opens on no day."],
-    ["an unknown day", () => FcosUpdates.periodic({ windows: [{ days: ["Someday" as Weekday], startTime: "03:00", lengthMinutes: 60 }] }), "fcos: updates.windows[0].days: `Someday` is not a day Zincati reads."],
-    ["a day twice", () => FcosUpdates.periodic({ windows: [{ days: [Weekday.MONDAY, Weekday.MONDAY], startTime: "03:00", lengthMinutes: 60 }] }), "fcos: updates.windows[0].days: `Mon` is listed twice."],
-    ["a one-digit hour", () => FcosUpdates.periodic({ windows: [{ days: [Weekday.MONDAY], startTime: "3:00", lengthMinutes: 60 }] }), "fcos: updates.windows[0].startTime: `3:00` is not an hh:mm time."],
-    ["a zero length", () => FcosUpdates.periodic({ windows: [{ days: [Weekday.MONDAY], startTime: "03:00", lengthMinutes: 0 }] }), "fcos: updates.windows[0].lengthMinutes: `0` is not a whole number of minutes above zero."],
-    ["a window over a week", () => FcosUpdates.periodic({ windows: [{ days: [Weekday.MONDAY], startTime: "03:00", lengthMinutes: 10081 }] }), "fcos: updates.windows[0].lengthMinutes: 10081 minutes is longer than a week"],
-    ["a bad time zone", () => FcosUpdates.periodic({ timeZone: "Mars/Olympus Mons", windows: [{ days: [Weekday.MONDAY], startTime: "03:00", lengthMinutes: 60 }] }), "fcos: updates.timeZone: `Mars/Olympus Mons` is neither an IANA time zone name nor `localtime`."],
-    ["a lock URL that is not http", () => FcosUpdates.fleetLock({ baseUrl: "ftp://lock.example/" }), "fcos: updates.baseUrl: `ftp://lock.example/` is not a FleetLock base URL."],
+    ["no window", () => FedoraCoreOsUpdates.periodic({ windows: [] }), "FedoraCoreOs: updates.windows: no maintenance window is given. Fix: give at least one window"],
+    ["no day", () => FedoraCoreOsUpdates.periodic({ windows: [{ days: [], startTime: "03:00", lengthMinutes: 60 }] }), "FedoraCoreOs: updates.windows[0].days: the window opens on no day."],
+    ["an unknown day", () => FedoraCoreOsUpdates.periodic({ windows: [{ days: ["Someday" as Weekday], startTime: "03:00", lengthMinutes: 60 }] }), "FedoraCoreOs: updates.windows[0].days: `Someday` is not a day Zincati reads."],
+    ["a day twice", () => FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.MONDAY, Weekday.MONDAY], startTime: "03:00", lengthMinutes: 60 }] }), "FedoraCoreOs: updates.windows[0].days: `Mon` is listed twice."],
+    ["a one-digit hour", () => FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.MONDAY], startTime: "3:00", lengthMinutes: 60 }] }), "FedoraCoreOs: updates.windows[0].startTime: `3:00` is not an hh:mm time."],
+    ["a zero length", () => FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.MONDAY], startTime: "03:00", lengthMinutes: 0 }] }), "FedoraCoreOs: updates.windows[0].lengthMinutes: `0` is not a whole number of minutes above zero."],
+    ["a window over a week", () => FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.MONDAY], startTime: "03:00", lengthMinutes: 10081 }] }), "FedoraCoreOs: updates.windows[0].lengthMinutes: 10081 minutes is longer than a week"],
+    ["a bad time zone", () => FedoraCoreOsUpdates.periodic({ timeZone: "Mars/Olympus Mons", windows: [{ days: [Weekday.MONDAY], startTime: "03:00", lengthMinutes: 60 }] }), "FedoraCoreOs: updates.timeZone: `Mars/Olympus Mons` is neither an IANA time zone name nor `localtime`."],
+    ["a lock URL that is not http", () => FedoraCoreOsUpdates.fleetLock({ baseUrl: "ftp://lock.example/" }), "FedoraCoreOs: updates.baseUrl: `ftp://lock.example/` is not a FleetLock base URL."],
   ])("refuses %s", (_what, build, message) => {
     expect(errorOf(build).message).toContain(message);
   });
 
   it("accepts localtime as the windows' time zone", () => {
-    expect(FcosUpdates.periodic({ timeZone: "localtime", windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", lengthMinutes: 60 }] }).toml()).toContain('time_zone = "localtime"');
+    expect(FedoraCoreOsUpdates.periodic({ timeZone: "localtime", windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", lengthMinutes: 60 }] }).toml()).toContain('time_zone = "localtime"');
   });
 });
 
 describe("k3s on Fedora CoreOS", () => {
-  const os = FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: install });
+  const os = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: install });
 
   it("downloads the pinned binary into /usr/local/bin, verified by its SHA-256, with kubectl, crictl and ctr beside it", () => {
     const spec = specOf(os, controller);
@@ -198,7 +198,7 @@ describe("k3s on Fedora CoreOS", () => {
   });
 
   it("leaves SELinux out when asked: no repository, no oneshot, no condition, no selinux flag", () => {
-    const bare = FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA }, selinux: false }) });
+    const bare = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA }, selinux: false }) });
     const spec = specOf(bare, controller);
     expect(fileText(spec, K3S_RPM_REPO_PATH)).toBeUndefined();
     expect(unitOf(spec, K3S_SELINUX_UNIT)).toBeUndefined();
@@ -227,57 +227,57 @@ describe("k3s on Fedora CoreOS", () => {
   });
 
   it.each([
-    ["a version that is not a release tag", () => K3sFcosInstall.binary({ version: "1.31", sha256: { amd64: SHA } }), 'K3sFcosInstall.binary: version: "1.31" is not a k3s release tag.'],
-    ["no digest", () => K3sFcosInstall.binary({ version: VERSION, sha256: {} }), `K3sFcosInstall.binary: sha256: no SHA-256 is given for k3s ${VERSION}.`],
-    ["a digest that is not hex", () => K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: "xyz" } }), 'K3sFcosInstall.binary: sha256.amd64: "xyz" is not a SHA-256 digest.'],
-    ["a mirror that is not https", () => K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseUrl: "http://mirror.example" }), 'K3sFcosInstall.binary: baseUrl: "http://mirror.example" is not an https URL.'],
-    ["a selinux switch that is not a boolean", () => K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA }, selinux: "yes" as unknown as boolean }), "K3sFcosInstall.binary: selinux: `yes` is not true or false."],
+    ["a version that is not a release tag", () => K3sFedoraCoreOsInstall.binary({ version: "1.31", sha256: { amd64: SHA } }), 'K3sFedoraCoreOsInstall.binary: version: "1.31" is not a k3s release tag.'],
+    ["no digest", () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: {} }), `K3sFedoraCoreOsInstall.binary: sha256: no SHA-256 is given for k3s ${VERSION}.`],
+    ["a digest that is not hex", () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: "xyz" } }), 'K3sFedoraCoreOsInstall.binary: sha256.amd64: "xyz" is not a SHA-256 digest.'],
+    ["a mirror that is not https", () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseUrl: "http://mirror.example" }), 'K3sFedoraCoreOsInstall.binary: baseUrl: "http://mirror.example" is not an https URL.'],
+    ["a selinux switch that is not a boolean", () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA }, selinux: "yes" as unknown as boolean }), "K3sFedoraCoreOsInstall.binary: selinux: `yes` is not true or false."],
   ])("refuses an install with %s", (_what, build, message) => {
     expect(errorOf(build).message).toContain(message);
   });
 
   it("refuses a k3s node without an install, saying what to pass", () => {
-    expect(errorOf(() => FedoraCoreOs.stream(FcosStream.STABLE).renderNode(controller, localEncoder)).message).toContain(
-      "fcos/controller-0: k3sInstall: the node runs k3s but no k3s install is given. Fix: pass `k3sInstall: K3sFcosInstall.binary(",
+    expect(errorOf(() => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE).renderNode(controller, localEncoder)).message).toContain(
+      "FedoraCoreOs/controller-0: k3sInstall: the node runs k3s but no k3s install is given. Fix: pass `k3sInstall: K3sFedoraCoreOsInstall.binary(",
     );
   });
 
   it("refuses a node that asks for another k3s release than the install's digests", () => {
     const other = node(NodeRole.CONTROLLER, "c-2", { role: K3sRole.CLUSTER_INIT, token: TOKEN, version: "v1.32.1+k3s1" });
-    expect(errorOf(() => os.renderNode(other, localEncoder)).message).toContain(`fcos/c-2: k3s.version: the node asks for k3s v1.32.1+k3s1, but the install carries the digests of ${VERSION}.`);
+    expect(errorOf(() => os.renderNode(other, localEncoder)).message).toContain(`FedoraCoreOs/c-2: k3s.version: the node asks for k3s v1.32.1+k3s1, but the install carries the digests of ${VERSION}.`);
   });
 
   it("refuses an architecture the install has no digest for", () => {
-    const amdOnly = FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA } }) });
-    expect(errorOf(() => amdOnly.renderNode(agent, localEncoder)).message).toContain(`fcos/worker-0: install.sha256.arm64: no SHA-256 is given for k3s-arm64 ${VERSION}.`);
+    const amdOnly = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA } }) });
+    expect(errorOf(() => amdOnly.renderNode(agent, localEncoder)).message).toContain(`FedoraCoreOs/worker-0: install.sha256.arm64: no SHA-256 is given for k3s-arm64 ${VERSION}.`);
   });
 
   it("refuses an install of another OS", () => {
-    const props = { k3sInstall: Flatcar.channel(FlatcarChannel.STABLE) as unknown as K3sFcosInstall };
-    expect(errorOf(() => FedoraCoreOs.stream(FcosStream.STABLE, props)).message).toBe("fcos: k3sInstall: the value is not a K3sFcosInstall. Fix: build it with K3sFcosInstall.binary({ version, sha256 })");
+    const props = { k3sInstall: Flatcar.channel(FlatcarChannel.STABLE) as unknown as K3sFedoraCoreOsInstall };
+    expect(errorOf(() => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, props)).message).toBe("FedoraCoreOs: k3sInstall: the value is not a K3sFedoraCoreOsInstall. Fix: build it with K3sFedoraCoreOsInstall.binary({ version, sha256 })");
   });
 });
 
 describe("Fedora CoreOS releases and refusals", () => {
   it("pins a release whose stream code matches the stream", () => {
-    const os = FedoraCoreOs.release(FcosStream.TESTING, "44.20260810.2.0");
+    const os = FedoraCoreOs.release(FedoraCoreOsStream.TESTING, "44.20260810.2.0");
     expect(os.version).toBe("44.20260810.2.0");
-    expect(os.streamName).toBe(FcosStream.TESTING);
+    expect(os.streamName).toBe(FedoraCoreOsStream.TESTING);
   });
 
   it.each([
-    ["an unknown stream", () => FedoraCoreOs.stream("rawhide" as FcosStream), "fcos: stream: `rawhide` is not a Fedora CoreOS stream. Fix: use FcosStream.STABLE, TESTING or NEXT"],
-    ["a version that is not X.Y.Z.A", () => FedoraCoreOs.release(FcosStream.STABLE, "44.3.1"), "fcos: version: `44.3.1` is not a Fedora CoreOS version."],
-    ["a release of another stream", () => FedoraCoreOs.release(FcosStream.STABLE, "44.20260810.2.0"), "fcos: version: 44.20260810.2.0 is a testing release, not one of stable (its third number is 2; stable releases have 3). Fix: use FcosStream.TESTING, or pin a stable release"],
-    ["a development build", () => FedoraCoreOs.release(FcosStream.NEXT, "44.20260810.10.3"), "fcos: version: 44.20260810.10.3 is not a release, not one of next"],
-    ["an Ignition version it does not render", () => FedoraCoreOs.stream(FcosStream.STABLE, { ignitionVersion: "3.9.0" as IgnitionVersion }), "fcos: ignitionVersion: `3.9.0` is not an Ignition version this library renders."],
-    ["a spec newer than the pinned release reads", () => FedoraCoreOs.release(FcosStream.STABLE, "40.20240906.3.0", { ignitionVersion: IgnitionVersion.V3_5_0 }), "fcos: ignitionVersion: Fedora CoreOS 40.20240906.3.0 reads Ignition spec 3.5.0 only from 44.0.0.0; it reads up to 3.4.0."],
-    ["updates that are not FcosUpdates", () => FedoraCoreOs.stream(FcosStream.STABLE, { workerUpdates: {} as FcosUpdates }), "fcos: workerUpdates: the value is not an FcosUpdates."],
-    ["a time zone that is not a tz name", () => FedoraCoreOs.stream(FcosStream.STABLE, { timezone: "Berlin time" }), "fcos: timezone: `Berlin time` is not a tz database name."],
-    ["a customize hook that is not a function", () => FedoraCoreOs.stream(FcosStream.STABLE, { customize: "x" as unknown as () => void }), "fcos: customize: the value is not a function."],
-    ["a qemu image that is neither a path nor a URL", () => FedoraCoreOs.stream(FcosStream.STABLE, { qemuImages: { amd64: "images/fcos.qcow2" } }), "fcos: qemuImages.amd64: `images/fcos.qcow2` is neither an absolute path nor an http(s) URL."],
-    ["a compressed qemu image", () => FedoraCoreOs.stream(FcosStream.STABLE, { qemuImages: { amd64: `${IMAGE}.xz` } }), "is compressed; Fedora CoreOS publishes its qemu image only as qcow2.xz, which the libvirt provider cannot decompress."],
-    ["a host name that is not RFC 1123", () => FedoraCoreOs.stream(FcosStream.STABLE).renderNode({ ...plain, hostname: "bad_name" }, localEncoder), "fcos: hostname: `bad_name` is not an RFC 1123 host name."],
+    ["an unknown stream", () => FedoraCoreOs.stream("rawhide" as FedoraCoreOsStream), "FedoraCoreOs: stream: `rawhide` is not a Fedora CoreOS stream. Fix: use FedoraCoreOsStream.STABLE, TESTING or NEXT"],
+    ["a version that is not X.Y.Z.A", () => FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.3.1"), "FedoraCoreOs: version: `44.3.1` is not a Fedora CoreOS version."],
+    ["a release of another stream", () => FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.20260810.2.0"), "FedoraCoreOs: version: 44.20260810.2.0 is a testing release, not one of stable (its third number is 2; stable releases have 3). Fix: use FedoraCoreOsStream.TESTING, or pin a stable release"],
+    ["a development build", () => FedoraCoreOs.release(FedoraCoreOsStream.NEXT, "44.20260810.10.3"), "FedoraCoreOs: version: 44.20260810.10.3 is not a release, not one of next"],
+    ["an Ignition version it does not render", () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { ignitionVersion: "3.9.0" as IgnitionVersion }), "FedoraCoreOs: ignitionVersion: `3.9.0` is not an Ignition version this library renders."],
+    ["a spec newer than the pinned release reads", () => FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "40.20240906.3.0", { ignitionVersion: IgnitionVersion.V3_5_0 }), "FedoraCoreOs: ignitionVersion: Fedora CoreOS 40.20240906.3.0 reads Ignition spec 3.5.0 only from 44.0.0.0; it reads up to 3.4.0."],
+    ["updates that are not FedoraCoreOsUpdates", () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { workerUpdates: {} as FedoraCoreOsUpdates }), "FedoraCoreOs: workerUpdates: the value is not a FedoraCoreOsUpdates."],
+    ["a time zone that is not a tz name", () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { timezone: "Berlin time" }), "FedoraCoreOs: timezone: `Berlin time` is not a tz database name."],
+    ["a customize hook that is not a function", () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { customize: "x" as unknown as () => void }), "FedoraCoreOs: customize: the value is not a function."],
+    ["a qemu image that is neither a path nor a URL", () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { qemuImages: { amd64: "images/fcos.qcow2" } }), "FedoraCoreOs: qemuImages.amd64: `images/fcos.qcow2` is neither an absolute path nor an http(s) URL."],
+    ["a compressed qemu image", () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { qemuImages: { amd64: `${IMAGE}.xz` } }), "is compressed; Fedora CoreOS publishes its qemu image only as qcow2.xz, which the libvirt provider cannot decompress."],
+    ["a host name that is not RFC 1123", () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE).renderNode({ ...plain, hostname: "bad_name" }, localEncoder), "FedoraCoreOs: hostname: `bad_name` is not an RFC 1123 host name."],
   ])("refuses %s", (_what, build, message) => {
     expect(errorOf(build).message).toContain(message);
   });
@@ -287,7 +287,7 @@ describe("Fedora CoreOS boot profiles", () => {
   const spec = (architecture = Architecture.AMD64): NodeSpec => ({ name: "worker-0", role: NodeRole.WORKER, pool: "general", architecture });
 
   it("looks the stream's newest AMI up by Fedora's owner, description and architecture, with core as admin", () => {
-    const profile = FedoraCoreOs.stream(FcosStream.STABLE).bootProfile(AWS_BOOT_PROFILE, spec(Architecture.ARM64));
+    const profile = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE).bootProfile(AWS_BOOT_PROFILE, spec(Architecture.ARM64));
     expect(profile.image).toEqual({ kind: "lookup", owners: [FCOS_AMI_OWNER], descriptionPattern: "Fedora CoreOS stable *", architecture: Architecture.ARM64 });
     expect(FCOS_AMI_OWNER).toBe("125523088429");
     expect(profile.adminUser).toBe("core");
@@ -296,12 +296,12 @@ describe("Fedora CoreOS boot profiles", () => {
   });
 
   it("narrows the lookup to a pinned release's AMI names", () => {
-    const profile = FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1").bootProfile(AWS_BOOT_PROFILE, spec());
+    const profile = FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.20260802.3.1").bootProfile(AWS_BOOT_PROFILE, spec());
     expect(profile.image).toMatchObject({ namePattern: "fedora-coreos-44.20260802.3.1-*", descriptionPattern: "Fedora CoreOS stable *" });
   });
 
   it("fetches a config kept in S3 with a replace stub of the same spec version, verified by SHA-512", () => {
-    const fetch = FedoraCoreOs.stream(FcosStream.STABLE).bootProfile(AWS_BOOT_PROFILE, spec()).fetch!;
+    const fetch = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE).bootProfile(AWS_BOOT_PROFILE, spec()).fetch!;
     const stub = JSON.parse(fetch.stub("s3://bucket/node.ign", "ab".repeat(64)));
     expect(stub).toEqual({ ignition: { version: "3.6.0", config: { replace: { source: "s3://bucket/node.ign", verification: { hash: `sha512-${"ab".repeat(64)}` } } } } });
     expect(fetch.keySuffix).toBe(".ign");
@@ -309,7 +309,7 @@ describe("Fedora CoreOS boot profiles", () => {
   });
 
   it("boots the given qemu image on libvirt with Ignition under opt/com.coreos/config", () => {
-    const os = FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1", { qemuImages: { amd64: IMAGE, arm64: "https://images.example/fcos-aarch64.qcow2" } });
+    const os = FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.20260802.3.1", { qemuImages: { amd64: IMAGE, arm64: "https://images.example/fcos-aarch64.qcow2" } });
     const amd = os.bootProfile(LIBVIRT_BOOT_PROFILE, spec());
     expect(amd.image).toEqual({ kind: "disk", url: IMAGE, volumeName: "fcos-stable-44.20260802.3.1-amd64.qcow2" });
     expect(amd.delivery).toEqual({ kind: "fw-cfg", key: FCOS_FW_CFG_KEY });
@@ -320,20 +320,20 @@ describe("Fedora CoreOS boot profiles", () => {
   });
 
   it("names an unpinned stream's base volume after the image it was given", () => {
-    const a = FedoraCoreOs.stream(FcosStream.STABLE, { qemuImages: { amd64: IMAGE } }).bootProfile(LIBVIRT_BOOT_PROFILE, spec());
-    const b = FedoraCoreOs.stream(FcosStream.STABLE, { qemuImages: { amd64: `${IMAGE}.new.qcow2` } }).bootProfile(LIBVIRT_BOOT_PROFILE, spec());
+    const a = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { qemuImages: { amd64: IMAGE } }).bootProfile(LIBVIRT_BOOT_PROFILE, spec());
+    const b = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { qemuImages: { amd64: `${IMAGE}.new.qcow2` } }).bootProfile(LIBVIRT_BOOT_PROFILE, spec());
     expect(a.image.kind === "disk" && a.image.volumeName).toMatch(/^fcos-stable-[0-9a-f]{10}-amd64\.qcow2$/);
     expect(a.image).not.toEqual(b.image);
   });
 
   it("refuses a libvirt node without a qemu image, saying how to get one", () => {
-    const e = errorOf(() => FedoraCoreOs.stream(FcosStream.TESTING).bootProfile(LIBVIRT_BOOT_PROFILE, spec(Architecture.ARM64)));
-    expect(e.message).toContain("fcos/worker-0: qemuImages.arm64: no qemu image is given for arm64; Fedora CoreOS publishes its qemu image only as qcow2.xz");
+    const e = errorOf(() => FedoraCoreOs.stream(FedoraCoreOsStream.TESTING).bootProfile(LIBVIRT_BOOT_PROFILE, spec(Architecture.ARM64)));
+    expect(e.message).toContain("FedoraCoreOs/worker-0: qemuImages.arm64: no qemu image is given for arm64; Fedora CoreOS publishes its qemu image only as qcow2.xz");
     expect(e.fix).toContain("coreos-installer download -s testing -a aarch64 -p qemu -f qcow2.xz --decompress");
   });
 
   it("supports AWS and libvirt", () => {
-    const os = FedoraCoreOs.stream(FcosStream.STABLE);
+    const os = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE);
     expect(os.supportsPlatform(AWS_BOOT_PROFILE)).toBe(true);
     expect(os.supportsPlatform(LIBVIRT_BOOT_PROFILE)).toBe(true);
   });
@@ -341,11 +341,11 @@ describe("Fedora CoreOS boot profiles", () => {
 
 describe("every Fedora CoreOS config passes the validators", () => {
   const cases: [string, FedoraCoreOs, NodeBootstrap][] = [
-    ["a k3s controller (3.4.0)", FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: install, timezone: "Europe/Berlin" }), controller],
-    ["a k3s agent on arm64 (3.4.0)", FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: install }), agent],
-    ["a k3s controller (3.3.0, fleet_lock)", FedoraCoreOs.stream(FcosStream.NEXT, { k3sInstall: install, ignitionVersion: IgnitionVersion.V3_3_0, controllerUpdates: FcosUpdates.fleetLock({ baseUrl: "https://lock.example/" }) }), controller],
-    ["a k3s node without SELinux", FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA }, selinux: false }) }), controller],
-    ["a periodic worker without k3s", FedoraCoreOs.stream(FcosStream.STABLE, { workerUpdates: FcosUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", lengthMinutes: 60 }] }) }), plain],
+    ["a k3s controller (3.4.0)", FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: install, timezone: "Europe/Berlin" }), controller],
+    ["a k3s agent on arm64 (3.4.0)", FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: install }), agent],
+    ["a k3s controller (3.3.0, fleet_lock)", FedoraCoreOs.stream(FedoraCoreOsStream.NEXT, { k3sInstall: install, ignitionVersion: IgnitionVersion.V3_3_0, controllerUpdates: FedoraCoreOsUpdates.fleetLock({ baseUrl: "https://lock.example/" }) }), controller],
+    ["a k3s node without SELinux", FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA }, selinux: false }) }), controller],
+    ["a periodic worker without k3s", FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { workerUpdates: FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", lengthMinutes: 60 }] }) }), plain],
   ];
   for (const [what, os, n] of cases) {
     it(`${what}: schema, semantic checks and ignition-validate`, (ctx) => {
@@ -362,10 +362,10 @@ const booted = new Map<string, BootResult>();
 
 beforeAll(async () => {
   if (!ready) return;
-  const os = FedoraCoreOs.stream(FcosStream.STABLE, {
+  const os = FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, {
     k3sInstall: install,
     timezone: "Europe/Berlin",
-    workerUpdates: FcosUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", lengthMinutes: 60 }] }),
+    workerUpdates: FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", lengthMinutes: 60 }] }),
   });
   const remoteContents = { [AMD64_URL]: BINARY_BYTES, [ARM64_URL]: BINARY_BYTES };
   booted.set("controller", await bootIgnition(os.renderNode(controller, localEncoder).content, { stubRemote: true, remoteContents }));

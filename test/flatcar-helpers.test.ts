@@ -244,7 +244,7 @@ const net = { interfaceName: "eth0", addresses: ["10.0.0.5/24"] };
 const ctr = { name: "web", image: "nginx:1.27" };
 
 const badInputs: BadCase[] = [
-  ["an empty hostname", () => addHostname(cfg(), ""), /flatcar: hostname: the value is empty\. Fix: give the node's host name/],
+  ["an empty hostname", () => addHostname(cfg(), ""), /Flatcar: hostname: the value is empty\. Fix: give the node's host name/],
   ["a hostname with an underscore", () => addHostname(cfg(), "bad_name"), /hostname: `bad_name` is not an RFC 1123 host name\. Fix: use letters, digits and inner hyphens/],
   ["a hostname longer than 64 characters", () => addHostname(cfg(), `a${".b".repeat(40)}`), /hostname: `.*` is 81 characters, the kernel keeps at most 64\. Fix: use a shorter name/],
   ["an unknown reboot strategy", () => FlatcarUpdates.automatic({ strategy: "sometimes" as RebootStrategy }), /updates\.strategy: `sometimes` is not a locksmithd reboot strategy\. Fix: use RebootStrategy\.REBOOT, ETCD_LOCK or OFF/],

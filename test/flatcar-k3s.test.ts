@@ -102,7 +102,7 @@ describe("k3s settings Flatcar refuses", () => {
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(MicroOsError);
-    expect((thrown as Error).message).toMatch(/flatcar: k3sInstall: the node runs k3s but no k3s install method is given\. Fix: pass `k3sInstall: K3sFlatcarInstall\.sysext/);
+    expect((thrown as Error).message).toMatch(/Flatcar: k3sInstall: the node runs k3s but no k3s install method is given\. Fix: pass `k3sInstall: K3sFlatcarInstall\.sysext/);
   });
 
   it("refuses an install method that is not a K3sFlatcarInstall", () => {
@@ -112,6 +112,6 @@ describe("k3s settings Flatcar refuses", () => {
   it("reports k3s mistakes at the node's location", () => {
     const os = Flatcar.channel(FlatcarChannel.STABLE, { k3sInstall: install });
     const bad = { ...agent, k3s: { ...agent.k3s!, serverUrl: undefined } };
-    expect(() => os.renderNode(bad, localEncoder)).toThrow(/^flatcar\/worker-0: k3s\.serverUrl:/);
+    expect(() => os.renderNode(bad, localEncoder)).toThrow(/^Flatcar\/worker-0: k3s\.serverUrl:/);
   });
 });

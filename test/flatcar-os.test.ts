@@ -157,7 +157,7 @@ describe("renderNode", () => {
     const clash = new IgnitionConfig({ name: "pool" });
     clash.addFile("/etc/hostname", "other\n");
     expect(() => render(Flatcar.channel(FlatcarChannel.STABLE), { ...node(NodeRole.WORKER), customizers: [(c) => (c as IgnitionConfig).merge(clash)] })).toThrow(
-      /storage\.files\[\/etc\/hostname\]\.path: \/etc\/hostname is a file in flatcar\/worker-0 and a file in pool\. Fix: define each path in one of the configs/,
+      /storage\.files\[\/etc\/hostname\]\.path: \/etc\/hostname is a file in Flatcar\/worker-0 and a file in pool\. Fix: define each path in one of the configs/,
     );
   });
 
@@ -256,7 +256,7 @@ describe("boot profiles", () => {
 
 type BadCase = [name: string, act: () => unknown, message: RegExp];
 const badInputs: BadCase[] = [
-  ["an unknown channel", () => Flatcar.channel("edge" as FlatcarChannel), /flatcar: channel: `edge` is not a Flatcar channel\. Fix: use FlatcarChannel\.STABLE, BETA, ALPHA or LTS/],
+  ["an unknown channel", () => Flatcar.channel("edge" as FlatcarChannel), /Flatcar: channel: `edge` is not a Flatcar channel\. Fix: use FlatcarChannel\.STABLE, BETA, ALPHA or LTS/],
   ["a version with a v prefix", () => Flatcar.release(FlatcarChannel.STABLE, "v4081.2.0"), /version: `v4081\.2\.0` is not a Flatcar version\. Fix: give MAJOR\.MINOR\.PATCH/],
   ["a version with two parts", () => Flatcar.release(FlatcarChannel.STABLE, "4081.2"), /version: `4081\.2` is not a Flatcar version/],
   ["a release before Ignition spec 3", () => Flatcar.release(FlatcarChannel.STABLE, "3139.2.3"), /version: Flatcar 3139\.2\.3 predates Ignition spec 3 \(read from 3185\.0\.0\)\. Fix: pin 3185\.0\.0 or newer/],

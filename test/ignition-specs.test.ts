@@ -14,7 +14,7 @@ import { Architecture, NodeRole, type NodeSpec } from "../lib/core/node";
 import { IgnitionConfig, IgnitionVersion, validateIgnitionSpec } from "../lib/ignition";
 import { FEATURE_SINCE, FIRST_IGNITION_READING, highestSpecReadBy, IgnitionFeature } from "../lib/ignition/version";
 import { K3sRole, type K3sNodeProps } from "../lib/k3s/node";
-import { FcosStream, FedoraCoreOs, K3sFcosInstall } from "../lib/os/fcos";
+import { FedoraCoreOsStream, FedoraCoreOs, K3sFedoraCoreOsInstall } from "../lib/os/fcos";
 import { FCOS_SPECS, FCOS_VARIANT } from "../lib/os/fcos/releases";
 import { Flatcar, FlatcarChannel, K3sFlatcarInstall } from "../lib/os/flatcar";
 import { FLATCAR_SPECS, FLATCAR_VARIANT } from "../lib/os/flatcar/releases";
@@ -72,18 +72,18 @@ describe("the spec each release reads", () => {
     expect(specOfRelease(FCOS_SPECS, "43.20260101.3.0")).toBe(IgnitionVersion.V3_4_0);
     expect(specOfRelease(FCOS_SPECS, "44.20260802.3.1")).toBe(IgnitionVersion.V3_6_0);
     expect(Flatcar.channel(FlatcarChannel.STABLE).ignitionVersion).toBe(IgnitionVersion.V3_5_0);
-    expect(FedoraCoreOs.stream(FcosStream.STABLE).ignitionVersion).toBe(IgnitionVersion.V3_6_0);
+    expect(FedoraCoreOs.stream(FedoraCoreOsStream.STABLE).ignitionVersion).toBe(IgnitionVersion.V3_6_0);
   });
 
   it("refuses at the call a feature the pinned release cannot read, naming the release that can", () => {
     const os = Flatcar.release(FlatcarChannel.STABLE, "4081.2.0", { customize: (c) => c.addLuks("data", { device: "/dev/vdb", cex: true }) });
     const node: NodeBootstrap = { spec: { name: "n", role: NodeRole.WORKER, pool: "p", architecture: Architecture.AMD64 }, sshKeys: [] };
-    expect(() => os.configFor(node)).toThrow(/flatcar\/n: storage\.luks\[data\]\.cex: Flatcar does not support luks cex/);
+    expect(() => os.configFor(node)).toThrow(/Flatcar\/n: storage\.luks\[data\]\.cex: Flatcar does not support luks cex/);
     const sticky = Flatcar.release(FlatcarChannel.STABLE, "4081.2.0", { customize: (c) => c.addDirectory("/srv/drop", { mode: 0o1777 }) });
     expect(() => sticky.configFor(node)).toThrow(
       /storage\.directories\[\/srv\/drop\]\.mode: setuid, setgid or sticky mode bits needs Ignition spec 3\.6\.0, and this config renders spec 3\.4\.0\. Fix: .*no Flatcar release known here reads spec 3\.6\.0 yet/,
     );
-    const fcos = FedoraCoreOs.release(FcosStream.STABLE, "40.20240906.3.0", { customize: (c) => c.addLuks("data", { device: "/dev/vdb", cex: true }) });
+    const fcos = FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "40.20240906.3.0", { customize: (c) => c.addLuks("data", { device: "/dev/vdb", cex: true }) });
     expect(() => fcos.configFor(node)).toThrow(/luks cex \(IBM Crypto Express\) needs Ignition spec 3\.5\.0, and this config renders spec 3\.4\.0\. Fix: .*Fedora CoreOS reads spec 3\.5\.0 from 44\.0\.0\.0 \(Ignition 2\.26\.0\)/);
   });
 });
@@ -230,7 +230,7 @@ function nodes(): NodeBootstrap[] {
 }
 const flatcarAt = (v?: IgnitionVersion) =>
   Flatcar.channel(FlatcarChannel.STABLE, { ignitionVersion: v, timezone: "Europe/Berlin", k3sInstall: K3sFlatcarInstall.sysext({ version: K3S, sha256: { amd64: SHA, arm64: SHA } }) });
-const fcosAt = (v?: IgnitionVersion) => FedoraCoreOs.stream(FcosStream.STABLE, { ignitionVersion: v, timezone: "Europe/Berlin", k3sInstall: K3sFcosInstall.binary({ version: K3S, sha256: { amd64: SHA, arm64: SHA } }) });
+const fcosAt = (v?: IgnitionVersion) => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { ignitionVersion: v, timezone: "Europe/Berlin", k3sInstall: K3sFedoraCoreOsInstall.binary({ version: K3S, sha256: { amd64: SHA, arm64: SHA } }) });
 
 describe("booting the newest spec with Debian's Ignition 2.14", () => {
   const oses: Array<[string, (v?: IgnitionVersion) => Flatcar | FedoraCoreOs, IgnitionVersion]> = [

@@ -7,7 +7,7 @@ import { Architecture, TaintEffect } from "../lib/core/node";
 import { IgnitionConfig } from "../lib/ignition";
 import { K3osConfig } from "../lib/k3os";
 import { K3sComponent, type K3sNodeProps, K3sRole, renderK3sConfigFile } from "../lib/k3s";
-import { applyK3sToIgnition, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
+import { applyK3sToFlatcar, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { applyK3sToK3os } from "../lib/os/k3os/k3s";
 import { checkIgnition, ignitionValidateTool } from "../lib/testing/ignition";
 import { validateK3osConfig } from "../lib/testing/k3os";
@@ -109,7 +109,7 @@ describe("k3s renderers on random nodes", () => {
         const node = { ...n, version: "v1.36.4+k3s1", token: n.token.includes("TfToken") ? "known-token" : n.token };
         let json: string;
         try {
-          json = applyK3sToIgnition(new IgnitionConfig(), node, { install, architecture }).render();
+          json = applyK3sToFlatcar(new IgnitionConfig(), node, { install, architecture }).render();
         } catch (e) {
           expect(e).toBeInstanceOf(MicroOsError);
           return;

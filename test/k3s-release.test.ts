@@ -14,7 +14,7 @@ import { IgnitionConfig } from "../lib/ignition/config";
 import { k3sBinaryAsset, k3sDigestSource, k3sEndOfLifeProblem, K3S_RELEASE_FACTS, k3sSysextImage } from "../lib/k3s/release";
 import { K3sRole } from "../lib/k3s/node";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
-import { applyK3sToIgnition, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
+import { applyK3sToFlatcar, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { LibvirtPlatform } from "../lib/platform/libvirt";
 import { SSH_KEY } from "./testing-kit-clusters";
 
@@ -41,7 +41,7 @@ describe("the k3s release table", () => {
     for (const role of [K3sRole.CLUSTER_INIT, K3sRole.AGENT]) {
       const config = new IgnitionConfig();
       const install = K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: SHA, arm64: SHA } });
-      applyK3sToIgnition(config, { role, version: "v1.36.4+k3s1", token: "secret-token", ...(role === K3sRole.AGENT ? { serverUrl: "https://10.0.0.10:6443" } : {}) }, { install });
+      applyK3sToFlatcar(config, { role, version: "v1.36.4+k3s1", token: "secret-token", ...(role === K3sRole.AGENT ? { serverUrl: "https://10.0.0.10:6443" } : {}) }, { install });
       const links = ((JSON.parse(config.render()) as { storage?: { links?: Array<{ path: string; target: string }> } }).storage?.links ?? []);
       const wants = links.find((l) => l.path.startsWith("/etc/systemd/system/multi-user.target.wants/"));
       expect(wants, role).toBeDefined();

@@ -7,7 +7,7 @@ import { decodeDataUrl } from "../lib/ignition/encode";
 import { IgnitionConfig, type IgnitionSpec, IgnitionVersion } from "../lib/ignition";
 import { K3osConfig } from "../lib/k3os";
 import { K3S_CONFIG_PATH, K3sComponent, type K3sNodeProps, K3sRole, renderK3sConfigFile } from "../lib/k3s";
-import { applyK3sToIgnition, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
+import { applyK3sToFlatcar, K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { applyK3sToK3os } from "../lib/os/k3os/k3s";
 import { validateK3osConfig } from "../lib/testing/k3os";
 import { resolveApplyTime, terraformTextEncoder } from "../lib/testing/firstboot/applytime";
@@ -91,7 +91,7 @@ afterAll(() => {
 });
 
 function flatcar(node: K3sNodeProps, install: K3sFlatcarInstall, architecture = Architecture.AMD64): IgnitionConfig {
-  return applyK3sToIgnition(new IgnitionConfig(), node, { install, architecture });
+  return applyK3sToFlatcar(new IgnitionConfig(), node, { install, architecture });
 }
 
 const sysext = K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: HASH_AMD64, arm64: HASH_ARM64 } });
@@ -188,7 +188,7 @@ describe("applyK3sToK3os", () => {
 
 // ---- Flatcar (Ignition) -------------------------------------------------------------------------
 
-describe("applyK3sToIgnition", () => {
+describe("applyK3sToFlatcar", () => {
   for (const [installName, install] of [["sysext", sysext], ["binary", binary]] as const) {
     for (const [name, make] of ROLES) {
       for (const arch of [Architecture.AMD64, Architecture.ARM64]) {
@@ -211,7 +211,7 @@ describe("applyK3sToIgnition", () => {
   it("renders into an Ignition 3.4.0 config that the validators accept too", (ctx) => {
     need(ctx, tool);
     for (const install of [sysext, binary]) {
-      const config = applyK3sToIgnition(new IgnitionConfig({ version: IgnitionVersion.V3_4_0 }), known(agent()), { install });
+      const config = applyK3sToFlatcar(new IgnitionConfig({ version: IgnitionVersion.V3_4_0 }), known(agent()), { install });
       validated++;
       expect(checkIgnition(config.render())).toEqual([]);
     }

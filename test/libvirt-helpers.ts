@@ -13,7 +13,7 @@ import { flatcarLibvirtProfile } from "../lib/os/flatcar/libvirt";
 import { k3osLibvirtProfile } from "../lib/os/k3os/libvirt";
 import type { RenderedConfig } from "../lib/core/format";
 import type { MachineRequest, NodeConfigSource } from "../lib/platform/platform";
-import { type LibvirtCluster, type LibvirtLocalProps, type LibvirtMachine, LibvirtPlatform } from "../lib/platform/libvirt";
+import { type LibvirtClusterBinding, type LibvirtLocalProps, type LibvirtMachine, LibvirtPlatform } from "../lib/platform/libvirt";
 import type { LibvirtBootProfile, LibvirtImageSource } from "../lib/platform/libvirt/profile";
 import { fixedConfig } from "./helpers/config";
 import { checkLibvirtResources } from "../lib/testing/libvirt-schema";
@@ -63,7 +63,7 @@ export interface BuiltCluster {
   readonly synth: Record<string, any>;
   /** The machines addMachines built: name, address, ssh command per node. */
   readonly machines: readonly LibvirtMachine[];
-  readonly binding: LibvirtCluster;
+  readonly binding: LibvirtClusterBinding;
 }
 
 /**

@@ -19,7 +19,7 @@ import { K3os } from "../lib/os/k3os";
 import type { IOperatingSystem } from "../lib/os/os";
 import { AWS_BOOT_PROFILE } from "../lib/platform/aws/profile";
 import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform } from "../lib/platform/aws";
-import { type LibvirtCluster, LibvirtPlatform } from "../lib/platform/libvirt";
+import { type LibvirtClusterBinding, LibvirtPlatform } from "../lib/platform/libvirt";
 import type { IPlatform } from "../lib/platform/platform";
 import { offlineAwsProviderConfig, terraformTools, terraformValidateAndPlan } from "../lib/testing/terraform";
 import { need } from "./helpers/external";
@@ -56,7 +56,7 @@ describe("machines at construction", () => {
       sshKeys: [KEY],
     });
     // No downcast: the binding's type comes from the platform.
-    const binding: LibvirtCluster = cluster.platform;
+    const binding: LibvirtClusterBinding = cluster.platform;
     expect([...cluster.machines.keys()]).toEqual(["lab-controller-0", "lab-general-0", "lab-general-1"]);
     expect(binding.machine("lab-general-1").address).toBe(binding.addressOf("lab-general-1"));
     expect(binding.machine("lab-general-1").domain.terraformResourceType).toBe("libvirt_domain");

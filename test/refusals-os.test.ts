@@ -9,9 +9,9 @@ import { Architecture } from "../lib/core/node";
 import { Weekday } from "../lib/core/weekday";
 import { IgnitionConfig } from "../lib/ignition";
 import { KairosConfig, KairosStage } from "../lib/kairos/config";
-import { FcosStream, FedoraCoreOs } from "../lib/os/fcos";
-import { applyK3sToFcos, K3sFcosInstall } from "../lib/os/fcos/k3s";
-import { FcosUpdates } from "../lib/os/fcos/updates";
+import { FedoraCoreOsStream, FedoraCoreOs } from "../lib/os/fcos";
+import { applyK3sToFcos, K3sFedoraCoreOsInstall } from "../lib/os/fcos/k3s";
+import { FedoraCoreOsUpdates } from "../lib/os/fcos/updates";
 import { Kairos } from "../lib/os/kairos";
 import { applyK3sToKairos } from "../lib/os/kairos/k3s";
 import { KairosFlavor } from "../lib/os/kairos/release";
@@ -26,26 +26,26 @@ const window = { days: [Weekday.SUNDAY], startTime: "03:00", lengthMinutes: 60 }
 const k3sNode = { role: "server", version: VERSION, token: "secret-token-0123456789" } as never;
 
 const fcosCases: Refusal[] = [
-  { name: "FCOS props that are a string", run: () => FedoraCoreOs.stream(FcosStream.STABLE, "k3s" as never), message: 'fcos: props: got the string "k3s", not an object' },
-  { name: "FCOS props that are a list", run: () => FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1", [] as never), message: "fcos: props: got a list, not an object" },
-  { name: "a misspelt FCOS option", run: () => FedoraCoreOs.stream(FcosStream.STABLE, { timeZone: "UTC" } as never), message: "fcos: timeZone: no such option. Fix: did you mean `timezone`?" },
-  { name: "an FCOS option of Flatcar's", run: () => FedoraCoreOs.stream(FcosStream.STABLE, { ntpServers: ["pool.ntp.org"] } as never), message: "fcos: ntpServers: no such option" },
-  { name: "an FCOS timezone as a number", run: () => FedoraCoreOs.stream(FcosStream.STABLE, { timezone: 1 } as never), message: "fcos: timezone: got the number 1, not a string" },
-  { name: "an FCOS timezone with a line break", run: () => FedoraCoreOs.stream(FcosStream.STABLE, { timezone: "Europe/Berlin\n" }), message: 'fcos: timezone: the string "Europe/Berlin\\n" holds a line break' },
-  { name: "FCOS qemu images under x86_64", run: () => FedoraCoreOs.stream(FcosStream.STABLE, { qemuImages: { x86_64: "/var/lib/libvirt/images/fcos.qcow2" } } as never), message: "fcos: qemuImages.x86_64: no such option" },
-  { name: "FCOS qemu images as a string", run: () => FedoraCoreOs.stream(FcosStream.STABLE, { qemuImages: "/var/lib/libvirt/images/fcos.qcow2" } as never), message: 'fcos: qemuImages: got the string "/var/lib/libvirt/images/fcos....", not an object' },
-  { name: "a misspelt FCOS binary install option", run: () => K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseURL: "https://m" } as never), message: "K3sFcosInstall.binary: baseURL: no such option. Fix: did you mean `baseUrl`?" },
-  { name: "an FCOS binary digest under x86_64", run: () => K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA, x86_64: SHA } } as never), message: "K3sFcosInstall.binary: sha256.x86_64: no such option" },
-  { name: "an FCOS binary base URL as a number", run: () => K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseUrl: 443 } as never), message: "K3sFcosInstall.binary: baseUrl: got the number 443, not a string" },
-  { name: "an FCOS binary base URL with a line break", run: () => K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseUrl: "https://mirror.example\n/k3s" }), message: "K3sFcosInstall.binary: baseUrl: the string \"https://mirror.example\\n/k3s\" holds a line break" },
-  { name: "periodic update options that are a list", run: () => FcosUpdates.periodic([window] as never), message: "fcos: updates: got a list, not an object" },
-  { name: "a misspelt periodic update option", run: () => FcosUpdates.periodic({ windows: [window], timezone: "UTC" } as never), message: "fcos: updates.timezone: no such option. Fix: did you mean `timeZone`?" },
-  { name: "a misspelt maintenance window key", run: () => FcosUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", length: 60 }] } as never), message: "fcos: updates.windows[0].length: no such option" },
-  { name: "a window time zone with a line break", run: () => FcosUpdates.periodic({ windows: [window], timeZone: "UTC\n" }), message: 'fcos: updates.timeZone: the string "UTC\\n" holds a line break' },
-  { name: "a misspelt fleet lock option", run: () => FcosUpdates.fleetLock({ baseURL: "http://10.3.0.15/" } as never), message: "fcos: updates.baseURL: no such option. Fix: did you mean `baseUrl`?" },
-  { name: "fleet lock options that are a string", run: () => FcosUpdates.fleetLock("http://10.3.0.15/" as never), message: 'fcos: updates: got the string "http://10.3.0.15/", not an object' },
-  { name: "an FCOS k3s install that is a plain object", run: () => applyK3sToFcos(new IgnitionConfig({ version: "3.4.0" as never }), k3sNode, { version: VERSION } as never, Architecture.AMD64, "fcos/n"), message: "fcos/n: k3sInstall: got an object, not a K3sFcosInstall" },
-  { name: "an FCOS k3s architecture in other words", run: () => applyK3sToFcos(new IgnitionConfig({ version: "3.4.0" as never }), k3sNode, K3sFcosInstall.binary({ version: VERSION, sha256: { amd64: SHA } }), "x86_64" as never, "fcos/n"), message: 'fcos/n: architecture: the string "x86_64" is not a Architecture' },
+  { name: "FCOS props that are a string", run: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, "k3s" as never), message: 'FedoraCoreOs: props: got the string "k3s", not an object' },
+  { name: "FCOS props that are a list", run: () => FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.20260802.3.1", [] as never), message: "FedoraCoreOs: props: got a list, not an object" },
+  { name: "a misspelt FCOS option", run: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { timeZone: "UTC" } as never), message: "FedoraCoreOs: timeZone: no such option. Fix: did you mean `timezone`?" },
+  { name: "an FCOS option of Flatcar's", run: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { ntpServers: ["pool.ntp.org"] } as never), message: "FedoraCoreOs: ntpServers: no such option" },
+  { name: "an FCOS timezone as a number", run: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { timezone: 1 } as never), message: "FedoraCoreOs: timezone: got the number 1, not a string" },
+  { name: "an FCOS timezone with a line break", run: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { timezone: "Europe/Berlin\n" }), message: 'FedoraCoreOs: timezone: the string "Europe/Berlin\\n" holds a line break' },
+  { name: "FCOS qemu images under x86_64", run: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { qemuImages: { x86_64: "/var/lib/libvirt/images/fcos.qcow2" } } as never), message: "FedoraCoreOs: qemuImages.x86_64: no such option" },
+  { name: "FCOS qemu images as a string", run: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { qemuImages: "/var/lib/libvirt/images/fcos.qcow2" } as never), message: 'FedoraCoreOs: qemuImages: got the string "/var/lib/libvirt/images/fcos....", not an object' },
+  { name: "a misspelt FCOS binary install option", run: () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseURL: "https://m" } as never), message: "K3sFedoraCoreOsInstall.binary: baseURL: no such option. Fix: did you mean `baseUrl`?" },
+  { name: "an FCOS binary digest under x86_64", run: () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA, x86_64: SHA } } as never), message: "K3sFedoraCoreOsInstall.binary: sha256.x86_64: no such option" },
+  { name: "an FCOS binary base URL as a number", run: () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseUrl: 443 } as never), message: "K3sFedoraCoreOsInstall.binary: baseUrl: got the number 443, not a string" },
+  { name: "an FCOS binary base URL with a line break", run: () => K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA }, baseUrl: "https://mirror.example\n/k3s" }), message: "K3sFedoraCoreOsInstall.binary: baseUrl: the string \"https://mirror.example\\n/k3s\" holds a line break" },
+  { name: "periodic update options that are a list", run: () => FedoraCoreOsUpdates.periodic([window] as never), message: "FedoraCoreOs: updates: got a list, not an object" },
+  { name: "a misspelt periodic update option", run: () => FedoraCoreOsUpdates.periodic({ windows: [window], timezone: "UTC" } as never), message: "FedoraCoreOs: updates.timezone: no such option. Fix: did you mean `timeZone`?" },
+  { name: "a misspelt maintenance window key", run: () => FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "03:00", length: 60 }] } as never), message: "FedoraCoreOs: updates.windows[0].length: no such option" },
+  { name: "a window time zone with a line break", run: () => FedoraCoreOsUpdates.periodic({ windows: [window], timeZone: "UTC\n" }), message: 'FedoraCoreOs: updates.timeZone: the string "UTC\\n" holds a line break' },
+  { name: "a misspelt fleet lock option", run: () => FedoraCoreOsUpdates.fleetLock({ baseURL: "http://10.3.0.15/" } as never), message: "FedoraCoreOs: updates.baseURL: no such option. Fix: did you mean `baseUrl`?" },
+  { name: "fleet lock options that are a string", run: () => FedoraCoreOsUpdates.fleetLock("http://10.3.0.15/" as never), message: 'FedoraCoreOs: updates: got the string "http://10.3.0.15/", not an object' },
+  { name: "an FCOS k3s install that is a plain object", run: () => applyK3sToFcos(new IgnitionConfig({ version: "3.4.0" as never }), k3sNode, { version: VERSION } as never, Architecture.AMD64, "fcos/n"), message: "fcos/n: k3sInstall: got an object, not a K3sFedoraCoreOsInstall" },
+  { name: "an FCOS k3s architecture in other words", run: () => applyK3sToFcos(new IgnitionConfig({ version: "3.4.0" as never }), k3sNode, K3sFedoraCoreOsInstall.binary({ version: VERSION, sha256: { amd64: SHA } }), "x86_64" as never, "fcos/n"), message: 'fcos/n: architecture: the string "x86_64" is not a Architecture' },
 ];
 
 const kairosCases: Refusal[] = [

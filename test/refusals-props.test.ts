@@ -198,12 +198,12 @@ const tokenCases: Refusal[] = [
 ];
 
 const osCases: Refusal[] = [
-  { name: "Flatcar props that are a string", run: () => Flatcar.channel(FlatcarChannel.STABLE, "k3s" as never), message: 'flatcar: props: got the string "k3s", not an object' },
-  { name: "a misspelt Flatcar option", run: () => Flatcar.channel(FlatcarChannel.STABLE, { timeZone: "UTC" } as never), message: "flatcar: timeZone: no such option. Fix: did you mean `timezone`?" },
-  { name: "Flatcar NTP servers as a string", run: () => Flatcar.channel(FlatcarChannel.STABLE, { ntpServers: "pool.ntp.org" } as never), message: 'flatcar: ntpServers: got the string "pool.ntp.org", not a list' },
-  { name: "a Flatcar NTP server given twice", run: () => Flatcar.channel(FlatcarChannel.STABLE, { ntpServers: ["a.example", "a.example"] }), message: 'flatcar: ntpServers[1]: the string "a.example" is listed twice' },
-  { name: "a Flatcar timezone as a number", run: () => Flatcar.release(FlatcarChannel.STABLE, "4081.2.0", { timezone: 1 } as never), message: "flatcar: timezone: got the number 1, not a string" },
-  { name: "a Flatcar timezone with a line break", run: () => Flatcar.channel(FlatcarChannel.STABLE, { timezone: "UTC\n" }), message: 'flatcar: timezone: the string "UTC\\n" holds a line break' },
+  { name: "Flatcar props that are a string", run: () => Flatcar.channel(FlatcarChannel.STABLE, "k3s" as never), message: 'Flatcar: props: got the string "k3s", not an object' },
+  { name: "a misspelt Flatcar option", run: () => Flatcar.channel(FlatcarChannel.STABLE, { timeZone: "UTC" } as never), message: "Flatcar: timeZone: no such option. Fix: did you mean `timezone`?" },
+  { name: "Flatcar NTP servers as a string", run: () => Flatcar.channel(FlatcarChannel.STABLE, { ntpServers: "pool.ntp.org" } as never), message: 'Flatcar: ntpServers: got the string "pool.ntp.org", not a list' },
+  { name: "a Flatcar NTP server given twice", run: () => Flatcar.channel(FlatcarChannel.STABLE, { ntpServers: ["a.example", "a.example"] }), message: 'Flatcar: ntpServers[1]: the string "a.example" is listed twice' },
+  { name: "a Flatcar timezone as a number", run: () => Flatcar.release(FlatcarChannel.STABLE, "4081.2.0", { timezone: 1 } as never), message: "Flatcar: timezone: got the number 1, not a string" },
+  { name: "a Flatcar timezone with a line break", run: () => Flatcar.channel(FlatcarChannel.STABLE, { timezone: "UTC\n" }), message: 'Flatcar: timezone: the string "UTC\\n" holds a line break' },
   { name: "a misspelt sysext digest option", run: () => K3sFlatcarInstall.sysext({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) }, sha265: {} } as never), message: "K3sFlatcarInstall.sysext: sha265: no such option. Fix: did you mean `sha256`?" },
   { name: "a binary install base URL as a number", run: () => K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseUrl: 443 } as never), message: "K3sFlatcarInstall.binary: baseUrl: got the number 443, not a string" },
   { name: "a misspelt binary install option", run: () => K3sFlatcarInstall.binary({ version: "v1.36.4+k3s1", sha256: { amd64: "ab".repeat(32) }, baseURL: "https://m" } as never), message: "K3sFlatcarInstall.binary: baseURL: no such option. Fix: did you mean `baseUrl`?" },

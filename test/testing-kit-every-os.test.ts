@@ -11,7 +11,7 @@ import type { IOperatingSystem } from "../lib/os/os";
 import { IGNITION_FORMAT } from "../lib/ignition";
 import { K3OS_FORMAT } from "../lib/k3os";
 import { KAIROS_FORMAT } from "../lib/kairos";
-import { FcosStream, FedoraCoreOs, K3sFcosInstall } from "../lib/os/fcos";
+import { FedoraCoreOsStream, FedoraCoreOs, K3sFedoraCoreOsInstall } from "../lib/os/fcos";
 import { Flatcar, FlatcarChannel } from "../lib/os/flatcar";
 import { K3sFlatcarInstall } from "../lib/os/flatcar/k3s";
 import { K3os } from "../lib/os/k3os";
@@ -48,7 +48,7 @@ const CASES: readonly OsCase[] = [
   },
   {
     name: "Fedora CoreOS",
-    os: () => FedoraCoreOs.stream(FcosStream.STABLE, { k3sInstall: K3sFcosInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "a".repeat(64) } }), qemuImages: { amd64: "/var/lib/libvirt/images/fedora-coreos-qemu.x86_64.qcow2" } }),
+    os: () => FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, { k3sInstall: K3sFedoraCoreOsInstall.binary({ version: "v1.31.4+k3s1", sha256: { amd64: "a".repeat(64) } }), qemuImages: { amd64: "/var/lib/libvirt/images/fedora-coreos-qemu.x86_64.qcow2" } }),
     k3sVersion: "v1.31.4+k3s1",
     addCa: (c) => c.pool("general").customize(IGNITION_FORMAT, (config) => config.addFile(CA_PATH, CA_TEXT, { mode: 0o644 })),
     admin: "core",

@@ -7,7 +7,7 @@
 import { AwsProvider, type AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform, Cluster, ClusterToken, FcosStream, FcosUpdates, FedoraCoreOs, K3sFcosInstall, Weekday } from "cdktf-microos";
+import { type AwsClusterBinding, AwsImagePolicy, AwsPlatform, Cluster, ClusterToken, FedoraCoreOsStream, FedoraCoreOsUpdates, FedoraCoreOs, K3sFedoraCoreOsInstall, Weekday } from "cdktf-microos";
 import { EXAMPLE_K3S_BINARY_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FcosAwsStackProps {
@@ -27,9 +27,9 @@ export class FcosAwsStack extends TerraformStack {
     warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY, k3sBinarySha256: EXAMPLE_K3S_BINARY_SHA256 });
     new AwsProvider(this, "aws", props.provider ?? { region: "eu-central-1" });
     this.cluster = new Cluster(this, "prod", {
-      os: FedoraCoreOs.stream(FcosStream.STABLE, {
-        k3sInstall: K3sFcosInstall.binary({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_BINARY_SHA256 } }),
-        workerUpdates: FcosUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "02:00", lengthMinutes: 120 }] }),
+      os: FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, {
+        k3sInstall: K3sFedoraCoreOsInstall.binary({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_BINARY_SHA256 } }),
+        workerUpdates: FedoraCoreOsUpdates.periodic({ windows: [{ days: [Weekday.SUNDAY], startTime: "02:00", lengthMinutes: 120 }] }),
       }),
       platform: AwsPlatform.newVpc({
         cidr: "10.12.0.0/16",

@@ -6,7 +6,7 @@
  */
 import type { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
-import { Cluster, ClusterToken, FcosStream, FedoraCoreOs, K3sFcosInstall, LibvirtPlatform } from "cdktf-microos";
+import { Cluster, ClusterToken, FedoraCoreOsStream, FedoraCoreOs, K3sFedoraCoreOsInstall, LibvirtPlatform } from "cdktf-microos";
 import { EXAMPLE_FCOS_QEMU_IMAGE, EXAMPLE_K3S_BINARY_SHA256, EXAMPLE_K3S_VERSION, EXAMPLE_SSH_KEY, warnAboutStandIns } from "../shared";
 
 export interface FcosLibvirtStackProps {
@@ -23,8 +23,8 @@ export class FcosLibvirtStack extends TerraformStack {
     super(scope, id);
     warnAboutStandIns(this, { sshKey: EXAMPLE_SSH_KEY, k3sBinarySha256: EXAMPLE_K3S_BINARY_SHA256, fcosQemuImage: EXAMPLE_FCOS_QEMU_IMAGE });
     this.cluster = new Cluster(this, "lab", {
-      os: FedoraCoreOs.stream(FcosStream.STABLE, {
-        k3sInstall: K3sFcosInstall.binary({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_BINARY_SHA256 } }),
+      os: FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, {
+        k3sInstall: K3sFedoraCoreOsInstall.binary({ version: EXAMPLE_K3S_VERSION, sha256: { amd64: EXAMPLE_K3S_BINARY_SHA256 } }),
         qemuImages: { amd64: EXAMPLE_FCOS_QEMU_IMAGE },
       }),
       platform: LibvirtPlatform.local({ uri: props.uri, cidr: "10.17.6.0/24", domain: "fcos.internal" }),

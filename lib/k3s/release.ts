@@ -2,7 +2,7 @@
  * A pinned k3s release as an OS install carries it: the release tag with the SHA-256 of its
  * artifacts per architecture and where they are served, the release binary's asset names, and the
  * systemd unit k3s's install script writes. Shared by the OS folders that put the k3s release
- * binary on a node (Flatcar's `K3sFlatcarInstall`, Fedora CoreOS's `K3sFcosInstall`); moved here
+ * binary on a node (Flatcar's `K3sFlatcarInstall`, Fedora CoreOS's `K3sFedoraCoreOsInstall`); moved here
  * from lib/os/flatcar/k3s.ts. Plain data and text: no Ignition, no cdktf. Internal to the library.
  */
 import { MicroOsError } from "../core/errors";

@@ -13,21 +13,21 @@ import type { NodeBootstrap } from "../os";
 import { IgnitionOs } from "../ignition-os/base";
 import { fcosAwsProfile } from "./aws";
 import { AT, fail } from "./internal";
-import { applyK3sToFcos, K3sFcosInstall } from "./k3s";
-import { checkQemuImage, type FcosQemuImages, fcosLibvirtProfile } from "./libvirt";
-import { FcosUpdates } from "./updates";
+import { applyK3sToFcos, K3sFedoraCoreOsInstall } from "./k3s";
+import { checkQemuImage, type FedoraCoreOsQemuImages, fcosLibvirtProfile } from "./libvirt";
+import { FedoraCoreOsUpdates } from "./updates";
 import { FCOS_SPECS, FCOS_STREAM_SPEC, FCOS_VARIANT } from "./releases";
 import { checkProps, object, optional, type Shape, type ShapeOf, str } from "../../core/props";
 
 /** A Fedora CoreOS update stream (fedora-coreos-docs update-streams.adoc). */
-export enum FcosStream {
+export enum FedoraCoreOsStream {
   STABLE = "stable",
   TESTING = "testing",
   NEXT = "next",
 }
 
 /** A hook that edits a node's Ignition config after the OS has rendered its own parts. */
-export type FcosNodeCustomizer = (config: IgnitionConfig, node: NodeBootstrap) => void;
+export type FedoraCoreOsNodeCustomizer = (config: IgnitionConfig, node: NodeBootstrap) => void;
 
 /** Options for a Fedora CoreOS operating system. */
 export interface FedoraCoreOsProps {
@@ -42,36 +42,36 @@ export interface FedoraCoreOsProps {
   readonly ignitionVersion?: IgnitionVersion;
   /**
    * Updates on controllers.
-   * @default FcosUpdates.disabled(): a controller holds etcd, and Zincati's default
+   * @default FedoraCoreOsUpdates.disabled(): a controller holds etcd, and Zincati's default
    * (`immediate`) would reboot controllers the moment each release is staged, two at once if the
    * release reaches them together, costing etcd its quorum. Update them one at a time by hand
-   * (`rpm-ostree upgrade`, reboot), or give `FcosUpdates.fleetLock({ baseUrl })` with a lock
+   * (`rpm-ostree upgrade`, reboot), or give `FedoraCoreOsUpdates.fleetLock({ baseUrl })` with a lock
    * manager such as poseidon/fleetlock.
    */
-  readonly controllerUpdates?: FcosUpdates;
+  readonly controllerUpdates?: FedoraCoreOsUpdates;
   /**
    * Updates on workers.
-   * @default FcosUpdates.immediate(): Zincati's own default; workers reboot into each release
-   * (use `FcosUpdates.periodic({ windows })` to keep reboots to quiet hours)
+   * @default FedoraCoreOsUpdates.immediate(): Zincati's own default; workers reboot into each release
+   * (use `FedoraCoreOsUpdates.periodic({ windows })` to keep reboots to quiet hours)
    */
-  readonly workerUpdates?: FcosUpdates;
+  readonly workerUpdates?: FedoraCoreOsUpdates;
   /** tz database name for every node, for example `Europe/Berlin`. @default - UTC (Fedora CoreOS's default and recommendation, time-zone.adoc) */
   readonly timezone?: string;
   /**
-   * How k3s gets onto nodes that run it (`K3sFcosInstall.binary({ version, sha256 })`); nodes run
+   * How k3s gets onto nodes that run it (`K3sFedoraCoreOsInstall.binary({ version, sha256 })`); nodes run
    * its `version`. Required once any node carries k3s settings.
    * @default - none: rendering a node with k3s fails and says to set it
    */
-  readonly k3sInstall?: K3sFcosInstall;
+  readonly k3sInstall?: K3sFedoraCoreOsInstall;
   /**
    * The decompressed qemu image per architecture for libvirt nodes: a path on the libvirt host or
    * an http(s) URL of a `.qcow2`. Fedora CoreOS publishes the image only xz-compressed, which the
    * libvirt provider cannot read.
    * @default - none: libvirt nodes are refused, saying how to download the image
    */
-  readonly qemuImages?: FcosQemuImages;
+  readonly qemuImages?: FedoraCoreOsQemuImages;
   /** Edits each node's config last, after hostname, keys, updates, time, k3s and the cluster's escape hatches. @default - none */
-  readonly customize?: FcosNodeCustomizer;
+  readonly customize?: FedoraCoreOsNodeCustomizer;
 }
 
 // FedoraCoreOsProps at run time (lib/core/props.ts): props that are not an object, unknown options
@@ -84,7 +84,7 @@ const FCOS_PROPS: Shape = object({
   workerUpdates: checkedLater,
   timezone: optional(str({ fix: 'give a tz database name such as "Europe/Berlin"' })),
   k3sInstall: checkedLater,
-  qemuImages: optional(object({ amd64: checkedLater, arm64: checkedLater } satisfies ShapeOf<FcosQemuImages>)),
+  qemuImages: optional(object({ amd64: checkedLater, arm64: checkedLater } satisfies ShapeOf<FedoraCoreOsQemuImages>)),
   customize: checkedLater,
 } satisfies ShapeOf<FedoraCoreOsProps>);
 
@@ -92,22 +92,22 @@ const FCOS_PROPS: Shape = object({
 // (fedora-coreos-tracker Design.md, "Version numbers").
 const VERSION = /^(\d{2,3})\.(\d{8})\.(\d+)\.(\d+)$/;
 // The stream code Z of official builds (same table).
-const STREAM_CODE: Record<FcosStream, string> = { [FcosStream.NEXT]: "1", [FcosStream.TESTING]: "2", [FcosStream.STABLE]: "3" };
+const STREAM_CODE: Record<FedoraCoreOsStream, string> = { [FedoraCoreOsStream.NEXT]: "1", [FedoraCoreOsStream.TESTING]: "2", [FedoraCoreOsStream.STABLE]: "3" };
 
 /**
- * Fedora CoreOS: `FedoraCoreOs.stream(FcosStream.STABLE, props)` follows a stream,
- * `FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1", props)` pins the release nodes
+ * Fedora CoreOS: `FedoraCoreOs.stream(FedoraCoreOsStream.STABLE, props)` follows a stream,
+ * `FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.20260802.3.1", props)` pins the release nodes
  * first boot (they still update themselves unless updates are disabled).
  */
-export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
+export class FedoraCoreOs extends IgnitionOs<FedoraCoreOsUpdates> {
   /** The newest release of a stream. */
-  public static stream(stream: FcosStream | `${FcosStream}`, props: FedoraCoreOsProps = {}): FedoraCoreOs {
+  public static stream(stream: FedoraCoreOsStream | `${FedoraCoreOsStream}`, props: FedoraCoreOsProps = {}): FedoraCoreOs {
     checkProps(AT, "", props, FCOS_PROPS);
     return new FedoraCoreOs(checkStream(stream), undefined, props);
   }
 
-  /** A fixed release of a stream, for example `FedoraCoreOs.release(FcosStream.STABLE, "44.20260802.3.1")`. */
-  public static release(stream: FcosStream | `${FcosStream}`, version: string, props: FedoraCoreOsProps = {}): FedoraCoreOs {
+  /** A fixed release of a stream, for example `FedoraCoreOs.release(FedoraCoreOsStream.STABLE, "44.20260802.3.1")`. */
+  public static release(stream: FedoraCoreOsStream | `${FedoraCoreOsStream}`, version: string, props: FedoraCoreOsProps = {}): FedoraCoreOs {
     checkProps(AT, "", props, FCOS_PROPS);
     const s = checkStream(stream);
     const m = typeof version === "string" ? VERSION.exec(version) : null;
@@ -115,8 +115,8 @@ export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
       fail("version", `\`${String(version)}\` is not a Fedora CoreOS version`, "give X.Y.Z.A as on fedoraproject.org/coreos/download, for example `44.20260802.3.1`");
     }
     if (m[3] !== STREAM_CODE[s]) {
-      const actual = (Object.keys(STREAM_CODE) as FcosStream[]).find((k) => STREAM_CODE[k] === m[3]);
-      fail("version", `${version} is ${actual ? `a ${actual}` : "not a"} release, not one of ${s} (its third number is ${m[3]}; ${s} releases have ${STREAM_CODE[s]})`, actual ? `use FcosStream.${actual.toUpperCase()}, or pin a ${s} release` : `pin a ${s} release`);
+      const actual = (Object.keys(STREAM_CODE) as FedoraCoreOsStream[]).find((k) => STREAM_CODE[k] === m[3]);
+      fail("version", `${version} is ${actual ? `a ${actual}` : "not a"} release, not one of ${s} (its third number is ${m[3]}; ${s} releases have ${STREAM_CODE[s]})`, actual ? `use FedoraCoreOsStream.${actual.toUpperCase()}, or pin a ${s} release` : `pin a ${s} release`);
     }
     return new FedoraCoreOs(s, version, props);
   }
@@ -131,12 +131,12 @@ export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
    */
   public readonly minimums = { memoryMib: 2048, diskGib: 10 } as const;
   /** The stream. */
-  public readonly streamName: FcosStream;
+  public readonly streamName: FedoraCoreOsStream;
   /** The decompressed qemu images for libvirt nodes. */
-  public readonly qemuImages: FcosQemuImages;
+  public readonly qemuImages: FedoraCoreOsQemuImages;
   private readonly props: FedoraCoreOsProps;
 
-  private constructor(stream: FcosStream, version: string | undefined, given: FedoraCoreOsProps) {
+  private constructor(stream: FedoraCoreOsStream, version: string | undefined, given: FedoraCoreOsProps) {
     const props = given ?? {};
     super({
       at: AT,
@@ -148,12 +148,12 @@ export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
       version,
       ignitionVersion: props.ignitionVersion,
       updates: {
-        is: (v) => v instanceof FcosUpdates,
-        fail: { problem: "the value is not an FcosUpdates", fix: "build it with FcosUpdates.immediate(), .periodic({ windows }), .fleetLock({ baseUrl }) or .disabled()" },
+        is: (v) => v instanceof FedoraCoreOsUpdates,
+        fail: { problem: "the value is not a FedoraCoreOsUpdates", fix: "build it with FedoraCoreOsUpdates.immediate(), .periodic({ windows }), .fleetLock({ baseUrl }) or .disabled()" },
         controller: props.controllerUpdates,
         worker: props.workerUpdates,
-        controllerDefault: () => FcosUpdates.disabled(),
-        workerDefault: () => FcosUpdates.immediate(),
+        controllerDefault: () => FedoraCoreOsUpdates.disabled(),
+        workerDefault: () => FedoraCoreOsUpdates.immediate(),
       },
       customize: props.customize,
     });
@@ -161,8 +161,8 @@ export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
     this.props = props;
     // Check the time zone now, at the call that introduces it, not at the first render.
     if (props.timezone !== undefined) setTimezoneLink(this.probe(), props.timezone, AT);
-    if (props.k3sInstall !== undefined && !(props.k3sInstall instanceof K3sFcosInstall)) {
-      fail("k3sInstall", "the value is not a K3sFcosInstall", "build it with K3sFcosInstall.binary({ version, sha256 })");
+    if (props.k3sInstall !== undefined && !(props.k3sInstall instanceof K3sFedoraCoreOsInstall)) {
+      fail("k3sInstall", "the value is not a K3sFedoraCoreOsInstall", "build it with K3sFedoraCoreOsInstall.binary({ version, sha256 })");
     }
     const images: Record<string, string> = {};
     for (const arch of Object.values(Architecture)) {
@@ -181,7 +181,7 @@ export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
     // Each platform pairing lives in its own file of this folder.
     return new BootProfiles(this.name)
       .add(AWS_BOOT_PROFILE, (spec) => fcosAwsProfile(this, checkArchitecture(spec.architecture)))
-      .add(LIBVIRT_BOOT_PROFILE, (spec) => fcosLibvirtProfile(this, checkArchitecture(spec.architecture), `fcos/${spec.name}`));
+      .add(LIBVIRT_BOOT_PROFILE, (spec) => fcosLibvirtProfile(this, checkArchitecture(spec.architecture), `${AT}/${spec.name}`));
   }
 
   protected addHostname(config: IgnitionConfig, hostname: string): void {
@@ -194,11 +194,11 @@ export class FedoraCoreOs extends IgnitionOs<FcosUpdates> {
   }
 }
 
-function checkStream(stream: string): FcosStream {
-  if (!(Object.values(FcosStream) as string[]).includes(stream)) {
-    fail("stream", `\`${String(stream)}\` is not a Fedora CoreOS stream`, "use FcosStream.STABLE, TESTING or NEXT");
+function checkStream(stream: string): FedoraCoreOsStream {
+  if (!(Object.values(FedoraCoreOsStream) as string[]).includes(stream)) {
+    fail("stream", `\`${String(stream)}\` is not a Fedora CoreOS stream`, "use FedoraCoreOsStream.STABLE, TESTING or NEXT");
   }
-  return stream as FcosStream;
+  return stream as FedoraCoreOsStream;
 }
 
 function checkArchitecture(architecture: Architecture): Architecture {

@@ -4,7 +4,7 @@
 import { MicroOsError } from "../../core/errors";
 
 /** Where Fedora CoreOS helper errors point: the config location, since helpers are not constructs. */
-export const AT = "fcos";
+export const AT = "FedoraCoreOs";
 
 /** Throws the library's error for a bad Fedora CoreOS input. */
 export function fail(field: string, problem: string, fix: string): never {

@@ -27,8 +27,8 @@ import {
 } from "../../k3s/release";
 import { checkK3sNode, parseFlag } from "../../k3s/validate";
 
-/** Props for {@link K3sFcosInstall.binary}. */
-export interface K3sFcosBinaryProps {
+/** Props for {@link K3sFedoraCoreOsInstall.binary}. */
+export interface K3sFedoraCoreOsBinaryProps {
   /**
    * The k3s release, for example `v1.36.4+k3s1` (github.com/k3s-io/k3s/releases tag). Nodes run
    * this release, and `sha256` holds its digests.
@@ -54,7 +54,7 @@ export interface K3sFcosBinaryProps {
   readonly selinux?: boolean;
 }
 
-// K3sFcosBinaryProps at run time: props that are not an object and unknown options (`sha265`,
+// K3sFedoraCoreOsBinaryProps at run time: props that are not an object and unknown options (`sha265`,
 // `baseURL`, an `x86_64` digest) are refused; the release, digest and URL forms are checked by
 // checkK3sRelease (lib/k3s/release.ts) and `selinux` below, with their own messages.
 const checkedByRelease: Shape = () => undefined;
@@ -63,7 +63,7 @@ const BINARY_PROPS: Shape = object({
   sha256: (at, field, value) => (typeof value === "object" && value !== null ? object({ amd64: checkedByRelease, arm64: checkedByRelease })(at, field, value) : undefined),
   baseUrl: optional(str({ fix: "give an https:// URL" })),
   selinux: checkedByRelease,
-} satisfies ShapeOf<K3sFcosBinaryProps>);
+} satisfies ShapeOf<K3sFedoraCoreOsBinaryProps>);
 
 /** Where the binary goes: install.sh's default `BIN_DIR` (writable on Fedora CoreOS; fedora-coreos-docs managing-files.adoc writes there). */
 export const FCOS_K3S_BINARY = "/usr/local/bin/k3s";
@@ -78,16 +78,16 @@ export const K3S_SELINUX_MODULE = "/usr/share/selinux/packages/k3s.pp";
  * How k3s gets onto a Fedora CoreOS node: one k3s release with the digests of its binaries, so a
  * version and its digests travel together.
  */
-export class K3sFcosInstall {
+export class K3sFedoraCoreOsInstall {
   /** The k3s release binary, pinned and verified, with k3s's SELinux policy layered by rpm-ostree. */
-  public static binary(props: K3sFcosBinaryProps): K3sFcosInstall {
-    if (typeof props === "object" && props !== null) checkProps("K3sFcosInstall.binary", "", props, BINARY_PROPS);
-    const release = checkK3sRelease("K3sFcosInstall.binary", props, K3S_RELEASES_BASE_URL);
+  public static binary(props: K3sFedoraCoreOsBinaryProps): K3sFedoraCoreOsInstall {
+    if (typeof props === "object" && props !== null) checkProps("K3sFedoraCoreOsInstall.binary", "", props, BINARY_PROPS);
+    const release = checkK3sRelease("K3sFedoraCoreOsInstall.binary", props, K3S_RELEASES_BASE_URL);
     const selinux = props.selinux ?? true;
     if (typeof selinux !== "boolean") {
-      throw new MicroOsError("K3sFcosInstall.binary", "selinux", `\`${String(selinux)}\` is not true or false`, "leave it unset (true) or pass false to run k3s without its SELinux policy");
+      throw new MicroOsError("K3sFedoraCoreOsInstall.binary", "selinux", `\`${String(selinux)}\` is not true or false`, "leave it unset (true) or pass false to run k3s without its SELinux policy");
     }
-    return new K3sFcosInstall(release, selinux);
+    return new K3sFedoraCoreOsInstall(release, selinux);
   }
 
   /** The k3s release this install puts on nodes, for example `v1.36.4+k3s1`. */
@@ -184,12 +184,12 @@ const SELINUX_UNIT = [
 ].join("\n");
 
 /** Adds k3s with the install the OS was given. Internal: the package exports the names above only. */
-export function applyK3sToFcos(config: IgnitionConfig, k3s: K3sNodeProps, install: K3sFcosInstall | undefined, architecture: Architecture, at: string): void {
+export function applyK3sToFcos(config: IgnitionConfig, k3s: K3sNodeProps, install: K3sFedoraCoreOsInstall | undefined, architecture: Architecture, at: string): void {
   if (!install) {
-    throw new MicroOsError(at, "k3sInstall", "the node runs k3s but no k3s install is given", `pass \`k3sInstall: K3sFcosInstall.binary({ version: "${K3S_RELEASE_TAG_EXAMPLE}", sha256: { amd64: "..." } })\` to FedoraCoreOs.stream() / FedoraCoreOs.release()`);
+    throw new MicroOsError(at, "k3sInstall", "the node runs k3s but no k3s install is given", `pass \`k3sInstall: K3sFedoraCoreOsInstall.binary({ version: "${K3S_RELEASE_TAG_EXAMPLE}", sha256: { amd64: "..." } })\` to FedoraCoreOs.stream() / FedoraCoreOs.release()`);
   }
   // A JavaScript caller's positional arguments, checked as the factories check props.
-  checkProps(at, "k3sInstall", install, instance(K3sFcosInstall, "build it with K3sFcosInstall.binary({ version, sha256 })"));
+  checkProps(at, "k3sInstall", install, instance(K3sFedoraCoreOsInstall, "build it with K3sFedoraCoreOsInstall.binary({ version, sha256 })"));
   checkProps(at, "architecture", architecture, oneOf(Architecture, "Architecture"));
   install._apply(config, k3s, architecture, at);
 }

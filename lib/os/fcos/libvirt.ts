@@ -13,7 +13,7 @@ import { AT } from "./internal";
 export const FCOS_FW_CFG_KEY = "opt/com.coreos/config";
 
 /** Decompressed qemu images per architecture, as local paths or URLs. */
-export interface FcosQemuImages {
+export interface FedoraCoreOsQemuImages {
   /** @default - amd64 nodes are refused on libvirt */
   readonly amd64?: string;
   /** @default - arm64 nodes are refused on libvirt */
@@ -22,7 +22,7 @@ export interface FcosQemuImages {
 
 /** What the libvirt pairing reads of the OS besides the release. */
 export interface FcosLibvirtRelease extends FcosRelease {
-  readonly qemuImages: FcosQemuImages;
+  readonly qemuImages: FedoraCoreOsQemuImages;
 }
 
 /** Stream metadata's architecture names (builds.coreos.fedoraproject.org/streams/<stream>.json `architectures`). */

@@ -74,17 +74,17 @@ const PERIODIC_OPTIONS: Shape = object({
 const FLEET_LOCK_OPTIONS: Shape = object({ baseUrl: checkedBelow } satisfies ShapeOf<FleetLockUpdatesOptions>);
 
 /**
- * Update behaviour for a Fedora CoreOS node: `FcosUpdates.immediate()`, `.periodic({ windows })`,
- * `.fleetLock({ baseUrl })` or `.disabled()`. Checked when built; written by {@link FcosUpdates.applyTo}.
+ * Update behaviour for a Fedora CoreOS node: `FedoraCoreOsUpdates.immediate()`, `.periodic({ windows })`,
+ * `.fleetLock({ baseUrl })` or `.disabled()`. Checked when built; written by {@link FedoraCoreOsUpdates.applyTo}.
  */
-export class FcosUpdates {
+export class FedoraCoreOsUpdates {
   /** Reboot into each release as soon as it is staged (Zincati's default strategy). */
-  public static immediate(): FcosUpdates {
-    return new FcosUpdates(true, ZincatiStrategy.IMMEDIATE, undefined, undefined, undefined);
+  public static immediate(): FedoraCoreOsUpdates {
+    return new FedoraCoreOsUpdates(true, ZincatiStrategy.IMMEDIATE, undefined, undefined, undefined);
   }
 
   /** Reboot into a staged release only inside the given weekly windows. */
-  public static periodic(options: PeriodicUpdatesOptions): FcosUpdates {
+  public static periodic(options: PeriodicUpdatesOptions): FedoraCoreOsUpdates {
     checkProps(AT, "updates", options, PERIODIC_OPTIONS);
     const windows = options?.windows;
     if (!Array.isArray(windows) || windows.length === 0) {
@@ -95,11 +95,11 @@ export class FcosUpdates {
     if (tz !== undefined && tz !== "localtime" && !isTimezoneName(tz)) {
       fail("updates.timeZone", `\`${String(tz)}\` is neither an IANA time zone name nor \`localtime\``, "give a name like `Europe/Berlin`, or `localtime`, or leave it unset for UTC");
     }
-    return new FcosUpdates(true, ZincatiStrategy.PERIODIC, windows.map((w) => ({ ...w, days: [...w.days] })), tz, undefined);
+    return new FedoraCoreOsUpdates(true, ZincatiStrategy.PERIODIC, windows.map((w) => ({ ...w, days: [...w.days] })), tz, undefined);
   }
 
   /** Take a reboot slot from a FleetLock lock manager before rebooting, and give it back after. */
-  public static fleetLock(options: FleetLockUpdatesOptions): FcosUpdates {
+  public static fleetLock(options: FleetLockUpdatesOptions): FedoraCoreOsUpdates {
     checkProps(AT, "updates", options, FLEET_LOCK_OPTIONS);
     const base = options?.baseUrl;
     let url: URL | undefined;
@@ -111,15 +111,15 @@ export class FcosUpdates {
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || !URL_TEXT.test(base)) {
       fail("updates.baseUrl", `\`${String(base)}\` is not a FleetLock base URL`, "give the lock manager's http:// or https:// URL, for example `http://10.3.0.15/`");
     }
-    return new FcosUpdates(true, ZincatiStrategy.FLEET_LOCK, undefined, undefined, base);
+    return new FedoraCoreOsUpdates(true, ZincatiStrategy.FLEET_LOCK, undefined, undefined, base);
   }
 
   /**
    * No automatic updates: Zincati stays running but idle (auto-updates.md, "Disabling
    * auto-updates"); update by hand with `rpm-ostree upgrade` and a reboot.
    */
-  public static disabled(): FcosUpdates {
-    return new FcosUpdates(false, undefined, undefined, undefined, undefined);
+  public static disabled(): FedoraCoreOsUpdates {
+    return new FedoraCoreOsUpdates(false, undefined, undefined, undefined, undefined);
   }
 
   private constructor(
@@ -178,6 +178,6 @@ function checkWindow(w: ZincatiWindow, i: number): void {
     fail(`${at}.lengthMinutes`, `\`${String(w.lengthMinutes)}\` is not a whole number of minutes above zero`, "give the length in minutes, for example 60");
   }
   if (w.lengthMinutes > WEEK_MINUTES) {
-    fail(`${at}.lengthMinutes`, `${w.lengthMinutes} minutes is longer than a week, so the weekly window never closes`, `give at most ${WEEK_MINUTES}, or use FcosUpdates.immediate()`);
+    fail(`${at}.lengthMinutes`, `${w.lengthMinutes} minutes is longer than a week, so the weekly window never closes`, `give at most ${WEEK_MINUTES}, or use FedoraCoreOsUpdates.immediate()`);
   }
 }

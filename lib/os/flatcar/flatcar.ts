@@ -43,13 +43,13 @@ const FIRST_IGNITION_V3 = 3185;
 export class Flatcar extends IgnitionOs<FlatcarUpdates> {
   /** The newest release of a channel. */
   public static channel(channel: FlatcarChannel | `${FlatcarChannel}`, props: FlatcarProps = {}): Flatcar {
-    checkProps("flatcar", "", props, FLATCAR_PROPS);
+    checkProps(AT, "", props, FLATCAR_PROPS);
     return new Flatcar(checkChannel(channel), undefined, props);
   }
 
   /** A fixed release of a channel, for example `Flatcar.release(FlatcarChannel.STABLE, "4081.2.0")`. */
   public static release(channel: FlatcarChannel | `${FlatcarChannel}`, version: string, props: FlatcarProps = {}): Flatcar {
-    checkProps("flatcar", "", props, FLATCAR_PROPS);
+    checkProps(AT, "", props, FLATCAR_PROPS);
     const ch = checkChannel(channel);
     const m = typeof version === "string" ? VERSION.exec(version) : null;
     if (!m) {

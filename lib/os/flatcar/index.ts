@@ -7,11 +7,11 @@ export * from "./sysext";
 export * from "./time";
 // k3s on Flatcar; applyK3s is internal.
 export {
-  applyK3sToIgnition,
+  applyK3sToFlatcar,
   type K3sArtifactHashes,
   type K3sBinaryProps,
   K3sFlatcarInstall,
-  type K3sIgnitionOptions,
+  type K3sFlatcarOptions,
   type K3sSysextProps,
   k3sUnitName,
 } from "./k3s";

@@ -5,7 +5,7 @@ import { MicroOsError } from "../../core/errors";
 import type { IgnitionConfig } from "../../ignition/config";
 
 /** Where Flatcar helper errors point: the config location, since helpers are not constructs. */
-export const AT = "flatcar";
+export const AT = "Flatcar";
 
 /** Throws the library's error for a bad Flatcar helper input. */
 export function fail(field: string, problem: string, fix: string): never {

@@ -126,8 +126,8 @@ export abstract class K3sFlatcarInstall {
   public abstract _apply(config: IgnitionConfig, node: K3sNodeProps, architecture: Architecture, at: string): void;
 }
 
-/** Options for {@link applyK3sToIgnition}. */
-export interface K3sIgnitionOptions {
+/** Options for {@link applyK3sToFlatcar}. */
+export interface K3sFlatcarOptions {
   /** How k3s is installed: the release and its artifacts' SHA-256, which must match the node's `version`. */
   readonly install: K3sFlatcarInstall;
   /** The node's architecture, which picks the artifact. @default Architecture.AMD64 */
@@ -140,7 +140,7 @@ export interface K3sIgnitionOptions {
  * Adds k3s to a Flatcar Ignition config: the program, /etc/rancher/k3s/config.yaml (mode 0600,
  * the only place the token is written), and the service enabled at boot.
  */
-export function applyK3sToIgnition(config: IgnitionConfig, node: K3sNodeProps, options: K3sIgnitionOptions): IgnitionConfig {
+export function applyK3sToFlatcar(config: IgnitionConfig, node: K3sNodeProps, options: K3sFlatcarOptions): IgnitionConfig {
   const at = options.at ?? "k3s";
   checkK3sNode(node, at);
   if (!(options.install instanceof K3sFlatcarInstall)) {
@@ -204,5 +204,5 @@ export function applyK3s(config: IgnitionConfig, k3s: K3sNodeProps, install: K3s
   if (!install) {
     fail("k3sInstall", "the node runs k3s but no k3s install method is given", `pass \`k3sInstall: K3sFlatcarInstall.sysext({ version: "${K3S_RELEASE_TAG_EXAMPLE}", sha256: { amd64: "..." } })\` (or \`.binary(...)\`) to Flatcar.channel() / Flatcar.release()`);
   }
-  applyK3sToIgnition(config, k3s, { install, architecture, at });
+  applyK3sToFlatcar(config, k3s, { install, architecture, at });
 }

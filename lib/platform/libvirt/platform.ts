@@ -24,7 +24,7 @@ export function parseLibvirtSize(at: string, field: string, size: SizeInput): { 
 }
 
 /** libvirt on one host: a NAT network and a storage pool per cluster, one domain per node. */
-export class LibvirtPlatform implements IPlatform<LibvirtCluster> {
+export class LibvirtPlatform implements IPlatform<LibvirtClusterBinding> {
   /**
    * The host's system libvirt (`qemu:///system` unless `uri` says otherwise), through the
    * dmacvicar/libvirt provider, pinned to LIBVIRT_PROVIDER_VERSION (0.9.7).
@@ -39,13 +39,13 @@ export class LibvirtPlatform implements IPlatform<LibvirtCluster> {
 
   private constructor(private readonly props: LibvirtLocalProps) {}
 
-  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): LibvirtCluster {
-    return new LibvirtCluster(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
+  public bind(scope: Construct, clusterName: string, nodes: readonly NodeSpec[], options: BindOptions = {}): LibvirtClusterBinding {
+    return new LibvirtClusterBinding(scope, "Libvirt", { ...this.props, clusterName, nodes, bindOptions: options });
   }
 }
 
-/** Props of {@link LibvirtCluster}. */
-export interface LibvirtClusterProps extends LibvirtLocalProps {
+/** Props of {@link LibvirtClusterBinding}. */
+export interface LibvirtClusterBindingProps extends LibvirtLocalProps {
   /** Prefix of every libvirt name (network, pool, volumes, domains). */
   readonly clusterName: string;
   /** Every node of the cluster, controllers first. */
@@ -58,20 +58,20 @@ export interface LibvirtClusterProps extends LibvirtLocalProps {
  * A cluster's libvirt resources: provider (when the stack has none), network (`Network`), pool
  * (`Pool`), images (`Image<n>` by image), and machines (`Machine-<node name>`). Outputs are the Cluster's.
  */
-export class LibvirtCluster extends Construct implements PlatformBinding<LibvirtMachine> {
+export class LibvirtClusterBinding extends Construct implements PlatformBinding<LibvirtMachine> {
   public readonly poolsShareConfig: boolean;
   public readonly network: LibvirtNetwork;
   /** The storage pool (`libvirt_pool`, id `Pool`). */
   public readonly pool: Pool;
   public readonly apiEndpoint: string;
   public readonly apiTlsSans: readonly string[];
-  private readonly props: LibvirtClusterProps;
+  private readonly props: LibvirtClusterBindingProps;
   private readonly specs = new Map<string, NodeSpec>();
   private readonly images = new Map<string, LibvirtImage>();
   private readonly machines = new Map<string, LibvirtMachine>();
   private built = false;
 
-  constructor(scope: Construct, id: string, props: LibvirtClusterProps) {
+  constructor(scope: Construct, id: string, props: LibvirtClusterBindingProps) {
     super(scope, id);
     const at = this.node.path;
     this.props = props;

@@ -3,6 +3,6 @@
 export { LibvirtImage, type LibvirtImageProps } from "./image";
 export { LibvirtMachine, type LibvirtMachineProps, ReplacementPolicy } from "./machine";
 export * from "./network";
-export { LibvirtCluster, type LibvirtClusterProps, type LibvirtLocalProps, LibvirtPlatform } from "./platform";
+export { LibvirtClusterBinding, type LibvirtClusterBindingProps, type LibvirtLocalProps, LibvirtPlatform } from "./platform";
 export * from "./provider";
 export * from "./profile";
