@@ -79,12 +79,12 @@ const kairosCases: Refusal[] = [
 ];
 
 const otherCases: Refusal[] = [
-  { name: "Flatcar automatic update options that are a string", run: () => FlatcarUpdates.automatic("reboot" as never), message: 'flatcar: updates: got the string "reboot", not an object' },
-  { name: "a misspelt Flatcar update option", run: () => FlatcarUpdates.automatic({ stratgy: "off" } as never), message: "flatcar: updates.stratgy: no such option. Fix: did you mean `strategy`?" },
-  { name: "a misspelt Flatcar reboot window key", run: () => FlatcarUpdates.automatic({ window: { time: "04:00", duration: "1h" } } as never), message: "flatcar: updates.window.duration: no such option" },
-  { name: "a Flatcar update group with a line break", run: () => FlatcarUpdates.automatic({ group: "stable\n" }), message: 'flatcar: updates.group: the string "stable\\n" holds a line break' },
-  { name: "a misspelt option of disabled Flatcar updates", run: () => FlatcarUpdates.disabled({ maskService: true } as never), message: "flatcar: updates.maskService: no such option. Fix: did you mean `maskServices`?" },
-  { name: "masking Flatcar update services given as a string", run: () => FlatcarUpdates.disabled({ maskServices: "yes" } as never), message: 'flatcar: updates.maskServices: got the string "yes", not true or false' },
+  { name: "Flatcar automatic update options that are a string", run: () => FlatcarUpdates.automatic("reboot" as never), message: 'Flatcar: updates: got the string "reboot", not an object' },
+  { name: "a misspelt Flatcar update option", run: () => FlatcarUpdates.automatic({ stratgy: "off" } as never), message: "Flatcar: updates.stratgy: no such option. Fix: did you mean `strategy`?" },
+  { name: "a misspelt Flatcar reboot window key", run: () => FlatcarUpdates.automatic({ window: { time: "04:00", duration: "1h" } } as never), message: "Flatcar: updates.window.duration: no such option" },
+  { name: "a Flatcar update group with a line break", run: () => FlatcarUpdates.automatic({ group: "stable\n" }), message: 'Flatcar: updates.group: the string "stable\\n" holds a line break' },
+  { name: "a misspelt option of disabled Flatcar updates", run: () => FlatcarUpdates.disabled({ maskService: true } as never), message: "Flatcar: updates.maskService: no such option. Fix: did you mean `maskServices`?" },
+  { name: "masking Flatcar update services given as a string", run: () => FlatcarUpdates.disabled({ maskServices: "yes" } as never), message: 'Flatcar: updates.maskServices: got the string "yes", not true or false' },
   { name: "a pinned AMI under x86_64", run: () => AwsImagePolicy.pin({ x86_64: "ami-0123456789abcdef0" } as never), message: "AwsImagePolicy.pin: amis.x86_64: no such option" },
   { name: "pinned AMIs as a string", run: () => AwsImagePolicy.pin("ami-0123456789abcdef0" as never), message: 'AwsImagePolicy.pin: amis: got the string "ami-0123456789abcdef0", not an object' },
   { name: "an Ignition file path with a line break", run: () => new IgnitionConfig({ version: "3.4.0" as never }).addFile("/etc/motd\nx", "hi"), message: 'ignition: storage.files[/etc/motd\nx].path: the path "/etc/motd\\nx" holds a line break' },
