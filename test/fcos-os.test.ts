@@ -191,7 +191,13 @@ describe("k3s on Fedora CoreOS", () => {
     const server = unitOf(specOf(os, controller), "k3s.service");
     expect(server?.enabled).toBe(true);
     expect(server?.contents).toContain("After=network-online.target\nAfter=k3s-selinux.service\nConditionPathExists=/usr/share/selinux/packages/k3s.pp\n");
-    expect(server?.contents).toContain("ExecStartPre=/usr/bin/chcon -u system_u -r object_r -t container_runtime_exec_t /usr/local/bin/k3s\nExecStart=/usr/local/bin/k3s server\n");
+    // Then what Ignition wrote is relabelled by the loaded policy (test/fcos-relabel.test.ts).
+    expect(server?.contents).toContain(
+      "ExecStartPre=/usr/bin/chcon -u system_u -r object_r -t container_runtime_exec_t /usr/local/bin/k3s\n" +
+        "ExecStartPre=/usr/sbin/restorecon -i /var/lib/rancher /var/lib/rancher/k3s /var/lib/rancher/k3s/server\n" +
+        "ExecStartPre=/usr/sbin/restorecon -i -R /etc/rancher/k3s /var/lib/rancher/k3s/server/tls /var/lib/rancher/k3s/server/manifests\n" +
+        "ExecStart=/usr/local/bin/k3s server\n",
+    );
     const agentUnit = unitOf(specOf(os, agent), "k3s-agent.service");
     expect(agentUnit?.contents).toContain("ExecStart=/usr/local/bin/k3s agent\n");
     expect(unitOf(specOf(os, agent), "k3s.service")).toBeUndefined();

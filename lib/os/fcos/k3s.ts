@@ -132,11 +132,22 @@ export class K3sFedoraCoreOsInstall {
         // and never creates its data directories with the wrong labels (k3s-io/k3s-selinux#36).
         unitLines: [`After=${K3S_SELINUX_UNIT}`, `ConditionPathExists=${K3S_SELINUX_MODULE}`],
         // install.sh `setup_selinux` labels the binary so k3s runs in container_runtime_t.
-        preStart: [`ExecStartPre=/usr/bin/chcon -u system_u -r object_r -t container_runtime_exec_t ${FCOS_K3S_BINARY}`],
+        // Ignition wrote the k3s config and CA files at first boot, labelled by the policy of that
+        // boot, which lacks k3s-selinux's file contexts (`/var/lib/rancher/k3s(/.*)?` ->
+        // container_var_lib_t, k3s-io/k3s-selinux policy tests); layering the module does not
+        // touch /var (rpm-ostree leaves /var to the admin), so relabel those paths by the policy
+        // now loaded before k3s reads them. `-i` skips paths a node does not have.
+        preStart: [`ExecStartPre=/usr/bin/chcon -u system_u -r object_r -t container_runtime_exec_t ${FCOS_K3S_BINARY}`, ...K3S_RELABEL_COMMANDS.map((c) => `ExecStartPre=${c}`)],
       }),
     });
   }
 }
+
+/** Relabels what Ignition wrote for k3s by the loaded policy: the parents alone, the config and the server's files in full (systemd runs each line without a shell). */
+export const K3S_RELABEL_COMMANDS: readonly string[] = [
+  "/usr/sbin/restorecon -i /var/lib/rancher /var/lib/rancher/k3s /var/lib/rancher/k3s/server",
+  "/usr/sbin/restorecon -i -R /etc/rancher/k3s /var/lib/rancher/k3s/server/tls /var/lib/rancher/k3s/server/manifests",
+];
 
 /** The node's flags with `--selinux` (docs.k3s.io advanced.md, "Enabling SELinux Enforcement"), unless it sets the flag itself. */
 function withSelinux(node: K3sNodeProps): K3sNodeProps {
