@@ -30,6 +30,7 @@ export {
   IGNITION_FORMAT,
 } from "./ignition";
 export type {
+  IgnitionSpecChoice,
   IgnitionSpec,
   VerificationSpec,
   HttpHeaderSpec,

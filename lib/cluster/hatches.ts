@@ -57,6 +57,7 @@ export class ClusterPool {
 
   /** @internal */
   constructor(
+    /** The pool's name (`controllers` for the controllers). */
     public readonly name: string,
     nodeNames: readonly string[],
     private readonly host: HatchHost,
@@ -82,7 +83,7 @@ export class ClusterPool {
     return this.poolConfig as C;
   }
 
-  /** A builder of `format` for one node of the pool, merged after the pool's (see {@link config}). */
+  /** A builder of `format` for one node of the pool, merged after the pool's (see {@link ClusterPool.config}). */
   public nodeConfig<C>(nodeName: string, format: ConfigFormat<C>): C {
     const field = `pool(${this.name}).nodeConfig(${nodeName})`;
     this.checkNode(field, nodeName);
@@ -110,7 +111,7 @@ export class ClusterPool {
     return this;
   }
 
-  /** Edits one node's config builder, after the pool's escape hatches (see {@link customize}). */
+  /** Edits one node's config builder, after the pool's escape hatches (see {@link ClusterPool.customize}). */
   public customizeNode<C>(nodeName: string, format: ConfigFormat<C>, customize: ConfigCustomizer<C>): this {
     const field = `pool(${this.name}).customizeNode(${nodeName})`;
     this.checkNode(field, nodeName);

@@ -27,6 +27,7 @@ export interface ConfigValidator {
 
 /** A file a config writes, contents decoded. */
 export interface DecodedFile {
+  /** Absolute path on the node. */
   readonly path: string;
   /**
    * The file's text (its encoding undone), apply-time values as placeholders; undefined when it
@@ -37,9 +38,11 @@ export interface DecodedFile {
   readonly source?: string;
   /** Permission bits, for example `0o644`; undefined when the config leaves the default. */
   readonly mode?: number;
+  /** Whether an existing file is replaced, when the config says. */
   readonly overwrite?: boolean;
   /** Owner's name or id, when the config sets one. */
   readonly user?: string;
+  /** Group's name or id, when the config sets one. */
   readonly group?: string;
   /** Texts appended to the file, decoded like `contents`. */
   readonly appended: readonly string[];
@@ -47,10 +50,13 @@ export interface DecodedFile {
 
 /** A systemd unit a config writes or enables. */
 export interface DecodedUnit {
+  /** The unit's name, for example `k3s.service`. */
   readonly name: string;
   /** True when systemd enables it at first boot (`enabled`, or a link in a target's `.wants`). */
   readonly enabled: boolean;
+  /** True when the config masks it. */
   readonly mask: boolean;
+  /** The unit file's text, when the config writes one. */
   readonly contents?: string;
   /** Dropins by name. */
   readonly dropins: Readonly<Record<string, string>>;
@@ -58,8 +64,11 @@ export interface DecodedUnit {
 
 /** A user a config configures. */
 export interface DecodedUser {
+  /** The user's name. */
   readonly name: string;
+  /** Its authorized ssh keys, whole lines. */
   readonly sshAuthorizedKeys: readonly string[];
+  /** Its supplementary groups. */
   readonly groups: readonly string[];
 }
 
@@ -76,9 +85,11 @@ export interface DecodedK3s {
 
 /** A config as the testing kit shows it. */
 export interface DecodedConfig {
+  /** The files the config writes, in order. */
   readonly files: readonly DecodedFile[];
   /** The units, or why the OS has none (`k3OS runs OpenRC, ...`). */
   readonly units: readonly DecodedUnit[] | string;
+  /** The users the config configures. */
   readonly users: readonly DecodedUser[];
   /** Undefined when the config starts no k3s. */
   readonly k3s?: DecodedK3s;

@@ -120,6 +120,7 @@ export class ConfigFormat<C = unknown, S = unknown> {
     return this.parts.decoder;
   }
 
+  /** The format's name. */
   public toString(): string {
     return this.name;
   }
@@ -134,6 +135,7 @@ export type ConfigCustomizer<C> = (config: C) => void;
  * profiles (lib/core/profile.ts).
  */
 export interface RenderedConfig {
+  /** The format the config is in. */
   readonly format: ConfigFormat;
   /** The config text. May hold apply-time values (cdktf tokens) rendered through a Terraform encoder. */
   readonly content: string;

@@ -6,6 +6,7 @@ import type { IgnitionVariant, IgnitionVersion } from "./version";
 
 /** The Ignition an OS renders: the spec version, and what the OS reads of it (its variant). */
 export interface IgnitionSpecChoice {
+  /** The spec version. */
   readonly version: IgnitionVersion;
   /** @default - every feature of the version */
   readonly variant?: IgnitionVariant;

@@ -36,7 +36,7 @@ export interface IOperatingSystem {
   /** The language of its configs; escape hatches must be written for it. */
   readonly configFormat: ConfigFormat;
   /**
-   * The spec of {@link configFormat} the OS renders, as the format's builder takes it (Ignition:
+   * The spec of {@link IOperatingSystem.configFormat} the OS renders, as the format's builder takes it (Ignition:
    * the spec version and the OS's variant); escape hatches that hold their own builder get one in
    * it, so they refuse at the call what the OS cannot read. @default - the format's default
    */

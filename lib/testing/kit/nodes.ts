@@ -5,6 +5,8 @@
  * its cluster recorded. Plain JSON in, no cdktf.
  */
 import type { ConfigFormat, DecodedFile, DecodedK3s, DecodedUnit, DecodedUser } from "../../core/format";
+
+export type { ConfigDecoder, ConfigFormat, ConfigFormatParts, ConfigValidator, DecodedConfig, DecodedFile, DecodedK3s, DecodedUnit, DecodedUser, ValidationOptions } from "../../core/format";
 import type { ApplyTimeValues } from "../firstboot/applytime";
 
 /** How a node's config reaches it. */
@@ -72,6 +74,7 @@ export class NodeConfig {
   public readonly format: ConfigFormat;
   /** The format's name (`format.name`), as the cluster recorded it. */
   public readonly kind: string;
+  /** Where the config was found, and how it reached the node. */
   public readonly delivery: NodeDelivery;
   /** The config as the node reads it, apply-time values shown as `<apply-time: EXPR>`. */
   public readonly text: string;
@@ -79,11 +82,13 @@ export class NodeConfig {
   public readonly config: Readonly<Record<string, unknown>>;
   /** Terraform expressions the config holds that are known only at apply time, sorted. */
   public readonly applyTime: readonly string[];
+  /** The files the config writes, contents decoded. */
   public readonly files: readonly NodeFile[];
-  /** The systemd units (none where the OS has none; see {@link unitsAbsent}). */
+  /** The systemd units (none where the OS has none; see {@link NodeConfig.unitsAbsent}). */
   public readonly units: readonly NodeUnit[];
   /** Why the node has no systemd units at all (`k3OS runs OpenRC`), or undefined. */
   public readonly unitsAbsent?: string;
+  /** The users the config configures, with their ssh keys. */
   public readonly users: readonly NodeUser[];
   /** The k3s settings, or undefined when the config starts no k3s. */
   public readonly k3s?: NodeK3s;
