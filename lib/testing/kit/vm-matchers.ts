@@ -24,7 +24,7 @@ function verdict(ctx: MatchContext, pass: boolean, yes: string, no: string): Mat
 
 const notReport = (received: unknown): MatchResult => ({
   pass: false,
-  message: () => `expected a VM boot report (bootVm or bootIgnitionInVm), got ${typeof received}`,
+  message: () => `expected a VM boot report (from bootVm or the VM runner), got ${typeof received}`,
 });
 
 /** The booted node has unit `name` active. */
