@@ -21,7 +21,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts", "examples/**/*.test.ts"], exclude: BOOT_TESTS },
+        // isolate: false lets a worker reuse its module cache across files (cdktf, the providers'
+        // deep imports, the library): about a fifth less wall time; every file still passes alone.
+        test: { name: "unit", include: ["test/**/*.test.ts", "examples/**/*.test.ts"], exclude: BOOT_TESTS, isolate: false },
       },
       {
         extends: true,
