@@ -5,7 +5,7 @@ import { isDeferred } from "../core/deferred";
 import { MicroOsError } from "../core/errors";
 import { type PeerUse, requirePeer } from "../core/peer";
 import { checkProps, int, object, optional, type ShapeOf, str } from "../core/props";
-import { type Construct, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
+import { type Construct, Fn, TerraformProvider, TerraformStack, TerraformVariable, VariableType } from "../cdktf";
 import { type NameOwner, refuseNameClash } from "./terraform-names";
 
 /**
@@ -93,12 +93,20 @@ class VariableToken extends ClusterToken {
       type: VariableType.STRING,
       sensitive: true,
       nullable: false,
-      description: "k3s cluster token (any secret string); keep it stable for the cluster's life",
+      description: "k3s cluster token (a secret of printable ASCII, no spaces); keep it stable for the cluster's life",
     });
     if (this.name) {
       v.overrideLogicalId(this.name);
       refuseNameClash(v, tokenNameOwner(scope, this.name));
     }
+    // After the name is set: a reference fixes the variable's name.
+    // The same rule as the synth-time check (lib/core/k3s.ts k3sTokenProblem: no white space),
+    // narrowed to printable ASCII: Terraform pastes the token into YAML (k3OS, Kairos, the k3s
+    // config file), where DEL, C1 controls and line breaks would not read back unchanged.
+    v.addValidation({
+      condition: Fn.can(Fn.regex("^[!-~]+$", v.stringValue)),
+      errorMessage: "The k3s token must be printable ASCII without spaces or line breaks.",
+    });
     return v.stringValue;
   }
 }
