@@ -23,7 +23,7 @@ describe("ClusterToken.fromVariable", () => {
     expect(variable.validation[0].condition).toBe('${can(regex("^[!-~]+$", var.k3s_token))}');
   });
 
-  test.each([
+  test.for([
     ["letters and digits", "0123456789abcdefABCDEF", true],
     ["punctuation", "s3cr3t!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", true],
     ["a space", "two words-0123456789", false],
@@ -31,7 +31,7 @@ describe("ClusterToken.fromVariable", () => {
     ["a tab", "tab\there-0123456789", false],
     ["non-ASCII", "schlüssel-0123456789", false],
     ["DEL", "del\u007fhere-0123456789", false],
-  ])("terraform plan with a token holding %s: accepted %s", (_what, token, ok, ctx) => {
+  ] as const)("terraform plan with a token holding %s: accepted %s", ([, token, ok], ctx) => {
     need(ctx, terraformTools());
     const result = terraformValidateAndPlan(tokenStack(), { plan: true, variables: { k3s_token: token } });
     expect(result.ok, result.output).toBe(ok);
