@@ -15,7 +15,7 @@
  * Benchmarks are not tests: nothing here asserts a time.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, freemem, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { CASES } from "./cases";
@@ -60,23 +60,31 @@ function bytesUnder(dir: string): number {
 /** Compiles bench/case.ts and everything it imports to plain CommonJS in a temp dir. */
 function compileJs(): string {
   const out = mkdtempSync(join(tmpdir(), "microos-bench-js-"));
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, "node_modules/typescript/bin/tsc"),
-      "bench/case.ts",
-      "--outDir", out, "--rootDir", ".",
-      "--module", "commonjs", "--moduleResolution", "node", "--target", "ES2022",
-      "--esModuleInterop", "--resolveJsonModule", "--skipLibCheck", "--types", "node",
-      "--sourceMap", "false", "--declaration", "false",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
+  // The project's own compiler options (its `paths` map `cdktf-microos` to lib/ for the examples,
+  // which import the package by name), emitting JavaScript only.
+  const config = join(out, "tsconfig.bench.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      extends: join(ROOT, "tsconfig.json"),
+      compilerOptions: { outDir: out, rootDir: ROOT, declaration: false, sourceMap: false, typeRoots: [join(ROOT, "node_modules/@types")] },
+      files: [join(ROOT, "bench/case.ts")],
+      include: [],
+    }),
   );
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", config], { cwd: ROOT, encoding: "utf8" });
   if (!existsSync(join(out, "bench/case.js"))) {
     throw new Error(`tsc produced no bench/case.js:\n${r.stdout}${r.stderr}`);
   }
   // Type errors elsewhere (files others are editing) do not stop the emit; say so, go on.
   if (r.status !== 0) console.error(`note: tsc reported type errors (emitted anyway):\n${r.stdout.split("\n").slice(0, 5).join("\n")}`);
+  // tsc leaves `require("cdktf-microos")` as written: a package of that name beside the output
+  // hands the compiled lib/ to it, as an installed package would.
+  const pkg = join(out, "node_modules", "cdktf-microos");
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "cdktf-microos", exports: { ".": "./index.js", "./testing": "./testing.js" } }));
+  writeFileSync(join(pkg, "index.js"), 'module.exports = require("../../lib/index.js");\n');
+  writeFileSync(join(pkg, "testing.js"), 'module.exports = require("../../lib/testing/index.js");\n');
   return out;
 }
 
