@@ -105,6 +105,15 @@ export function lazyString(produce: () => string): string {
   return Token.asString(new Produced(produce));
 }
 
+/**
+ * Any value produced when the stack is resolved, once (see {@link lazyString}). cdktf passes a
+ * token through where it would otherwise walk the value itself (an output's value:
+ * terraform-output.js synthesizeValue), and resolves what it produces like any other value.
+ */
+export function lazyValue(produce: () => unknown): IResolvable {
+  return new Produced(produce);
+}
+
 /** A number attribute produced when the stack is synthesized, once (see {@link lazyString}). */
 export function lazyNumber(produce: () => number): number {
   return Token.asNumber(new Produced(produce));

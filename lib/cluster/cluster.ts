@@ -121,7 +121,6 @@ export class Cluster<B extends PlatformBinding = PlatformBinding> extends Constr
       specOf: (name) => this.entries.get(name)!.spec,
       kubeconfig: this.kubeconfig,
       token: this.token,
-      isCluster: (c) => c instanceof Cluster,
     });
   }
 

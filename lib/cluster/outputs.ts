@@ -2,7 +2,7 @@
  * The cluster's outputs under stable names: the API endpoint, the nodes (with where each node's
  * config is, for the testing kit), the kubeconfig and the token.
  */
-import { Construct, TerraformOutput, TerraformStack } from "../cdktf";
+import { Construct, lazyValue, TerraformOutput, TerraformStack } from "../cdktf";
 import type { ConfigFormat } from "../core/format";
 import { K3S_API_PORT } from "../core/k3s";
 import type { NodeSpec } from "../core/node";
@@ -19,16 +19,15 @@ class ClusterOutput extends TerraformOutput {
   constructor(
     private readonly cluster: Construct,
     private readonly outputName: string,
-    private readonly isCluster: (c: unknown) => boolean,
     config: ConstructorParameters<typeof TerraformOutput>[2],
   ) {
     super(cluster, outputName, config);
   }
 
+  // Read many times at synth (the output's key, the name-clash check of every other output), so
+  // it counts the stack's clusters from the registry rather than walking the stack's tree.
   public override get friendlyUniqueId(): string {
-    const stack = TerraformStack.of(this.cluster);
-    const clusters = stack.node.findAll().filter(this.isCluster);
-    return clusters.length > 1 ? `${this.cluster.node.id}_${this.outputName}` : this.outputName;
+    return (clustersWithOutputs.get(TerraformStack.of(this.cluster))?.size ?? 0) > 1 ? `${this.cluster.node.id}_${this.outputName}` : this.outputName;
   }
 
   // The name is final only at synth (it depends on the clusters in the stack): checked then (./terraform-names.ts).
@@ -49,6 +48,9 @@ class ClusterOutput extends TerraformOutput {
 
 const CLUSTER_OUTPUT_NAMES = ["api_endpoint", "nodes", "kubeconfig", "token"];
 
+/** The clusters of each stack that have outputs (every cluster adds them in its constructor). */
+const clustersWithOutputs = new WeakMap<TerraformStack, Set<Construct>>();
+
 /** What the outputs are made of. */
 export interface ClusterOutputsInput {
   /** The API's address. */
@@ -62,22 +64,27 @@ export interface ClusterOutputsInput {
   readonly kubeconfig?: string;
   /** @default - no token output */
   readonly token?: string;
-  /** Tells a construct that is a cluster (the outputs' names get the id when a stack has several). */
-  readonly isCluster: (c: unknown) => boolean;
 }
 
 /** Adds the cluster's outputs under `cluster`. */
 export function addClusterOutputs(cluster: Construct, input: ClusterOutputsInput): void {
-  const output = (name: string, config: ConstructorParameters<typeof TerraformOutput>[2]) => new ClusterOutput(cluster, name, input.isCluster, config);
+  const stack = TerraformStack.of(cluster);
+  const clusters = clustersWithOutputs.get(stack) ?? new Set<Construct>();
+  clustersWithOutputs.set(stack, clusters.add(cluster));
+  const output = (name: string, config: ConstructorParameters<typeof TerraformOutput>[2]) => new ClusterOutput(cluster, name, config);
   output("api_endpoint", { value: `https://${input.apiEndpoint}:${K3S_API_PORT}`, description: "Kubernetes API" });
   const format = input.format.name;
   output("nodes", {
-    value: Object.fromEntries(
-      input.machines.map((m) => {
-        const spec = input.specOf(m.name);
-        const { resource, attribute, encoding } = m.configLocation;
-        return [m.name, { address: m.address, ssh: m.sshCommand, role: spec.role, pool: spec.pool, config: { format, resource, attribute, encoding } }];
-      }),
+    // One entry per node: produced at resolve, which walks it once, so cdktf's output does not
+    // walk it a second time (terraform-output.js synthesizeValue tests every string for tokens).
+    value: lazyValue(() =>
+      Object.fromEntries(
+        input.machines.map((m) => {
+          const spec = input.specOf(m.name);
+          const { resource, attribute, encoding } = m.configLocation;
+          return [m.name, { address: m.address, ssh: m.sshCommand, role: spec.role, pool: spec.pool, config: { format, resource, attribute, encoding } }];
+        }),
+      ),
     ),
     description: "node name -> address, ssh command, role, pool, and where its first-boot config is (format, resource, attribute)",
   });

@@ -259,11 +259,13 @@ export class AwsMachineBuilder {
       launchedTags: { ...this.ctx.launchedTags, "microos/pool": pool, "microos/role": NodeRole.WORKER },
     });
     const configLocation: ConfigLocation = { resource: terraformAddress(group.launchTemplate), attribute: "user_data", encoding: "base64" };
+    // Read once: each read of a resource attribute makes a new cdktf token, with a stack trace.
+    const groupName = group.group.name;
     return members.map((m) => ({
       name: m.spec.name,
       // No fixed address: the group launches machines with DHCP addresses under its own names.
       address: `(a machine of autoscaling group ${this.ctx.clusterName}-${pool})`,
-      sshCommand: `aws ec2 describe-instances --filters Name=tag:aws:autoscaling:groupName,Values=${group.group.name} # then ssh ${profile.adminUser}@<private ip>`,
+      sshCommand: `aws ec2 describe-instances --filters Name=tag:aws:autoscaling:groupName,Values=${groupName} # then ssh ${profile.adminUser}@<private ip>`,
       configLocation,
       identity,
       pool: group,
