@@ -18,7 +18,7 @@ import { K3os } from "../lib/os/k3os";
 import { Kairos } from "../lib/os/kairos";
 import { AwsPlatform, SecretsInUserData } from "../lib/platform/aws";
 import { LibvirtPlatform } from "../lib/platform/libvirt";
-import { installMatchers, NodeDeliveryKind, type SynthResult, synthStack } from "../lib/testing";
+import { installMatchers, NodeDeliveryKind, SynthResult, synthStack } from "../lib/testing";
 import { offlineAwsProviderConfig } from "../lib/testing/terraform";
 import { AMI, CA_PATH, CA_TEXT, failure, SSH_KEY, SYSEXT_SHA256 } from "./testing-kit-clusters";
 
@@ -152,6 +152,17 @@ for (const c of CASES) {
 
     it("toHaveResourceWithProperties: a machine per node", () => {
       expect(synth).toHaveResourceWithProperties("libvirt_domain", { name: "demo-general-1" });
+    });
+
+    it("without the cluster's records (a hand-built stack), reads each node in its own format, not the first loaded one whose reader takes the text", () => {
+      // k3OS reads any YAML mapping, so a Kairos #cloud-config parses as k3OS too: the kit picks the
+      // format whose own checks the config passes.
+      const { output: _records, ...json } = synth.json as Record<string, unknown>;
+      const bare = SynthResult.fromJson(json);
+      const format = c.os().configFormat;
+      expect(bare.nodes().map((n) => [n.name, n.kind])).toEqual(synth.nodes().map((n) => [n.name, format.name]));
+      expect(bare.node("demo-general-0")).toHaveFile(CA_PATH, { contents: CA_TEXT, mode: 0o644 });
+      expect(bare).toPassValidators();
     });
   });
 }

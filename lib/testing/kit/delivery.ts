@@ -169,18 +169,30 @@ interface Found {
   readonly base64: boolean;
 }
 
-/** The format whose reader takes `text`, for a stack without records: the first loaded one, by name. */
+/**
+ * The format of `text`, for a stack without records: of the loaded formats whose reader takes it,
+ * the first (by name) whose own in-process checks find nothing in it, else the first whose reader
+ * takes it. A reader alone cannot tell: k3OS reads any YAML mapping, so a Kairos `#cloud-config`
+ * reads as k3OS too, and only k3OS's schema refuses its keys.
+ */
 function formatOf(text: string): ConfigFormat | undefined {
-  for (const name of ConfigFormat.names()) {
-    const format = ConfigFormat.byName(name)!;
-    try {
-      format.read(text);
-      return format;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
+  const readers = ConfigFormat.names()
+    .map((name) => ConfigFormat.byName(name)!)
+    .filter((format) => tryRead(format, text) !== undefined);
+  return readers.find((format) => passesOwnChecks(format, text)) ?? readers[0];
+}
+
+/** The format's validators that run in this process (no program to install) find no problem in `text`. */
+function passesOwnChecks(format: ConfigFormat, text: string): boolean {
+  return format.validators
+    .filter((v) => v.unavailable === undefined)
+    .every((v) => {
+      try {
+        return v.check(text, { allowWarnings: true }).length === 0;
+      } catch {
+        return false;
+      }
+    });
 }
 
 function tryRead(format: ConfigFormat, text: string): Record<string, unknown> | undefined {
