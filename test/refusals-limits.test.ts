@@ -30,6 +30,7 @@ const cases: Refusal[] = [
   { name: "a libvirt amd64 machine with more vCPUs than q35 takes", run: cluster({ controllers: { size: MachineSize.cpuMemory(4097, 4096) } }), message: "test/demo/Libvirt/Machine-demo-controller-0: vcpu: 4097 vCPUs are more than QEMU's q35 machine takes (4096). Fix: give at most 4096 vCPUs" },
   { name: "a libvirt arm64 machine with more vCPUs than virt takes", run: cluster({ controllers: { size: "513x4096", architecture: Architecture.ARM64 } }), message: "vcpu: 513 vCPUs are more than QEMU's virt machine takes (512)" },
   { name: "a libvirt machine with more memory than a guest addresses", run: cluster({ pools: [{ name: "huge", count: 1, size: MachineSize.cpuMemory(2, 2 ** 32 + 1) }] }), message: "memoryMib: 4294967297 MiB is more than a guest's 4294967296 MiB (4 PiB, 52-bit physical addresses)" },
+  { name: "a libvirt disk larger than a qcow2 disk holds", run: cluster({ pools: [{ name: "huge", count: 1, diskGib: 2 ** 21 + 1 }] }), message: "test/demo/Libvirt/Machine-demo-huge-0: diskGib: 2097153 GiB is more than a qcow2 disk holds (2097152 GiB, 2 PiB, at QEMU's default 64 KiB clusters). Fix: give at most 2097152 GiB" },
 ];
 
 describe("sizes and disks within the platform's limits", () => {

@@ -15,6 +15,10 @@ const QEMU_VIRT_MAX_CPUS = 512;
 // QEMU's guests address at most 52 bits of physical memory on x86_64 and aarch64 (qemu
 // target/i386/cpu-param.h and target/arm/cpu-param.h, TARGET_PHYS_ADDR_SPACE_BITS 52): 4 PiB.
 const GUEST_MAX_MEMORY_MIB = 2 ** 52 / 2 ** 20;
+// A qcow2 disk with the default 64 KiB clusters holds at most 2 PiB (qemu block/qcow2.h: "32 MB
+// L1 table is enough for 2 PB images at 64k cluster size", QCOW_MAX_L1_SIZE); Debian's qemu-img
+// 7.2 creates 2048T and refuses 2049T ("The image size is too large for file format 'qcow2'").
+const QCOW2_MAX_DISK_GIB = 2 ** 51 / 2 ** 30;
 
 /** The machine's props, as far as its defaults and checks read them. */
 export interface MachineBasicsProps {
@@ -43,7 +47,7 @@ export interface MachineBasics {
 /**
  * The machine's defaults (domain name = node name, KEEP for controllers and REPLACE for others,
  * 2 vCPUs, 2048 MiB, 20 GiB), refusing CPUs that are not a positive whole number, memory or disk
- * below the OS's minimums, an arm64 or UEFI-only machine without UEFI firmware, and an installer
+ * below the OS's minimums or above what QEMU's machine and a qcow2 disk hold, an arm64 or UEFI-only machine without UEFI firmware, and an installer
  * ISO on arm64 (`isoBus` says why: the bus ISOs are attached on).
  */
 export function machineBasics(at: string, props: MachineBasicsProps, image: LibvirtImageSource, isoBus: string): MachineBasics {
@@ -69,6 +73,9 @@ export function machineBasics(at: string, props: MachineBasicsProps, image: Libv
   }
   if (!Number.isInteger(diskGib) || diskGib < minimums.diskGib) {
     throw new MicroOsError(at, "diskGib", `${diskGib} GiB is below the ${minimums.diskGib} GiB the OS needs`, `give at least ${minimums.diskGib} GiB`);
+  }
+  if (diskGib > QCOW2_MAX_DISK_GIB) {
+    throw new MicroOsError(at, "diskGib", `${diskGib} GiB is more than a qcow2 disk holds (${QCOW2_MAX_DISK_GIB} GiB, 2 PiB, at QEMU's default 64 KiB clusters)`, `give at most ${QCOW2_MAX_DISK_GIB} GiB`);
   }
   const arch = profile.architecture;
   const uefiOnly = profile.firmware === LibvirtFirmware.UEFI;
