@@ -35,7 +35,7 @@ export interface ControllersProps {
 export interface PoolProps {
   /** DNS label, unique in the cluster; part of every node name and Terraform address of the pool. */
   readonly name: string;
-  /** How many nodes; they are named `<cluster>-<pool>-<i>`. Give `nodeNames` instead to name them. */
+  /** How many nodes; they are named `<cluster>-<pool>-<i>`. Give `nodeNames` instead to name them. @default 1 (when `nodeNames` is not given) */
   readonly count?: number;
   /** Explicit node name suffixes (`<cluster>-<pool>-<suffix>`); removing one touches only that node. @default - from count */
   readonly nodeNames?: readonly string[];

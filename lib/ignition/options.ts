@@ -188,6 +188,7 @@ export enum RaidLevel {
 
 /** Options for a software RAID array, created as /dev/md/<name>. */
 export interface RaidOptions {
+  /** The RAID level. */
   readonly level: RaidLevel;
   /** Member devices, absolute paths. */
   readonly devices: readonly string[];
@@ -210,6 +211,7 @@ export enum FilesystemFormat {
 
 /** Options for a filesystem. */
 export interface FilesystemOptions {
+  /** The filesystem to create; `FilesystemFormat.NONE` creates none. */
   readonly format: FilesystemFormat;
   /** Where Ignition mounts it while writing files (not an fstab entry). @default - not mounted */
   readonly path?: string;

@@ -43,10 +43,14 @@ export interface K3sFile {
 
 /** Everything k3s needs for one node. */
 export interface K3sNodeProps {
+  /** How the node enters the cluster: starts it, joins as a server, or joins as an agent. */
   readonly role: K3sRole;
   /** Cluster token; may be an apply-time value. Never logged or output in clear. */
   readonly token: string;
-  /** `https://<host>:6443` of a server to join; required unless the role is CLUSTER_INIT. */
+  /**
+   * `https://<host>:6443` of a server to join; required unless the role is CLUSTER_INIT.
+   * @default - none; only a CLUSTER_INIT node, which starts the cluster and joins none, may leave it out
+   */
   readonly serverUrl?: string;
   /** Kubernetes node name. @default - the host name */
   readonly nodeName?: string;

@@ -110,6 +110,7 @@ export interface BootFailure {
   readonly substitutions: readonly Substitution[];
 }
 
+/** What {@link bootIgnition} returns: a {@link BootSuccess} or a {@link BootFailure}, told apart by `ok`. */
 export type BootResult = BootSuccess | BootFailure;
 
 /**

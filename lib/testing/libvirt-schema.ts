@@ -10,8 +10,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/**
+ * An attribute's type as `terraform providers schema -json` writes it: a primitive (`"string"`,
+ * `"number"`, `"bool"`, `"dynamic"`), `[kind, element]` for a list, set or map, or
+ * `["object", attributes]`.
+ */
 export type SchemaType = string | [string, SchemaType] | [string, Record<string, SchemaType>];
 
+/** An attribute of a schema block: its type or nested type, and whether it is required, optional or computed. */
 export interface SchemaAttribute {
   readonly type?: SchemaType;
   /** A Plugin Framework nested attribute (`name = { ... }` or `name = [{ ... }]`, never a block). */
@@ -21,16 +27,19 @@ export interface SchemaAttribute {
   readonly computed?: boolean;
 }
 
+/** The attributes of a Plugin Framework nested attribute, and how they nest (one object, or a list, set or map of them). */
 export interface NestedType {
   readonly attributes: Record<string, SchemaAttribute>;
   readonly nesting_mode: "single" | "list" | "set" | "map";
 }
 
+/** A block of a schema (a resource's, a data source's or a provider's): its attributes and nested block types. */
 export interface SchemaBlock {
   readonly attributes?: Record<string, SchemaAttribute>;
   readonly block_types?: Record<string, SchemaBlockType>;
 }
 
+/** A nested block type (SDKv2 blocks): how its blocks nest, their schema, and how many there may be. */
 export interface SchemaBlockType {
   readonly nesting_mode: "single" | "list" | "set" | "map" | "group";
   readonly block: SchemaBlock;

@@ -42,6 +42,7 @@ export class KairosFlavor {
     public readonly release: string,
   ) {}
 
+  /** `<name>-<release>`, for example `hadron-v0.5.1`. */
   public toString(): string {
     return `${this.name}-${this.release}`;
   }

@@ -59,6 +59,7 @@ export function checkUserDataSize(config: RenderedConfig, limit: number, at: str
 
 /** Props for {@link ConfigBucket}. */
 export interface ConfigBucketProps {
+  /** The cluster's name, which starts the bucket's name prefix. */
   readonly clusterName: string;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
@@ -79,6 +80,7 @@ export interface StoredConfig {
  * server-side encryption by default, and a policy that refuses requests without TLS.
  */
 export class ConfigBucket extends Construct {
+  /** The S3 bucket. */
   public readonly bucket: S3Bucket;
   private readonly tags: Readonly<Record<string, string>>;
 

@@ -18,7 +18,9 @@ export interface NodeIdentityProps {
 
 /** An IAM role EC2 can assume and its instance profile. */
 export class NodeIdentity extends Construct {
+  /** The role, which only `ec2.amazonaws.com` may assume. */
   public readonly role: IamRole;
+  /** The instance profile that gives the role to a machine (same name as the role). */
   public readonly instanceProfile: IamInstanceProfile;
   private readonly name: string;
 

@@ -77,6 +77,7 @@ export interface ResolvedImage {
 
 /** Props for {@link ClusterImages}. */
 export interface ClusterImagesProps {
+  /** Whether images are looked up (the newest) or pinned by AMI id. */
   readonly policy: AwsImagePolicy;
   /** Root device of images given by id. @default "/dev/xvda" (Flatcar's, per typhoon aws/flatcar-linux workers.tf) */
   readonly rootDeviceName?: string;

@@ -19,10 +19,15 @@ export enum LoadBalancerScheme {
 
 /** Props for {@link ApiLoadBalancer}. */
 export interface ApiLoadBalancerProps {
+  /** The cluster's name: the load balancer is `<clusterName>-api`, the target group `<clusterName>-controllers` (shortened with a hash past 32 characters). */
   readonly clusterName: string;
+  /** Whether the load balancer gets a public or a private address. */
   readonly scheme: LoadBalancerScheme;
+  /** The VPC of the target group (the controllers' VPC). */
   readonly vpcId: string;
+  /** Subnets the load balancer is placed in: public ones when internet-facing, private ones when internal. */
   readonly subnetIds: readonly string[];
+  /** The security group attached to the load balancer. */
   readonly securityGroupId: string;
   /** @default {} */
   readonly tags?: Readonly<Record<string, string>>;
@@ -30,7 +35,9 @@ export interface ApiLoadBalancerProps {
 
 /** The API load balancer, its target group and listener. */
 export class ApiLoadBalancer extends Construct {
+  /** The network load balancer. */
   public readonly loadBalancer: Lb;
+  /** The TCP 6443 target group that the controllers are registered in ({@link ApiLoadBalancer.attach}). */
   public readonly targetGroup: LbTargetGroup;
   /** DNS name (a token). */
   public readonly dnsName: string;

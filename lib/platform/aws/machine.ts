@@ -67,12 +67,17 @@ function metadataOptions(scope: Construct, protocol: AwsMetadataProtocol | undef
 export interface NodeInstanceProps {
   /** `Name` tag and hostname-like name. */
   readonly name: string;
+  /** The image's AMI id. */
   readonly amiId: string;
+  /** The EC2 instance type, for example `t3.medium`. */
   readonly instanceType: string;
+  /** The subnet the instance is placed in. */
   readonly subnetId: string;
   /** Fixed private address. @default - DHCP from the subnet */
   readonly privateIp?: string;
+  /** Security groups of the instance. */
   readonly securityGroupIds: readonly string[];
+  /** Name of the IAM instance profile the instance runs with. */
   readonly instanceProfileName: string;
   /** @default - no EC2 key pair */
   readonly keyName?: string;
@@ -80,6 +85,7 @@ export interface NodeInstanceProps {
   readonly userData: string;
   /** The metadata protocol the OS's user-data reader speaks. @default AwsMetadataProtocol.SESSION_TOKENS */
   readonly metadataProtocol?: AwsMetadataProtocol;
+  /** The root disk: size, volume type and KMS key (always encrypted, deleted with the instance). */
   readonly rootVolume: RootVolume;
   /**
    * Attributes Terraform ignores after creation (`ami`, `user_data`), so the node is not replaced
@@ -92,6 +98,7 @@ export interface NodeInstanceProps {
 
 /** One EC2 instance. */
 export class NodeInstance extends Construct {
+  /** The EC2 instance. */
   public readonly instance: Instance;
   /** Private address (fixed, or a token). */
   public readonly privateIp: string;
@@ -126,14 +133,21 @@ export class NodeInstance extends Construct {
 
 /** Props for {@link WorkerPool}. */
 export interface WorkerPoolProps {
+  /** The cluster's name, which starts the launch template's and group's names. */
   readonly clusterName: string;
+  /** The pool's name, which ends the launch template's and group's names (`<clusterName>-<poolName>`). */
   readonly poolName: string;
+  /** The image's AMI id. */
   readonly amiId: string;
   /** Root device of the image (`/dev/xvda` for Flatcar). */
   readonly rootDeviceName: string;
+  /** The EC2 instance type of every machine, for example `t3.medium`. */
   readonly instanceType: string;
+  /** Subnets the autoscaling group spreads the machines over. */
   readonly subnetIds: readonly string[];
+  /** Security groups of the machines. */
   readonly securityGroupIds: readonly string[];
+  /** ARN of the IAM instance profile the machines run with. */
   readonly instanceProfileArn: string;
   /** @default - no EC2 key pair */
   readonly keyName?: string;
@@ -141,6 +155,7 @@ export interface WorkerPoolProps {
   readonly userData: string;
   /** The metadata protocol the OS's user-data reader speaks. @default AwsMetadataProtocol.SESSION_TOKENS */
   readonly metadataProtocol?: AwsMetadataProtocol;
+  /** The root disk of every machine: size, volume type and KMS key (always encrypted, deleted with the machine). */
   readonly rootVolume: RootVolume;
   /** Number of machines. */
   readonly size: number;
@@ -162,7 +177,9 @@ export interface WorkerPoolProps {
  * starts a rolling instance refresh.
  */
 export class WorkerPool extends Construct {
+  /** The launch template every machine of the pool boots from. */
   public readonly launchTemplate: LaunchTemplate;
+  /** The autoscaling group, of fixed size `size`, that rolls through an instance refresh on a new template version. */
   public readonly group: AutoscalingGroup;
 
   constructor(scope: Construct, id: string, props: WorkerPoolProps) {

@@ -37,7 +37,9 @@ export interface NodeSubnet {
 
 /** What the rest of the platform needs from a network. */
 export interface IClusterNetwork {
+  /** The VPC's id (a token for a new VPC). */
   readonly vpcId: string;
+  /** The VPC's IPv4 CIDR, known at synth time. */
   readonly vpcCidr: string;
   /** Private subnets, one per zone, in zone order; nodes live here. */
   readonly privateSubnets: readonly NodeSubnet[];

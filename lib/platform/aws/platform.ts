@@ -70,9 +70,13 @@ export class AwsClusterBinding extends Construct implements PlatformBinding<AwsM
   public readonly poolsShareConfig: boolean;
   public readonly apiEndpoint: string;
   public readonly apiTlsSans: readonly string[];
+  /** The cluster's network: the new VPC, or the existing one given to the platform. */
   public readonly network: IClusterNetwork;
+  /** The security groups of the controllers, the workers and the API load balancer. */
   public readonly securityGroups: ClusterSecurityGroups;
+  /** The load balancer in front of the controllers' k3s API; its DNS name is `apiEndpoint`. */
   public readonly loadBalancer: ApiLoadBalancer;
+  /** Resolves the nodes' images to AMI ids under the platform's image policy. */
   public readonly images: ClusterImages;
 
   private readonly nodesByName = new Map<string, NodeSpec>();

@@ -107,7 +107,9 @@ export interface AwsNewVpcProps extends AwsPlatformOptions {
 
 /** Props for {@link AwsPlatform.existingVpc}. */
 export interface AwsExistingVpcProps extends AwsPlatformOptions {
+  /** The VPC's id (`vpc-...`). */
   readonly vpcId: string;
+  /** The VPC's IPv4 CIDR: the private subnets must lie in it, and it is the default of the cluster's `access.apiCidrs`. */
   readonly vpcCidr: string;
   /** Subnets for the nodes, with their CIDRs. */
   readonly privateSubnets: readonly NodeSubnet[];

@@ -31,6 +31,7 @@ const SSH: PortRule = { name: "ssh", protocol: "tcp", from: 22, to: 22 };
 
 /** Props for {@link ClusterSecurityGroups}. */
 export interface ClusterSecurityGroupsProps {
+  /** The VPC the groups are created in. */
   readonly vpcId: string;
   /** Prefix of the groups' names. */
   readonly namePrefix: string;
@@ -44,8 +45,11 @@ export interface ClusterSecurityGroupsProps {
 
 /** The three security groups of a cluster and the rules between them. */
 export class ClusterSecurityGroups extends Construct {
+  /** The controllers' group (`<namePrefix>-controllers`). */
   public readonly controllers: SecurityGroup;
+  /** The workers' group (`<namePrefix>-workers`). */
   public readonly workers: SecurityGroup;
+  /** The API load balancer's group (`<namePrefix>-api`): the k3s API from `apiCidrs` and from the nodes. */
   public readonly loadBalancer: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {

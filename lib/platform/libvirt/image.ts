@@ -25,6 +25,7 @@ function download(scope: Construct, id: string, name: string, pool: string, url:
  * source the ISO (id `Resource`) plus `Kernel` and `Initrd`; for an `iso` source the ISO alone.
  */
 export class LibvirtImage extends Construct {
+  /** Where the image comes from (the `source` prop): its kind decides which volumes exist. */
   public readonly source: LibvirtImageSource;
   /** The base volume (disk images) or the ISO volume (installers). */
   public readonly volume: Volume;

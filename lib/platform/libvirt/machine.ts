@@ -34,6 +34,7 @@ export interface LibvirtMachineProps {
   readonly image: LibvirtImage;
   /** Storage pool for the machine's volumes (a reference to the pool's name). */
   readonly pool: string;
+  /** The network the machine joins; its host entry for `name` gives the machine's fixed address and MAC. */
   readonly network: LibvirtNetwork;
   /** How the node boots: image, firmware, config delivery, admin user, minimums (from its OS). */
   readonly profile: LibvirtBootProfile;
@@ -97,13 +98,17 @@ export function uploadedConfig(scope: Construct, id: string, props: { name: stri
  * serial console and a fixed MAC, whose DHCP host entry in the network gives the fixed address.
  */
 export class LibvirtMachine extends Construct implements MachineInfo {
+  /** The node's name (the `name` prop). */
   public readonly name: string;
+  /** The libvirt domain (`libvirt_domain`, id `Resource`). */
   public readonly domain: Domain;
+  /** The machine's disk (id `Disk`): a qcow2 overlay on the base image, or an empty disk that an installer or ISO installs to. */
   public readonly disk: Volume;
   /** Fixed IPv4 address. */
   public readonly address: string;
   /** `ssh <admin user>@<ip>`, the user from the OS's boot profile. */
   public readonly sshCommand: string;
+  /** What a changed config or image does to the machine: the `replacement` prop, else KEEP for controllers and REPLACE for other nodes. */
   public readonly replacement: ReplacementPolicy;
   /** The Ignition file, where the profile delivers the config through fw_cfg. */
   public readonly ignition?: Ignition;

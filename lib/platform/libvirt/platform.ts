@@ -60,6 +60,7 @@ export interface LibvirtClusterBindingProps extends LibvirtLocalProps {
  */
 export class LibvirtClusterBinding extends Construct implements PlatformBinding<LibvirtMachine> {
   public readonly poolsShareConfig: boolean;
+  /** The cluster's NAT network (id `Network`), which fixes every node's address and MAC. */
   public readonly network: LibvirtNetwork;
   /** The storage pool (`libvirt_pool`, id `Pool`). */
   public readonly pool: Pool;

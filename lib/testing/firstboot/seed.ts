@@ -23,6 +23,7 @@ import { dirname, join } from "node:path";
 
 /** The `core` user: uid 500, home /home/core, shell bash (flatcar/scripts coreos-overlay acct-user/core). */
 export const CORE_UID = 500;
+/** The gid of the `core` group, the `core` user's primary group: 500. */
 export const CORE_GID = 500;
 
 // Supplementary groups of core: core docker wheel systemd-journal (acct-user/core ACCT_USER_GROUPS);

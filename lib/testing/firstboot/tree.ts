@@ -88,10 +88,15 @@ const TEXT_LIMIT = 64 * 1024;
  * the node (users, their ssh keys, units that boot enabled).
  */
 export class FirstBootTree {
+  /** Every regular file in the root. */
   public readonly files: readonly TreeFile[];
+  /** Every directory in the root. */
   public readonly directories: readonly TreeDirectory[];
+  /** Every symbolic link in the root. */
   public readonly links: readonly TreeLink[];
+  /** The users of the root's /etc/passwd, in its order, with their groups from /etc/group. */
   public readonly users: readonly TreeUser[];
+  /** Every unit the root has a unit file, drop-in, link or preset for under /etc/systemd, sorted by name. */
   public readonly units: readonly TreeUnit[];
   /** Every unit systemd enables at first boot, sorted. */
   public readonly enabledUnits: readonly string[];

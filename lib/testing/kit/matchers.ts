@@ -61,6 +61,10 @@ export type NodesLike = NodeConfig | readonly NodeConfig[] | SynthResult;
 
 type Check = (n: NodeConfig) => { problem?: string; has: string };
 
+/**
+ * True when `actual` is given and matches `expected`: a regular expression tests it, a string or an
+ * asymmetric matcher goes through the runner's equality.
+ */
 export function textMatches(ctx: MatchContext, expected: TextExpectation, actual: string | undefined): boolean {
   if (actual === undefined) return false;
   if (expected instanceof RegExp) return expected.test(actual);

@@ -59,8 +59,10 @@ export interface VmUnit {
   readonly sub: string;
 }
 
-// The stages Debian's dracut module runs, one unit each (30ignition/module-setup.sh installs
-// ignition-{fetch-offline,fetch,kargs,disks,mount,files}.service; there is no umount unit).
+/**
+ * The Ignition stages Debian's dracut module runs, in order, one unit each (30ignition/module-setup.sh
+ * installs ignition-{fetch-offline,fetch,kargs,disks,mount,files}.service; there is no umount unit).
+ */
 export const IGNITION_STAGES = ["fetch-offline", "fetch", "kargs", "disks", "mount", "files"] as const;
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
