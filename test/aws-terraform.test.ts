@@ -2,21 +2,39 @@
  * Every AWS stack the tests and examples synthesize, through the real terraform and
  * hashicorp/aws 5.100.0 from the filesystem mirror, offline.
  */
-import { afterAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Testing } from "../lib/cdktf";
 import { ClusterToken } from "../lib/cluster";
-import { offlineAwsProviderConfig, terraformTools, terraformValidateAndPlan } from "../lib/testing/terraform";
+import { offlineAwsProviderConfig, terraformTools, terraformValidateAndPlan, terraformValidateAndPlanTogether } from "../lib/testing/terraform";
 import { FlatcarAwsStack } from "../examples/flatcar-aws/stack";
 import { K3osAwsStack } from "../examples/k3os-aws/stack";
 import { need } from "./helpers/external";
 import { ALL_SCENARIOS } from "./fixtures/aws/scenarios";
-import { checkRecordedStacks, checkStack, recordStack, tallyLine } from "./fixtures/aws/terraform";
+import { checkRecordedStacks, checkStack, checkStacks, recordStack, tallyLine } from "./fixtures/aws/terraform";
 
 const TOKEN_VAR = { k3s_token: "offline-test-token-0123456789abcdef" };
 
 afterAll(() => {
   console.log(tallyLine(checkRecordedStacks()));
 });
+
+// Every stack below in two terraform runs (planned, validated) rather than one run each; the tests
+// then read their stack's result (fixtures/aws/terraform.ts checkStacks). Without terraform the
+// tests say they skipped (need).
+beforeAll(() => {
+  if (!terraformTools().location) return;
+  checkStacks([
+    ...ALL_SCENARIOS.map((s) => ({ json: s.build().json, options: scenarioCheck(s) })),
+    { json: flatcarExample("ami-0123456789abcdef0").json, options: { plan: true, variables: TOKEN_VAR, standIns: true } },
+    { json: flatcarExample().json, options: { plan: false, standIns: true } },
+    { json: k3osExample().json, options: { plan: true, variables: TOKEN_VAR, standIns: true } },
+  ]);
+}, 600_000);
+
+/** As the scenario's build records its stack (fixtures/aws/cluster.ts), so one check serves both. */
+function scenarioCheck(s: { readonly lookup: boolean }) {
+  return { plan: !s.lookup, standIns: true };
+}
 
 function flatcarExample(pinnedAmi?: string) {
   const stack = new FlatcarAwsStack(Testing.app(), "flatcar-aws", {
@@ -42,7 +60,7 @@ describe("scenarios", () => {
       need(ctx, terraformTools());
       const { json } = s.build();
       expect((json.data as Record<string, unknown> | undefined)?.aws_ami !== undefined).toBe(s.lookup);
-      const result = checkStack(json, { plan: !s.lookup });
+      const result = checkStack(json, scenarioCheck(s));
       expect(result.output).toMatch(s.lookup ? /The configuration is valid/ : /Plan: \d+ to add, 0 to change, 0 to destroy/);
       expect(result.ok).toBe(true);
     });
@@ -101,5 +119,24 @@ describe("terraform helper", () => {
     const result = terraformValidateAndPlan({ resource: { aws_vpc: { broken: { cidr_blockk: "10.0.0.0/16" } } } }, { plan: false });
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/Extraneous JSON object property/);
+  });
+
+  test("stacks checked together: one run when all pass, and the stack terraform rejects named when one does not", (ctx) => {
+    need(ctx, terraformTools());
+    // offlineAwsProviderConfig() as it synthesizes (Terraform's snake_case keys).
+    const provider = { access_key: "AKIAOFFLINETESTING00", secret_key: "offline-testing-secret-key", region: "eu-central-1", skip_credentials_validation: true, skip_metadata_api_check: "true", skip_region_validation: true, skip_requesting_account_id: true };
+    const vpc = (name: string, cidr: string) => ({ provider: { aws: [provider] }, resource: { aws_vpc: { [name]: { cidr_block: cidr } } } });
+    const withVariable = { ...vpc("b", "${var.cidr}"), variable: { cidr: { type: "string" } } };
+    const good = terraformValidateAndPlanTogether([{ stack: vpc("a", "10.0.0.0/16") }, { stack: withVariable, variables: { cidr: "10.1.0.0/16" } }]);
+    expect(good.map((r) => [r.ok, r.planned])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    expect(good[0].output).toMatch(/^2 stacks as child modules of one configuration\n/);
+    expect(good[0].output).toMatch(/Plan: 2 to add, 0 to change, 0 to destroy/);
+    const bad = terraformValidateAndPlanTogether([{ stack: vpc("a", "10.0.0.0/16") }, { stack: { resource: { aws_vpc: { broken: { cidr_blockk: "10.0.0.0/16" } } } } }], { plan: false });
+    expect(bad.map((r) => r.ok)).toEqual([true, false]);
+    expect(bad[1].output).toMatch(/Extraneous JSON object property/);
+    expect(bad[0].output).not.toMatch(/child modules/);
   });
 });

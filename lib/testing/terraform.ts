@@ -212,6 +212,75 @@ export function terraformValidateAndPlan(stack: string | object, options: Terraf
   }
 }
 
+/** One stack for {@link terraformValidateAndPlanTogether}. */
+export interface TerraformStackToCheck {
+  /** The stack, as {@link terraformValidateAndPlan} takes it. */
+  readonly stack: string | object;
+  /** Values for the stack's input variables. @default {} */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** Replace the resources of unmirrored providers with stand-ins first. @default false */
+  readonly standIns?: boolean;
+}
+
+/**
+ * Validates (and plans) several stacks in one terraform run, each a child module of one root
+ * configuration (its variables passed as the module's arguments), so terraform starts, and reads
+ * the AWS provider's schema, once rather than once per stack. When the run fails, each stack is
+ * checked alone, so each result says whether terraform rejects that stack. One result per stack,
+ * in order; a stack that passed together carries the run's whole output.
+ */
+export function terraformValidateAndPlanTogether(stacks: readonly TerraformStackToCheck[], options: { readonly plan?: boolean } = {}): TerraformCheckResult[] {
+  const plan = options.plan ?? true;
+  const alone = () => stacks.map((s) => terraformValidateAndPlan(s.stack, { plan, variables: s.variables, standIns: s.standIns }));
+  if (stacks.length < 2) return alone();
+  const tools = requireTools();
+  const shared = sharedInit(tools.terraform, tools.mirror);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microos-tf-stacks-"));
+  try {
+    const modules: Record<string, Record<string, string>> = {};
+    const manifest: { Key: string; Source: string; Dir: string }[] = [{ Key: "", Source: "", Dir: "." }];
+    const jsons = stacks.map((s) => {
+      const read = readStack(s.stack);
+      const json = s.standIns ? standInUnmirroredResources(read) : read;
+      const terraformBlock = json.terraform as Record<string, unknown> | undefined;
+      if (terraformBlock) delete terraformBlock.backend;
+      return json;
+    });
+    // Stacks that configure their providers alike share the root's configuration (a child module
+    // without provider blocks inherits the root's default ones), so one provider process serves
+    // them all instead of one per stack.
+    const providers = JSON.stringify(jsons[0].provider);
+    const root: Record<string, unknown> = { module: modules };
+    if (jsons.every((j) => JSON.stringify(j.provider) === providers)) {
+      root.provider = jsons[0].provider;
+      for (const j of jsons) delete j.provider;
+    }
+    jsons.forEach((json, i) => {
+      const s = stacks[i];
+      const name = `stack${i}`;
+      fs.mkdirSync(path.join(dir, name));
+      fs.writeFileSync(path.join(dir, name, "main.tf.json"), JSON.stringify(json, undefined, 2));
+      modules[name] = { source: `./${name}`, ...s.variables };
+      manifest.push({ Key: name, Source: `./${name}`, Dir: name });
+    });
+    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(root, undefined, 2));
+    fs.mkdirSync(path.join(dir, ".terraform", "modules"), { recursive: true });
+    fs.symlinkSync(path.join(shared.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"));
+    fs.copyFileSync(path.join(shared.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    // What `terraform init` records for local modules (terraform internal/modsdir manifest.go:
+    // .terraform/modules/modules.json, a Key, Source and Dir per module call), written here so
+    // that no init runs beside the shared providers directory.
+    fs.writeFileSync(path.join(dir, ".terraform", "modules", "modules.json"), JSON.stringify({ Modules: manifest }));
+    const args = plan ? ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color"] : ["validate", "-no-color"];
+    const result = run(tools.terraform, args, dir, shared.env);
+    if (!result.ok) return alone();
+    const output = `${stacks.length} stacks as child modules of one configuration\n${result.output}`;
+    return stacks.map(() => ({ ok: true, planned: plan, output }));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface Tools {
   readonly terraform: string;
   readonly mirror: string;
