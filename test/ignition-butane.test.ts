@@ -60,6 +60,10 @@ function normalize(config: Json): Json {
   if (passwd.users) out.users = [...(passwd.users as Json[])].sort(byKey("name"));
   if (passwd.groups) out.groups = [...(passwd.groups as Json[])].sort(byKey("name"));
   if (config.kernelArguments) out.kernelArguments = config.kernelArguments;
+  if (storage.disks) out.disks = [...(storage.disks as Json[])].sort(byKey("device"));
+  if (storage.raid) out.raid = [...(storage.raid as Json[])].sort(byKey("name"));
+  if (storage.filesystems) out.filesystems = [...(storage.filesystems as Json[])].sort(byKey("device"));
+  if (storage.luks) out.luks = (storage.luks as Json[]).map((l) => (l.keyFile ? { ...l, keyFile: resource(l.keyFile as Json) } : l)).sort(byKey("name"));
   return out;
 }
 
@@ -114,6 +118,27 @@ describe("what addButane refuses", () => {
     const flatcarSnippet = CASES.find((c) => c.name === "Typhoon's Flatcar custom-files snippet")!.butane;
     expect(() => new IgnitionConfig({ version: IgnitionVersion.V3_4_0, variant: FCOS_VARIANT }).addButane(flatcarSnippet)).toThrow(/"flatcar" is not the Butane variant Fedora CoreOS reads\. Fix: write `variant: fcos`/);
     expect(() => flatcar.addButane(flatcarSnippet)).not.toThrow();
+  });
+
+  it("LUKS on Flatcar: a volume with a key is taken, clevis refused as Butane's flatcar variants refuse it", () => {
+    // coreos/butane config/flatcar/v1_1/translate_test.go TestTranslation: the plain volume
+    // translates, the clevis one is refused (ErrClevisSupport).
+    const plain = "variant: flatcar\nversion: 1.1.0\nstorage:\n  luks:\n    - name: data\n      device: /dev/disk/by-partlabel/USR-B\n";
+    const flatcar = () => new IgnitionConfig({ version: IgnitionVersion.V3_4_0, name: "node-0", variant: FLATCAR_VARIANT });
+    expect(normalize(rendered(flatcar().addButane(plain)))).toEqual({ luks: [{ name: "data", device: "/dev/disk/by-partlabel/USR-B" }] });
+    const clevis = `${plain}    - name: data-bis\n      device: /dev/disk/by-partlabel/USR-B-bis\n      clevis:\n        tpm2: true\n`;
+    expect(() => flatcar().addButane(clevis)).toThrow(/storage\.luks\[data-bis\]\.clevis: .*Flatcar.*refuse luks\.clevis/);
+  });
+
+  it("device fields younger than the spec the Butane version translates to, and Butane's mount-unit sugar", () => {
+    refuse("variant: fcos\nversion: 1.1.0\nstorage:\n  luks:\n    - name: data\n      device: /dev/sdb\n", /butane storage\.luks: needs Ignition 3\.2\.0, but fcos 1\.1\.0 translates to 3\.1\.0/);
+    refuse("variant: fcos\nversion: 1.4.0\nstorage:\n  luks:\n    - name: data\n      device: /dev/sdb\n      discard: true\n", /butane storage\.luks\[0\]\.discard: needs Ignition 3\.4\.0, but fcos 1\.4\.0 translates to 3\.3\.0/);
+    refuse("variant: fcos\nversion: 1.0.0\nstorage:\n  filesystems:\n    - device: /dev/sdb\n      format: btrfs\n      mount_options: [subvolid=5]\n", /butane storage\.filesystems\[0\]\.mount_options: needs Ignition 3\.1\.0/);
+    refuse("variant: fcos\nversion: 1.5.0\nstorage:\n  luks:\n    - name: data\n      device: /dev/dasda\n      cex:\n        enabled: true\n", /butane storage\.luks\[0\]\.cex: needs Ignition 3\.5\.0, but fcos 1\.5\.0 translates to 3\.4\.0/);
+    refuse("variant: fcos\nversion: 1.4.0\nstorage:\n  filesystems:\n    - device: /dev/sdb\n      with_mount_unit: true\n      format: swap\n", /butane storage\.filesystems\[0\]\.with_mount_unit: Butane's sugar/);
+    refuse("variant: fcos\nversion: 1.4.0\nstorage:\n  filesystems:\n    - device: /dev/sdb\n      path: /var\n", /butane storage\.filesystems\[0\]\.format: is missing\. Fix: give the filesystem's format/);
+    refuse("variant: fcos\nversion: 1.4.0\nstorage:\n  luks:\n    - name: data\n", /butane storage\.luks\[0\]\.device: is missing/);
+    refuse("variant: fcos\nversion: 1.4.0\nstorage:\n  disks:\n    - device: /dev/sdb\n      partitions:\n        - label: a\n          size: 10\n", /butane storage\.disks\[0\]\.partitions\[0\]\.size: is not a Butane field this library reads/);
   });
 
   it("a missing variant or version, and a version Butane does not define as stable", () => {

@@ -49,6 +49,11 @@ export interface ButaneTarget {
   addGroup(name: string, options?: Record<string, unknown>): unknown;
   addKernelArguments(...args: string[]): unknown;
   removeKernelArguments(...args: string[]): unknown;
+  addDisk(device: string, options?: Record<string, unknown>): unknown;
+  // The level, format and LUKS options are checked by the typed calls (RaidLevel, FilesystemFormat).
+  addRaid(name: string, options: never): unknown;
+  addFilesystem(device: string, options: never): unknown;
+  addLuks(name: string, options: never): unknown;
 }
 
 /**
@@ -66,10 +71,6 @@ type Obj = Record<string, unknown>;
 /** The fixes for fields that exist in Butane but are not taken here. */
 const NOT_TAKEN: Readonly<Record<string, string>> = {
   "storage.trees": "`trees` copies a directory of the machine running Butane at transpile time; add each file with contents.inline, or with addFile()",
-  "storage.disks": "add disks with the typed call addDisk()",
-  "storage.raid": "add RAID arrays with the typed call addRaid()",
-  "storage.filesystems": "add filesystems with the typed call addFilesystem()",
-  "storage.luks": "add LUKS volumes with the typed call addLuks()",
   "ignition.config": "use the typed calls mergeConfig() or replaceConfig()",
   "ignition.timeouts": "use the typed call setTimeouts()",
   "ignition.security": "use the typed call addCertificateAuthority()",
@@ -194,15 +195,23 @@ function compareSpec(a: string, b: string): number {
 // `local` is left out on purpose: the Reader refuses it as a transpile-time file.
 /**
  * Fields younger than Ignition 3.0.0, with the spec that added them (coreos/ignition
- * docs/migrating-configs.md: 3.1.0 added compression and http headers, 3.2.0 shouldExist for users
- * and groups, 3.3.0 kernelArguments). Butane refuses them in a version that translates to an older
- * spec, and so does this reader.
+ * docs/migrating-configs.md: 3.1.0 added compression, http headers and filesystem mountOptions,
+ * 3.2.0 shouldExist for users and groups, partition resize and LUKS, 3.3.0 kernelArguments; the
+ * builder's FEATURE_SINCE in ../version.ts for 3.4.0 and 3.5.0: LUKS discard and openOptions, Tang
+ * advertisements, cex). Butane refuses them in a version that translates to an older spec, and so
+ * does this reader.
  */
 const SINCE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\.compression$/, "3.1.0"],
   [/\.http_headers$/, "3.1.0"],
+  [/^storage\.filesystems\[\d+\]\.mount_options$/, "3.1.0"],
   [/^passwd\.(users|groups)\[\d+\]\.should_exist$/, "3.2.0"],
+  [/^storage\.disks\[\d+\]\.partitions\[\d+\]\.resize$/, "3.2.0"],
+  [/^storage\.luks$/, "3.2.0"],
   [/^kernel_arguments$/, "3.3.0"],
+  [/^storage\.luks\[\d+\]\.(discard|open_options)$/, "3.4.0"],
+  [/^storage\.luks\[\d+\]\.clevis\.tang\[\d+\]\.advertisement$/, "3.4.0"],
+  [/^storage\.luks\[\d+\]\.cex$/, "3.5.0"],
 ];
 
 function checkSince(at: string, root: unknown, spec: string, variant: string, version: string, path = ""): void {
@@ -292,7 +301,7 @@ export function applyButane(target: ButaneTarget, text: string, at: string): voi
   // `ignition:` is taken only empty: its parts have typed calls (NOT_TAKEN names them).
   top.map("ignition", []);
 
-  const storage = top.map("storage", ["files", "directories", "links"]);
+  const storage = top.map("storage", ["files", "directories", "links", "disks", "raid", "filesystems", "luks"]);
   if (storage) applyStorage(at, target, storage);
   const systemd = top.map("systemd", ["units"]);
   if (systemd) applySystemd(at, target, systemd);
@@ -327,6 +336,83 @@ function applyStorage(at: string, target: ButaneTarget, storage: Reader): void {
   for (const l of storage.list("links", ["path", "target", "hard", "overwrite", "user", "group"])) {
     const hard = l.bool("hard");
     target.addLink(l.need("path"), l.need("target"), { ...nodeOptions(l, false), ...(hard !== undefined ? { hard } : {}) });
+  }
+  applyDevices(at, target, storage);
+}
+
+const PARTITION_FIELDS: ReadonlyArray<readonly [string, string, "str" | "int" | "bool" | "strings"]> = [
+  ["number", "number", "int"],
+  ["label", "label", "str"],
+  ["size_mib", "sizeMiB", "int"],
+  ["start_mib", "startMiB", "int"],
+  ["type_guid", "typeGuid", "str"],
+  ["guid", "guid", "str"],
+  ["wipe_partition_entry", "wipePartitionEntry", "bool"],
+  ["should_exist", "shouldExist", "bool"],
+  ["resize", "resize", "bool"],
+];
+const FILESYSTEM_FIELDS: ReadonlyArray<readonly [string, string, "str" | "int" | "bool" | "strings"]> = [
+  ["format", "format", "str"],
+  ["path", "path", "str"],
+  ["label", "label", "str"],
+  ["uuid", "uuid", "str"],
+  ["wipe_filesystem", "wipeFilesystem", "bool"],
+  ["options", "options", "strings"],
+  ["mount_options", "mountOptions", "strings"],
+];
+const LUKS_FIELDS: ReadonlyArray<readonly [string, string, "str" | "int" | "bool" | "strings"]> = [
+  ["device", "device", "str"],
+  ["label", "label", "str"],
+  ["uuid", "uuid", "str"],
+  ["options", "options", "strings"],
+  ["wipe_volume", "wipeVolume", "bool"],
+  ["discard", "discard", "bool"],
+  ["open_options", "openOptions", "strings"],
+];
+
+/**
+ * Disks, RAID arrays, filesystems and LUKS volumes, one typed call each, the fields carried over
+ * by name (coreos/butane base/v0_6/schema.go Disk, Partition, Raid, Filesystem, Luks, Clevis, Tang,
+ * Cex; base/v0_6/translate.go copies them to Ignition's fields). Butane's `with_mount_unit` sugar
+ * (a generated systemd mount or swap unit) is refused: its unit text is Butane's own.
+ */
+function applyDevices(at: string, target: ButaneTarget, storage: Reader): void {
+  for (const d of storage.list("disks", ["device", "wipe_table", "partitions"])) {
+    const partitions = d.list("partitions", PARTITION_FIELDS.map((f) => f[0])).map((p) => fields(p, PARTITION_FIELDS));
+    const wipeTable = d.bool("wipe_table");
+    target.addDisk(d.need("device"), { ...(wipeTable !== undefined ? { wipeTable } : {}), ...(partitions.length > 0 ? { partitions } : {}) });
+  }
+  for (const r of storage.list("raid", ["name", "level", "devices", "spares", "options"])) {
+    const spares = r.int("spares");
+    const options = r.strings("options");
+    const raid = { level: r.need("level"), devices: r.strings("devices") ?? [], ...(spares !== undefined ? { spares } : {}), ...(options ? { options } : {}) };
+    target.addRaid(r.need("name"), raid as never);
+  }
+  for (const f of storage.list("filesystems", ["device", ...FILESYSTEM_FIELDS.map((x) => x[0]), "with_mount_unit"])) {
+    if (f.bool("with_mount_unit") === true) {
+      fail(at, `${f.field}.with_mount_unit`, "Butane's sugar for a generated systemd mount (or swap) unit is not supported here", "set with_mount_unit: false and declare the unit under systemd.units (a .mount unit with What= and Where=, or a .swap unit), or with addUnit()");
+    }
+    if (!f.has("format")) fail(at, `${f.field}.format`, "is missing", "give the filesystem's format (ext4, xfs, btrfs, vfat, swap, or none)");
+    target.addFilesystem(f.need("device"), fields(f, FILESYSTEM_FIELDS) as never);
+  }
+  for (const l of storage.list("luks", ["name", ...LUKS_FIELDS.map((x) => x[0]), "key_file", "clevis", "cex"])) {
+    const options: Record<string, unknown> = fields(l, LUKS_FIELDS);
+    if (!l.has("device")) fail(at, `${l.field}.device`, "is missing", "give the device the volume is created on");
+    const keyFile = l.map("key_file", RESOURCE_KEYS);
+    if (keyFile) options.keyFile = resource(at, keyFile);
+    const clevis = l.map("clevis", ["tpm2", "tang", "threshold", "custom"]);
+    if (clevis) {
+      const tang = clevis.list("tang", ["url", "thumbprint", "advertisement"]).map((t) => fields(t, [["url", "url", "str"], ["thumbprint", "thumbprint", "str"], ["advertisement", "advertisement", "str"]]));
+      const custom = clevis.map("custom", ["pin", "config", "needs_network"]);
+      options.clevis = {
+        ...fields(clevis, [["tpm2", "tpm2", "bool"], ["threshold", "threshold", "int"]]),
+        ...(tang.length > 0 ? { tang } : {}),
+        ...(custom ? { custom: fields(custom, [["pin", "pin", "str"], ["config", "config", "str"], ["needs_network", "needsNetwork", "bool"]]) } : {}),
+      };
+    }
+    const cex = l.map("cex", ["enabled"])?.bool("enabled");
+    if (cex !== undefined) options.cex = cex;
+    target.addLuks(l.need("name"), options as never);
   }
 }
 
