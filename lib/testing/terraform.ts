@@ -185,31 +185,44 @@ export interface TerraformCheckResult {
  */
 export function terraformValidateAndPlan(stack: string | object, options: TerraformCheckOptions = {}): TerraformCheckResult {
   const tools = requireTools();
-  const read = readStack(stack);
-  const json = options.standIns ? standInUnmirroredResources(read) : read;
-  const terraformBlock = json.terraform as Record<string, unknown> | undefined;
-  if (terraformBlock) delete terraformBlock.backend;
-
+  const json = checkedStack(stack, options.standIns);
   const shared = sharedInit(tools.terraform, tools.mirror);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microos-tf-stack-"));
+  const dir = workDir(shared, "microos-tf-stack-");
   try {
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(json, undefined, 2));
-    fs.mkdirSync(path.join(dir, ".terraform"));
-    fs.symlinkSync(path.join(shared.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"));
-    fs.copyFileSync(path.join(shared.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
-
-    // `terraform plan` validates the configuration before planning, so a planned stack needs
-    // no separate validate run (each run starts the 700 MB provider binary).
-    if (options.plan ?? true) {
-      const vars = Object.entries(options.variables ?? {}).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
-      const plan = run(tools.terraform, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", ...vars], dir, shared.env);
-      return { ok: plan.ok, planned: true, output: plan.output };
-    }
-    const validate = run(tools.terraform, ["validate", "-no-color"], dir, shared.env);
-    return { ok: validate.ok, planned: false, output: validate.output };
+    const plan = options.plan ?? true;
+    const vars = Object.entries(options.variables ?? {}).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
+    const result = run(tools.terraform, [...checkArgs(plan), ...(plan ? vars : [])], dir, shared.env);
+    return { ok: result.ok, planned: plan, output: result.output };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The stack as the check runs it: a copy, stand-ins first when asked, without its backend (local state in a throw-away directory). */
+function checkedStack(stack: string | object, standIns: boolean | undefined): Record<string, unknown> {
+  const read = readStack(stack);
+  const json = standIns ? standInUnmirroredResources(read) : read;
+  const terraformBlock = json.terraform as Record<string, unknown> | undefined;
+  if (terraformBlock) delete terraformBlock.backend;
+  return json;
+}
+
+/** A throw-away directory that uses the shared init's providers and lock file. */
+function workDir(shared: SharedInit, prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.mkdirSync(path.join(dir, ".terraform"));
+  fs.symlinkSync(path.join(shared.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"));
+  fs.copyFileSync(path.join(shared.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+  return dir;
+}
+
+/**
+ * `terraform plan` validates the configuration before planning, so a planned stack needs no
+ * separate validate run (each run starts the 700 MB provider binary).
+ */
+function checkArgs(plan: boolean): string[] {
+  return plan ? ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color"] : ["validate", "-no-color"];
 }
 
 /** One stack for {@link terraformValidateAndPlanTogether}. */
@@ -235,17 +248,11 @@ export function terraformValidateAndPlanTogether(stacks: readonly TerraformStack
   if (stacks.length < 2) return alone();
   const tools = requireTools();
   const shared = sharedInit(tools.terraform, tools.mirror);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microos-tf-stacks-"));
+  const dir = workDir(shared, "microos-tf-stacks-");
   try {
     const modules: Record<string, Record<string, string>> = {};
     const manifest: { Key: string; Source: string; Dir: string }[] = [{ Key: "", Source: "", Dir: "." }];
-    const jsons = stacks.map((s) => {
-      const read = readStack(s.stack);
-      const json = s.standIns ? standInUnmirroredResources(read) : read;
-      const terraformBlock = json.terraform as Record<string, unknown> | undefined;
-      if (terraformBlock) delete terraformBlock.backend;
-      return json;
-    });
+    const jsons = stacks.map((s) => checkedStack(s.stack, s.standIns));
     // Stacks that configure their providers alike share the root's configuration (a child module
     // without provider blocks inherits the root's default ones), so one provider process serves
     // them all instead of one per stack.
@@ -264,15 +271,12 @@ export function terraformValidateAndPlanTogether(stacks: readonly TerraformStack
       manifest.push({ Key: name, Source: `./${name}`, Dir: name });
     });
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(root, undefined, 2));
-    fs.mkdirSync(path.join(dir, ".terraform", "modules"), { recursive: true });
-    fs.symlinkSync(path.join(shared.dir, ".terraform", "providers"), path.join(dir, ".terraform", "providers"));
-    fs.copyFileSync(path.join(shared.dir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+    fs.mkdirSync(path.join(dir, ".terraform", "modules"));
     // What `terraform init` records for local modules (terraform internal/modsdir manifest.go:
     // .terraform/modules/modules.json, a Key, Source and Dir per module call), written here so
     // that no init runs beside the shared providers directory.
     fs.writeFileSync(path.join(dir, ".terraform", "modules", "modules.json"), JSON.stringify({ Modules: manifest }));
-    const args = plan ? ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color"] : ["validate", "-no-color"];
-    const result = run(tools.terraform, args, dir, shared.env);
+    const result = run(tools.terraform, checkArgs(plan), dir, shared.env);
     if (!result.ok) return alone();
     const output = `${stacks.length} stacks as child modules of one configuration\n${result.output}`;
     return stacks.map(() => ({ ok: true, planned: plan, output }));
